@@ -1,0 +1,69 @@
+"""analyst_magics: a Jupyter-native data analyst for pandas DataFrames.
+
+>>> import analyst_magics as am
+>>> df = am.sample_data()
+>>> prof = am.profile(df)
+
+The public functions are imported on first use, so ``%load_ext analyst_magics`` and
+``import analyst_magics`` stay fast and do not pull in scikit-learn or Plotly.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+from ._version import __version__
+from .errors import (
+    AnalystError,
+    ColumnNotFoundError,
+    ConfigError,
+    DataLoadError,
+    LLMError,
+    QuestionError,
+    SandboxError,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .analysis import analyze
+    from .data_utils import load
+    from .nlq.engine import ask
+    from .pipeline.cleaning import clean
+    from .pipeline.insights import insights
+    from .pipeline.profiling import profile
+    from .report import build_report
+    from .sample import sample_data
+
+#: public name -> module that defines it
+_LAZY = {
+    "load": "analyst_magics.data_utils",
+    "sample_data": "analyst_magics.sample",
+    "clean": "analyst_magics.pipeline.cleaning",
+    "profile": "analyst_magics.pipeline.profiling",
+    "insights": "analyst_magics.pipeline.insights",
+    "ask": "analyst_magics.nlq.engine",
+    "analyze": "analyst_magics.analysis",
+    "build_report": "analyst_magics.report",
+}
+
+__all__ = [
+    "AnalystError",
+    "ColumnNotFoundError",
+    "ConfigError",
+    "DataLoadError",
+    "LLMError",
+    "QuestionError",
+    "SandboxError",
+    "__version__",
+    *_LAZY,
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'analyst_magics' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

@@ -1,0 +1,96 @@
+"""Settings from ``ANALYST_*`` environment variables and an optional ``.env`` file.
+
+One typed object, :class:`AnalystSettings`; :func:`get_settings` returns the current one.
+Every variable is documented in ``.env.example``. The server face maps its traitlets onto
+the same fields.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Literal
+
+from jupyter_core.paths import jupyter_data_dir
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from .errors import ConfigError
+
+__all__ = ["AnalystSettings", "get_settings", "ENV_PREFIX"]
+
+ENV_PREFIX = "ANALYST_"
+DEFAULT_EXTENSIONS = ("csv", "tsv", "txt", "xlsx", "json", "parquet")
+
+
+def _default_data_dir() -> Path:
+    return Path(jupyter_data_dir()) / "analyst_magics"
+
+
+class AnalystSettings(BaseSettings):
+    """Every setting of the package, read from ``ANALYST_<FIELD>`` variables."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, env_file=".env", extra="ignore", validate_default=True
+    )
+
+    data_dir: Path = Field(default_factory=_default_data_dir,
+                           description="Where uploads, jobs and reports are stored.")
+    reports_dir: Path | None = Field(None, description="Reports directory; default <data_dir>/reports.")
+    max_upload_mb: int = Field(200, gt=0, le=100_000, description="Largest accepted upload, in MB.")
+    allowed_extensions: Annotated[tuple[str, ...], NoDecode] = Field(
+        DEFAULT_EXTENSIONS, description="File extensions that may be loaded or uploaded.")
+    retention_days: int = Field(30, ge=0, description="Age after which uploads, jobs and reports "
+                                "are deleted; 0 keeps them forever.")
+    max_question_chars: int = Field(500, ge=1, le=20_000, description="Longest question accepted.")
+    sandbox_timeout_s: float = Field(10.0, gt=0, le=3600, description="Time limit of generated code.")
+    sandbox_memory_mb: int = Field(4096, ge=128, description="Memory limit of a sandbox worker.")
+    llm_base_url: str = Field("", description="OpenAI-compatible endpoint; empty means offline.")
+    llm_model: str = Field("", description="Model name sent to the endpoint.")
+    llm_api_key: SecretStr = Field(SecretStr(""), description="API key (never logged).")
+    llm_timeout_s: float = Field(60.0, gt=0, description="Timeout of one LLM request.")
+    llm_privacy: Literal["schema", "masked", "full"] = Field(
+        "masked", description="What the prompt carries: schema only, masked rows, or full rows.")
+    chromium: str = Field("", description="Path of the Chromium used for PDF reports; "
+                          "empty means search PATH.")
+
+    @field_validator("allowed_extensions", mode="before")
+    @classmethod
+    def _split_extensions(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = value.split(",")
+        if isinstance(value, (list, tuple)):
+            return tuple(str(v).strip().lower().lstrip(".") for v in value if str(v).strip())
+        return value
+
+    @property
+    def reports_path(self) -> Path:
+        """The reports directory, resolved against ``data_dir`` when not set."""
+        return self.reports_dir or self.data_dir / "reports"
+
+    @property
+    def llm_configured(self) -> bool:
+        return bool(self.llm_base_url.strip())
+
+
+def load_settings(**overrides: object) -> AnalystSettings:
+    """Read the settings now; a bad value raises :class:`ConfigError` naming the variable."""
+    try:
+        return AnalystSettings(**overrides)
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc)) from None
+
+
+def _describe(exc: ValidationError) -> str:
+    lines = []
+    for error in exc.errors():
+        field = str(error["loc"][0]) if error["loc"] else "?"
+        got = error.get("input")
+        lines.append(f"{ENV_PREFIX}{field.upper()}={got!r} is not valid: {error['msg']}.")
+    return "Invalid configuration. " + " ".join(lines) + " See .env.example for accepted values."
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> AnalystSettings:
+    """The settings of this process (read once; ``get_settings.cache_clear()`` re-reads)."""
+    return load_settings()
