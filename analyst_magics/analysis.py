@@ -1,0 +1,118 @@
+"""The whole pipeline in one call: clean → profile → insights → answers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import pandas as pd
+
+from ._version import __version__
+from .errors import DataLoadError
+from .models import Analysis, CleaningReport, DatasetMetadata
+from .progress import ProgressCallback, report, scaled
+
+__all__ = ["analyze", "content_hash"]
+
+DEFAULT_NAME = "dataset"
+
+
+def analyze(
+    df: pd.DataFrame,
+    questions: Iterable[str] = (),
+    *,
+    name: str | None = None,
+    clean: bool = True,
+    clean_options: Mapping[str, Any] | None = None,
+    max_insights: int = 20,
+    engine: str = "auto",
+    progress: ProgressCallback | None = None,
+) -> Analysis:
+    """Clean, profile, find insights and answer questions about one DataFrame.
+
+    Parameters
+    ----------
+    df : DataFrame
+        The data; never modified.
+    questions : iterable of str
+        Questions answered on the (cleaned) data, in order. Blank lines are skipped.
+    name : str, optional
+        Dataset name shown in results and reports; defaults to ``df.attrs["name"]``.
+    clean : bool
+        Run :func:`analyst_magics.clean` first (with ``clean_options``); otherwise analyse as is.
+    progress : callable, optional
+        Called as ``progress(stage, fraction)`` while the analysis runs.
+
+    Returns
+    -------
+    Analysis
+
+    Examples
+    --------
+    >>> import analyst_magics as am
+    >>> result = am.analyze(am.sample_data(rows=500), ["how many rows are there?"])
+    >>> result.metadata.rows
+    500
+    """
+    from .nlq.engine import ask
+    from .pipeline.cleaning import clean as clean_frame
+    from .pipeline.insights import insights
+    from .pipeline.profiling import profile
+
+    if not isinstance(df, pd.DataFrame):
+        raise DataLoadError(f"analyze() takes a pandas DataFrame, got {type(df).__name__}. "
+                            "Load a file first with analyst_magics.load(path).")
+    dataset = name or str(df.attrs.get("name") or DEFAULT_NAME)
+    asked = [q.strip() for q in questions if q and q.strip()]
+    cleaning: CleaningReport | None = None
+    data = df
+    if clean:
+        result = clean_frame(df, progress=scaled(progress, 0.0, 0.3), **dict(clean_options or {}))
+        data, cleaning = result.data, result.report
+    prof = profile(data, name=dataset, progress=scaled(progress, 0.3, 0.5))
+    found = insights(data, profile=prof, max_insights=max_insights,
+                     progress=scaled(progress, 0.5, 0.8))
+    answers = []
+    for i, question in enumerate(asked):
+        report(progress, f"answering: {question[:60]}", 0.8 + 0.2 * i / len(asked))
+        answers.append(ask(data, question, engine=engine))
+    report(progress, "done", 1.0)
+    analysis = Analysis(
+        metadata=_metadata(df, dataset),
+        cleaning=cleaning,
+        profile=prof,
+        insights=found,
+        answers=answers,
+        options={"clean": clean, "clean_options": dict(clean_options or {}),
+                 "max_insights": max_insights, "engine": engine},
+    )
+    analysis._data = data
+    return analysis
+
+
+def content_hash(df: pd.DataFrame) -> str:
+    """A SHA-256 of the frame's values, index, column names and dtypes (stable across runs)."""
+    digest = hashlib.sha256()
+    digest.update(repr([(str(c), str(t)) for c, t in df.dtypes.items()]).encode())
+    if len(df.columns):
+        # Hash column by column: hash_pandas_object on the frame needs hashable cell values.
+        for _, column in df.items():
+            digest.update(pd.util.hash_pandas_object(column.astype(str)
+                                                     if column.dtype == object else column,
+                                                     index=False).to_numpy().tobytes())
+    digest.update(pd.util.hash_pandas_object(df.index).to_numpy().tobytes())
+    return digest.hexdigest()
+
+
+def _metadata(df: pd.DataFrame, name: str) -> DatasetMetadata:
+    return DatasetMetadata(
+        name=name,
+        content_hash=content_hash(df),
+        rows=len(df),
+        columns=df.shape[1],
+        source=df.attrs.get("source"),
+        created_at=dt.datetime.now(dt.UTC),
+        package_version=__version__,
+    )

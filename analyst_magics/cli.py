@@ -1,0 +1,147 @@
+"""The ``analyst-magics`` command line (also ``python -m analyst_magics``)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from ._version import __version__
+from .errors import AnalystError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .models import Analysis, Answer
+
+__all__ = ["main", "build_parser"]
+
+DEFAULT_OUT = Path("analyst-output")
+FORMATS = ("json",)
+TOP_INSIGHTS = 5
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="analyst-magics",
+        description="Analyze tables and answer questions about them, offline.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    analyze = commands.add_parser(
+        "analyze", help="clean, profile, find insights, answer questions; write the results",
+        description="Load a table (CSV, TSV, XLSX, JSON, Parquet) or the bundled sample, clean "
+                    "it, profile it, find insights, answer questions, and write the results.")
+    source = analyze.add_mutually_exclusive_group(required=True)
+    source.add_argument("path", nargs="?", type=Path, help="the table to analyze")
+    source.add_argument("--sample", action="store_true", help="analyze the bundled sample data")
+    analyze.add_argument("-q", "--question", action="append", default=[], metavar="Q",
+                         help="a question to answer (repeatable)")
+    analyze.add_argument("--format", default="json", type=_formats,
+                         help=f"comma-separated output formats: {', '.join(FORMATS)} "
+                              "(default: json)")
+    analyze.add_argument("--out", type=Path, default=DEFAULT_OUT,
+                         help=f"output directory (default: ./{DEFAULT_OUT})")
+    analyze.add_argument("--name", help="dataset name (default: the file name)")
+    analyze.add_argument("--no-clean", action="store_true", help="analyze the data as loaded")
+    analyze.add_argument("--quiet", action="store_true", help="no progress display")
+    return parser
+
+
+def _formats(text: str) -> tuple[str, ...]:
+    chosen = tuple(f.strip().lower() for f in text.split(",") if f.strip())
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown or not chosen:
+        raise argparse.ArgumentTypeError(
+            f"unknown format {', '.join(unknown) or text!r}; choose from {', '.join(FORMATS)}")
+    return chosen
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status (0 ok, 1 error, 2 usage)."""
+    args = build_parser().parse_args(argv)
+    try:
+        return _COMMANDS[args.command](args)
+    except AnalystError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def _run_analyze(args: argparse.Namespace) -> int:
+    import analyst_magics as am
+
+    df = am.sample_data() if args.sample else am.load(args.path)
+    progress = None if args.quiet else ProgressLine(sys.stderr)
+    result = am.analyze(df, args.question, name=args.name, clean=not args.no_clean,
+                        progress=progress)
+    if progress is not None:
+        progress.close()
+    args.out.mkdir(parents=True, exist_ok=True)
+    written = []
+    if "json" in args.format:
+        path = args.out / "analysis.json"
+        path.write_text(json.dumps(result.to_dict(), allow_nan=False, indent=2), encoding="utf-8")
+        written.append(path)
+    print(summarize(result, written))
+    return 0
+
+
+def summarize(result: Analysis, written: Sequence[Path]) -> str:
+    """A short text summary of an analysis for the terminal."""
+    meta = result.metadata
+    lines = [f"{meta.name}: {meta.rows:,} rows × {meta.columns} columns"]
+    if result.cleaning is not None:
+        changed = [s for s in result.cleaning.steps
+                   if s.rows_before != s.rows_after or s.missing_before != s.missing_after
+                   or s.dtypes_changed or s.details.get("changed")]
+        lines.append(f"\nCleaning ({len(result.cleaning.steps)} steps, {len(changed)} changed "
+                     "something):")
+        lines += [f"  - {s.name}: {s.description}" for s in result.cleaning.steps]
+    lines.append(f"\nTop insights ({len(result.insights)} found):")
+    lines += [f"  {i}. {ins.text}" for i, ins in enumerate(result.insights[:TOP_INSIGHTS], 1)]
+    if result.answers:
+        lines.append("\nAnswers:")
+        for ans in result.answers:
+            lines.append(f"  Q: {ans.question}\n  A: {_short(ans)}")
+    lines.append("\nWritten:")
+    lines += [f"  {p.resolve()}" for p in written]
+    return "\n".join(lines)
+
+
+def _short(answer: Answer) -> str:
+    if answer.kind.value == "error":
+        return f"(cannot answer) {answer.message}"
+    text = str(answer.value)
+    return text if len(text) < 400 else text[:400] + " …"
+
+
+class ProgressLine:
+    """A one-line progress display on a terminal; one line per stage when not a terminal."""
+
+    WIDTH = 24
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.tty = stream.isatty()
+        self.last_stage = ""
+
+    def __call__(self, stage: str, fraction: float) -> None:
+        if self.tty:
+            filled = int(self.WIDTH * fraction)
+            bar = "#" * filled + "-" * (self.WIDTH - filled)
+            self.stream.write(f"\r[{bar}] {fraction:4.0%} {stage[:50]:<50}")
+            self.stream.flush()
+        elif stage.split(":")[0] != self.last_stage:
+            self.last_stage = stage.split(":")[0]
+            self.stream.write(f"{fraction:4.0%} {stage}\n")
+
+    def close(self) -> None:
+        if self.tty:
+            self.stream.write("\n")
+
+
+_COMMANDS = {"analyze": _run_analyze}
