@@ -55,8 +55,16 @@ __all__ = [
     "QuestionError",
     "SandboxError",
     "__version__",
+    "load_ipython_extension",
     *_LAZY,
 ]
+
+
+def load_ipython_extension(ipython: Any) -> None:
+    """``%load_ext analyst_magics`` registers ``%ask`` and ``%%analyze``."""
+    from .magics import load_ipython_extension as load
+
+    load(ipython)
 
 
 def __getattr__(name: str) -> Any:

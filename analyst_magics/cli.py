@@ -7,19 +7,16 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TextIO
 
 from ._version import __version__
 from .errors import AnalystError
 
-if TYPE_CHECKING:  # pragma: no cover
-    from .models import Analysis, Answer
 
-__all__ = ["main", "build_parser"]
+__all__ = ["main", "build_parser", "ProgressLine"]
 
 DEFAULT_OUT = Path("analyst-output")
 FORMATS = ("json",)
-TOP_INSIGHTS = 5
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -86,37 +83,9 @@ def _run_analyze(args: argparse.Namespace) -> int:
         path = args.out / "analysis.json"
         path.write_text(json.dumps(result.to_dict(), allow_nan=False, indent=2), encoding="utf-8")
         written.append(path)
-    print(summarize(result, written))
+    print(result.summary())
+    print("\nWritten:\n" + "\n".join(f"  {p.resolve()}" for p in written))
     return 0
-
-
-def summarize(result: Analysis, written: Sequence[Path]) -> str:
-    """A short text summary of an analysis for the terminal."""
-    meta = result.metadata
-    lines = [f"{meta.name}: {meta.rows:,} rows × {meta.columns} columns"]
-    if result.cleaning is not None:
-        changed = [s for s in result.cleaning.steps
-                   if s.rows_before != s.rows_after or s.missing_before != s.missing_after
-                   or s.dtypes_changed or s.details.get("changed")]
-        lines.append(f"\nCleaning ({len(result.cleaning.steps)} steps, {len(changed)} changed "
-                     "something):")
-        lines += [f"  - {s.name}: {s.description}" for s in result.cleaning.steps]
-    lines.append(f"\nTop insights ({len(result.insights)} found):")
-    lines += [f"  {i}. {ins.text}" for i, ins in enumerate(result.insights[:TOP_INSIGHTS], 1)]
-    if result.answers:
-        lines.append("\nAnswers:")
-        for ans in result.answers:
-            lines.append(f"  Q: {ans.question}\n  A: {_short(ans)}")
-    lines.append("\nWritten:")
-    lines += [f"  {p.resolve()}" for p in written]
-    return "\n".join(lines)
-
-
-def _short(answer: Answer) -> str:
-    if answer.kind.value == "error":
-        return f"(cannot answer) {answer.message}"
-    text = str(answer.value)
-    return text if len(text) < 400 else text[:400] + " …"
 
 
 class ProgressLine:

@@ -1,4 +1,4 @@
-"""Render results to HTML through the package's Jinja templates (autoescaped)."""
+"""Render results through the package's Jinja templates (``*.html.j2`` are autoescaped)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ __all__ = ["render"]
 def _environment() -> Environment:
     env = Environment(
         loader=PackageLoader("analyst_magics", "templates"),
-        autoescape=select_autoescape(default=True, default_for_string=True),
+        autoescape=select_autoescape(("html.j2", "html"), default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -24,7 +24,7 @@ def _environment() -> Environment:
 
 
 def render(template: str, **context: Any) -> str:
-    """Render ``template`` with ``context``; every value is HTML-escaped unless marked safe."""
+    """Render ``template``; in HTML templates every value is escaped unless marked safe."""
     return _environment().get_template(template).render(**context)
 
 

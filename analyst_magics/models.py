@@ -45,8 +45,9 @@ class Result(BaseModel):
 
     model_config = ConfigDict(arbitrary_types_allowed=True, use_enum_values=False)
 
-    #: Template (under ``analyst_magics/templates``) used by ``_repr_html_``.
+    #: Templates (under ``analyst_magics/templates``) for ``_repr_html_`` and ``summary()``.
     html_template: ClassVar[str | None] = None
+    text_template: ClassVar[str | None] = None
 
     def to_dict(self) -> dict[str, Any]:
         """Strict JSON data: no NaN/Infinity, datetimes as ISO-8601 strings."""
@@ -61,6 +62,21 @@ class Result(BaseModel):
         from .html import render  # deferred: jinja2 is only needed when rendering
 
         return render(self.html_template, result=self)
+
+    def summary(self) -> str:
+        """A short plain-text account, for terminals and ``text/plain`` displays."""
+        if self.text_template is None:
+            return repr(self)
+        from .html import render
+
+        return render(self.text_template, result=self).strip()
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        bundle = {"text/plain": self.summary()}
+        html = self._repr_html_()
+        if html is not None:
+            bundle["text/html"] = html
+        return bundle
 
 
 # --------------------------------------------------------------------------- charts
@@ -232,6 +248,7 @@ class Insight(Result):
     """One finding, scored in [0, 1] so findings of all kinds rank together."""
 
     html_template: ClassVar[str | None] = "insight.html.j2"
+    text_template: ClassVar[str | None] = "insight.txt.j2"
 
     kind: InsightKind
     title: str
@@ -259,6 +276,7 @@ class Answer(Result):
     """The answer to one question, with the pandas code that produced it."""
 
     html_template: ClassVar[str | None] = "answer.html.j2"
+    text_template: ClassVar[str | None] = "answer.txt.j2"
 
     question: str
     value: Any = None
@@ -293,6 +311,7 @@ class Analysis(Result):
     """Everything :func:`analyst_magics.analyze` found about one dataset."""
 
     html_template: ClassVar[str | None] = "analysis.html.j2"
+    text_template: ClassVar[str | None] = "analysis.txt.j2"
 
     metadata: DatasetMetadata
     cleaning: CleaningReport | None = None
