@@ -1,0 +1,69 @@
+"""Display helpers of the notebook face: progress while work runs, links to written files."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from IPython.display import HTML, display
+
+from .html import render
+from .progress import ProgressCallback
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .models import ChartSpec, Report
+
+__all__ = ["progress_display", "show_chart", "show_report_links"]
+
+
+@contextlib.contextmanager
+def progress_display() -> Iterator[ProgressCallback]:
+    """A progress bar (ipywidgets) where a front end can show it, else one text line per stage."""
+    bar = _widget_bar()
+    if bar is None:
+        last = [""]
+
+        def text(stage: str, fraction: float) -> None:
+            head = stage.split(":")[0]
+            if head != last[0]:
+                last[0] = head
+                print(f"{fraction:4.0%} {stage}", file=sys.stderr, flush=True)
+
+        yield text
+        return
+    display(bar)
+
+    def widget(stage: str, fraction: float) -> None:
+        bar.value, bar.description = fraction, stage[:30]
+
+    try:
+        yield widget
+    finally:
+        bar.close()
+
+
+def _widget_bar() -> object | None:
+    try:
+        import ipywidgets
+        from IPython import get_ipython
+    except ImportError:
+        return None
+    shell = get_ipython()
+    if shell is None or getattr(shell, "kernel", None) is None:  # a terminal, or a test shell
+        return None
+    return ipywidgets.FloatProgress(value=0.0, min=0.0, max=1.0, description="starting",
+                                    style={"description_width": "initial"})
+
+
+def show_chart(spec: ChartSpec) -> None:
+    """Show a chart through Plotly's own renderer (interactive in JupyterLab, VS Code, classic)."""
+    from .pipeline.charts import to_figure
+
+    display(to_figure(spec))
+
+
+def show_report_links(report: Report) -> None:
+    """Links to the report files that were written."""
+    display(HTML(render("report_links.html.j2", report=report)))

@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analyst_magics.errors import AnalystError, DataLoadError
+from analyst_magics.magics import find_frame, parse_analyze, parse_ask, standalone_code
+
+NS = {"sales": pd.DataFrame({"a": [1]}), "n": 3}
+
+
+@pytest.mark.parametrize(("line", "frame", "question"), [
+    ('sales "average a"', "sales", "average a"),
+    ('"average a"', None, "average a"),
+    ("sales average of a", "sales", "average of a"),
+    ("average of a", None, "average of a"),
+    ('n "is n a frame"', None, "n is n a frame"),  # n is not a DataFrame: part of the question
+])
+def test_ask_finds_frame_and_question(line: str, frame: str | None, question: str) -> None:
+    args = parse_ask(line, NS)
+    assert (args.frame, args.question) == (frame, question)
+    assert args.engine == "auto" and not args.insert and args.output is None
+
+
+def test_ask_flags() -> None:
+    args = parse_ask('sales "top 5 a" --engine rules --insert -o ans --debug', NS)
+    assert (args.engine, args.insert, args.output, args.debug) == ("rules", True, "ans", True)
+
+
+@pytest.mark.parametrize(("line", "message"), [
+    ('sales "q" --engine gpt', "invalid choice: 'gpt'"),
+    ('sales "q" --bogus', "unrecognized arguments: --bogus"),
+    ("", "the following arguments are required"),
+    ('sales "unclosed', "double quotes"),
+])
+def test_ask_bad_arguments_are_readable_errors(line: str, message: str) -> None:
+    with pytest.raises(AnalystError, match=message):
+        parse_ask(line, NS)
+
+
+def test_analyze_arguments_and_questions() -> None:
+    args = parse_analyze("sales --report html,pdf --no-clean",
+                         "how many rows?\n\n# a comment\n  top 3 a  \n")
+    assert args.frame == "sales" and args.report == ("html", "pdf") and args.clean is False
+    assert args.questions == ["how many rows?", "top 3 a"]
+    with pytest.raises(AnalystError, match="unknown report format docx"):
+        parse_analyze("sales --report docx", "")
+
+
+def test_find_frame() -> None:
+    assert find_frame(None, NS)[0] == "sales"
+    assert find_frame("sales", NS)[1] is NS["sales"]
+    with pytest.raises(DataLoadError, match="Did you mean 'sales'"):
+        find_frame("sale", NS)
+    with pytest.raises(DataLoadError, match=r"'n' is not a pandas DataFrame \(it is a int\)"):
+        find_frame("n", NS)
+    with pytest.raises(DataLoadError, match="no DataFrame in this notebook yet"):
+        find_frame(None, {"x": 1})
+    several = {"a": pd.DataFrame(), "b": pd.DataFrame(), "_hidden": pd.DataFrame()}
+    with pytest.raises(DataLoadError, match=r"Several DataFrames are defined \(a, b\)"):
+        find_frame(None, several)
+
+
+def test_standalone_code_binds_the_frame() -> None:
+    code = standalone_code("result = df['a'].sum()", "sales")
+    ns = {"sales": NS["sales"]}
+    exec(code, ns)
+    assert ns["result"] == 1
