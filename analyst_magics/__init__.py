@@ -25,14 +25,14 @@ from .errors import (
 )
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .analysis import analyze
-    from .data_utils import load
-    from .nlq.engine import ask
-    from .pipeline.cleaning import clean
-    from .pipeline.insights import insights
-    from .pipeline.profiling import profile
-    from .report import build_report
-    from .sample import sample_data
+    from .analysis import analyze as analyze
+    from .data_utils import load as load
+    from .nlq.engine import ask as ask
+    from .pipeline.cleaning import clean as clean
+    from .pipeline.insights import insights as insights
+    from .pipeline.profiling import profile as profile
+    from .report import build_report as build_report
+    from .sample import sample_data as sample_data
 
 #: public name -> module that defines it
 _LAZY = {

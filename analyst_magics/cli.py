@@ -12,7 +12,6 @@ from typing import TextIO
 from ._version import __version__
 from .errors import AnalystError
 
-
 __all__ = ["main", "build_parser", "ProgressLine"]
 
 DEFAULT_OUT = Path("analyst-output")

@@ -36,14 +36,17 @@ class AnalystSettings(BaseSettings):
 
     data_dir: Path = Field(default_factory=_default_data_dir,
                            description="Where uploads, jobs and reports are stored.")
-    reports_dir: Path | None = Field(None, description="Reports directory; default <data_dir>/reports.")
-    max_upload_mb: int = Field(200, gt=0, le=100_000, description="Largest accepted upload, in MB.")
+    reports_dir: Path | None = Field(
+        None, description="Reports directory; default <data_dir>/reports.")
+    max_upload_mb: int = Field(
+        200, gt=0, le=100_000, description="Largest accepted upload, in MB.")
     allowed_extensions: Annotated[tuple[str, ...], NoDecode] = Field(
         DEFAULT_EXTENSIONS, description="File extensions that may be loaded or uploaded.")
     retention_days: int = Field(30, ge=0, description="Age after which uploads, jobs and reports "
                                 "are deleted; 0 keeps them forever.")
     max_question_chars: int = Field(500, ge=1, le=20_000, description="Longest question accepted.")
-    sandbox_timeout_s: float = Field(10.0, gt=0, le=3600, description="Time limit of generated code.")
+    sandbox_timeout_s: float = Field(
+        10.0, gt=0, le=3600, description="Time limit of generated code, in seconds.")
     sandbox_memory_mb: int = Field(4096, ge=128, description="Memory limit of a sandbox worker.")
     llm_base_url: str = Field("", description="OpenAI-compatible endpoint; empty means offline.")
     llm_model: str = Field("", description="Model name sent to the endpoint.")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from enum import Enum
 from collections.abc import Mapping
 from decimal import Decimal
+from enum import Enum
 from typing import Any
 
 import numpy as np

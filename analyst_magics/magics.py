@@ -107,7 +107,8 @@ def parse_ask(line: str, namespace: dict[str, Any]) -> AskArgs:
 def parse_analyze(line: str, cell: str) -> AnalyzeArgs:
     """Parse ``%%analyze``'s line; the cell holds one question per line (``#`` lines skipped)."""
     ns = _analyze_parser().parse_args(_split(line))
-    questions = [q.strip() for q in cell.splitlines() if q.strip() and not q.lstrip().startswith("#")]
+    lines = (q.strip() for q in cell.splitlines())
+    questions = [q for q in lines if q and not q.startswith("#")]
     return AnalyzeArgs(frame=ns.frame, questions=questions, report=ns.report, clean=ns.clean,
                        questions_only=ns.questions_only, debug=ns.debug)
 
@@ -129,7 +130,8 @@ def find_frame(name: str | None, namespace: dict[str, Any]) -> tuple[str, pd.Dat
     if isinstance(value, pd.DataFrame):
         return name, value
     if name in namespace:
-        raise DataLoadError(f"{name!r} is not a pandas DataFrame (it is a {type(value).__name__}).")
+        kind = type(value).__name__
+        raise DataLoadError(f"{name!r} is not a pandas DataFrame (it is a {kind}).")
     close = difflib.get_close_matches(name, list(frames), n=1)
     hint = f" Did you mean {close[0]!r}?" if close else ""
     raise DataLoadError(f"No DataFrame called {name!r} in this notebook.{hint} "

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -82,7 +82,7 @@ class Result(BaseModel):
 # --------------------------------------------------------------------------- charts
 
 
-class ChartKind(str, Enum):
+class ChartKind(StrEnum):
     LINE = "line"
     BAR = "bar"
     SCATTER = "scatter"
@@ -153,7 +153,7 @@ class CleaningResult(Result):
 # --------------------------------------------------------------------------- profile
 
 
-class SemanticType(str, Enum):
+class SemanticType(StrEnum):
     NUMERIC = "numeric"
     CATEGORICAL = "categorical"
     DATETIME = "datetime"
@@ -222,7 +222,7 @@ class Profile(Result):
 # --------------------------------------------------------------------------- insights
 
 
-class InsightKind(str, Enum):
+class InsightKind(StrEnum):
     CORRELATION = "correlation"
     TREND = "trend"
     ANOMALY = "anomaly"
@@ -262,7 +262,7 @@ class Insight(Result):
 # --------------------------------------------------------------------------- answers
 
 
-class AnswerKind(str, Enum):
+class AnswerKind(StrEnum):
     NUMBER = "number"
     TEXT = "text"
     BOOLEAN = "boolean"

@@ -42,7 +42,10 @@ def test_answer_with_a_table_serialises_strictly() -> None:
     json.loads(answer.to_json())
 
 
-@pytest.mark.parametrize("payload", ["<script>alert(1)</script>", "{{7*7}}", "\"><img src=x onerror=alert(1)>"])
+PAYLOADS = ["<script>alert(1)</script>", "{{7*7}}", "\"><img src=x onerror=alert(1)>"]
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
 def test_html_escapes_user_text(payload: str) -> None:
     table = pd.DataFrame({payload: [payload]})
     answer = Answer(question=payload, value=table, kind=AnswerKind.TABLE, code=payload,
