@@ -10,9 +10,9 @@ from typing import Any
 import pandas as pd
 
 from ._version import __version__
-from .errors import DataLoadError
 from .models import Analysis, CleaningReport, DatasetMetadata
 from .progress import ProgressCallback, report, scaled
+from .validation import require_frame
 
 __all__ = ["analyze", "content_hash"]
 
@@ -61,9 +61,7 @@ def analyze(
     from .pipeline.insights import insights
     from .pipeline.profiling import profile
 
-    if not isinstance(df, pd.DataFrame):
-        raise DataLoadError(f"analyze() takes a pandas DataFrame, got {type(df).__name__}. "
-                            "Load a file first with analyst_magics.load(path).")
+    require_frame(df, "analyze")
     dataset = name or str(df.attrs.get("name") or DEFAULT_NAME)
     asked = [q.strip() for q in questions if q and q.strip()]
     cleaning: CleaningReport | None = None
