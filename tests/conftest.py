@@ -65,3 +65,31 @@ def shared_dir() -> Path:
     if not SHARED.is_dir():
         pytest.skip(f"evaluation material not found at {SHARED} (it lives beside the repository)")
     return SHARED
+
+
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run",
+                  "--disable-quic"]
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    """Debian's Chromium (scripts/test.sh installs it); tests that need it skip without it."""
+    import shutil
+
+    found = next((shutil.which(n) for n in ("chromium", "chromium-browser") if shutil.which(n)),
+                 None)
+    if found is None:
+        pytest.skip("Chromium is not installed (scripts/test.sh installs Debian's chromium)")
+    return found
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path: str):
+    """A real headless Chromium driven by Playwright (no browser download: the system one)."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=chromium_path,
+                                              args=CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()

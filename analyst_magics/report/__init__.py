@@ -1,0 +1,118 @@
+"""Reports: an :class:`~analyst_magics.models.Analysis` as HTML, PDF, notebook, JSON or zip.
+
+>>> import analyst_magics as am
+>>> rep = am.build_report(am.analyze(am.sample_data(rows=300)), formats=("html",),
+...                       out_dir="/tmp/analyst-doctest")
+>>> sorted(rep.paths)
+['html']
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from ..config import get_settings
+from ..errors import AnalystError
+from ..models import Analysis, Report
+from .files import (
+    delete_old_reports,
+    list_reports,
+    report_stem,
+    write_atomic,
+    write_data,
+    write_zip,
+)
+
+__all__ = ["FORMATS", "build_report", "delete_old_reports", "list_reports"]
+
+FORMATS = ("html", "pdf", "ipynb", "json", "zip")
+
+
+def build_report(analysis: Analysis, formats: Iterable[str] = ("html",),
+                 out_dir: str | Path | None = None) -> Report:
+    """Write the report files of ``analysis`` and say where they are.
+
+    Parameters
+    ----------
+    analysis : Analysis
+        From :func:`analyst_magics.analyze`.
+    formats : iterable of str
+        Any of ``html``, ``pdf`` (needs Chromium), ``ipynb`` (with the data file beside it),
+        ``json`` (``analysis.json``), ``zip`` (everything else asked for, plus the cleaned data
+        as CSV and the JSON).
+    out_dir : path, optional
+        Directory for the files; default ``ANALYST_REPORTS_DIR``.
+
+    Returns
+    -------
+    Report
+        ``paths`` maps each format to its file; ``metadata`` is what every report embeds.
+    """
+    chosen = _check_formats(formats, analysis)
+    out = Path(out_dir) if out_dir is not None else get_settings().reports_path
+    out.mkdir(parents=True, exist_ok=True)
+    stem = report_stem(analysis.metadata.name, out)
+    metadata = report_metadata(analysis)
+    paths: dict[str, Path] = {}
+    from .notebook import to_notebook
+
+    nb = to_notebook(analysis, data_file=f"{stem}.parquet", metadata=metadata)
+    if {"html", "pdf"} & chosen:
+        paths["html"] = _write_html(nb, out / f"{stem}.html")
+    if "pdf" in chosen:
+        from .chromium import print_to_pdf
+
+        paths["pdf"] = print_to_pdf(paths["html"], out / f"{stem}.pdf")
+    if "ipynb" in chosen or "zip" in chosen:
+        import nbformat
+
+        paths["ipynb"] = write_atomic(out / f"{stem}.ipynb", nbformat.writes(nb))
+        paths["data"] = write_data(analysis.data, out / f"{stem}.parquet")
+    if "json" in chosen or "zip" in chosen:
+        paths["json"] = write_atomic(out / f"{stem}.json", analysis.to_json(indent=2))
+    if "zip" in chosen:
+        csv = write_data(analysis.data, out / f"{stem}.csv")
+        paths["zip"] = write_zip(out / f"{stem}.zip", [*paths.values(), csv])
+        csv.unlink()
+    for fmt in ("html", "ipynb", "data", "json"):  # keep only what was asked for
+        if fmt in paths and fmt not in chosen and not (fmt == "data" and "ipynb" in chosen):
+            paths.pop(fmt).unlink(missing_ok=True)
+    return Report(paths=paths, metadata=metadata)
+
+
+def report_metadata(analysis: Analysis) -> dict[str, Any]:
+    """What every report embeds about its data and how it was made."""
+    meta = analysis.metadata
+    return {
+        "dataset": meta.name,
+        "content_hash": f"sha256:{meta.content_hash}",
+        "rows_x_columns": f"{meta.rows} × {meta.columns}",
+        "package_version": meta.package_version,
+        "created": meta.created_at.isoformat(timespec="seconds"),
+        "options": json.dumps(analysis.to_dict()["options"], sort_keys=True),
+    }
+
+
+def _check_formats(formats: Iterable[str], analysis: Analysis) -> set[str]:
+    chosen = {str(f).strip().lower() for f in ([formats] if isinstance(formats, str) else formats)}
+    unknown = sorted(chosen - set(FORMATS))
+    if unknown or not chosen:
+        raise AnalystError(f"Unknown report format {', '.join(unknown) or '(none)'}; choose from "
+                           f"{', '.join(FORMATS)}.")
+    if not isinstance(analysis, Analysis):
+        raise AnalystError("build_report() takes the Analysis returned by analyst_magics.analyze()"
+                           f", got {type(analysis).__name__}.")
+    if {"ipynb", "zip"} & chosen and analysis.data is None:
+        raise AnalystError("This analysis carries no data (it was loaded from JSON), so the "
+                           "notebook and zip formats cannot include it; ask for html, pdf or json.")
+    return chosen
+
+
+def _write_html(nb: Any, path: Path) -> Path:
+    from .exporters import AnalystHTMLExporter
+
+    body, _ = AnalystHTMLExporter().from_notebook_node(nb)
+    return write_atomic(path, body)
