@@ -1,0 +1,286 @@
+"""Profile a DataFrame: per-column statistics, semantic types and dataset-level figures.
+
+Columns are grouped by family and each family is computed in one vectorized pass (see
+:mod:`analyst_magics.pipeline.column_stats`): numbers and dates are sorted once in 2-D blocks,
+booleans, categories and text are counted once. Duplicate rows are found by hashing columns
+from the most to the least distinct and stopping as soon as no two rows can still be equal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import AnalystError, DataLoadError
+from ..models import ColumnProfile, FrequentValue, Profile
+from .column_stats import BlockColumn, ColumnStats, block_stats, counted_stats
+from .semantic_types import detect_semantic_type
+
+__all__ = ["profile"]
+
+#: Multiplier that mixes one column's row hashes into the running row hashes.
+_HASH_MIX = np.uint64(0x100000001B3)
+#: Object columns holding Python numbers, booleans or dates are profiled as those types.
+_NUMBER_KINDS = frozenset({"integer", "floating", "mixed-integer-float", "decimal"})
+_DATE_KINDS = frozenset({"datetime", "datetime64", "date"})
+
+
+def profile(
+    df: pd.DataFrame,
+    *,
+    name: str | None = None,
+    top_k: int = 10,
+    high_missing_threshold: float = 0.5,
+    progress: Callable[[str, float], None] | None = None,
+) -> Profile:
+    """Profile ``df``: statistics and a semantic type per column, and dataset-level figures.
+
+    Everything is computed in vectorized passes over column families, so profiling costs about
+    as much as ``df.describe()`` and stays well below the frame's own size in extra memory. The
+    input is never modified.
+
+    Parameters
+    ----------
+    df : DataFrame
+        The data. Duplicate column names are profiled one by one, in order.
+    name : str, optional
+        Dataset name shown in the profile; defaults to ``df.attrs.get("name")``.
+    top_k : int, default 10
+        How many frequent values to keep per column.
+    high_missing_threshold : float, default 0.5
+        Columns whose share of missing values (``missing_pct``, a fraction in [0, 1]) reaches
+        this are listed in ``Profile.high_missing_columns``.
+    progress : callable, optional
+        Called as ``progress(stage, fraction)`` as the work advances.
+
+    Returns
+    -------
+    Profile
+        ``missing_pct`` and ``distinct_pct`` are fractions in [0, 1] (``distinct_pct`` of the
+        non-missing values); quantiles are keyed ``"5%"`` … ``"95%"``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> prof = profile(pd.DataFrame({"x": [1.0, 2.0, None, 4.0], "g": ["a", "b", "a", "a"]}))
+    >>> prof.column("x").mean, prof.column("g").semantic_type.value
+    (2.3333333333333335, 'categorical')
+    """
+    _check_arguments(df, top_k, high_missing_threshold)
+    stats = _column_stats(df, top_k, progress)
+    _report(progress, "finding duplicate rows", 0.9)
+    rows, cells = len(df), len(df) * df.shape[1]
+    columns = [_column_profile(s) for s in stats]
+    missing = sum(c.missing for c in columns)
+    result = Profile(
+        name=str(name) if name is not None else _default_name(df),
+        rows=rows,
+        columns=df.shape[1],
+        duplicate_rows=_duplicate_rows(df, stats),
+        missing_cells=missing,
+        missing_pct=missing / cells if cells else 0.0,
+        memory_bytes=df.index.memory_usage(deep=True) + sum(s.memory for s in stats),
+        high_missing_columns=[c.name for c in columns
+                              if c.missing and c.missing_pct >= high_missing_threshold],
+        column_profiles=columns,
+    )
+    _report(progress, "profile done", 1.0)
+    return result
+
+
+def _check_arguments(df: Any, top_k: Any, threshold: Any) -> None:
+    if not isinstance(df, pd.DataFrame):
+        hint = " Use series.to_frame() first." if isinstance(df, pd.Series) else (
+            " Load a file with am.load(path), or build one with pd.DataFrame(...).")
+        raise DataLoadError(f"profile() needs a pandas DataFrame, got {type(df).__name__}.{hint}")
+    if isinstance(top_k, bool) or not isinstance(top_k, (int, np.integer)) or top_k < 0:
+        raise AnalystError(f"profile(): top_k must be a whole number >= 0 (how many frequent "
+                           f"values to keep per column), got {top_k!r}.")
+    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not (
+            0.0 <= threshold <= 1.0):
+        raise AnalystError(f"profile(): high_missing_threshold must be a fraction between 0 and 1 "
+                           f"(e.g. 0.5 for half the rows missing), got {threshold!r}.")
+
+
+def _default_name(df: pd.DataFrame) -> str | None:
+    name = df.attrs.get("name")
+    return None if name is None else str(name)
+
+
+def _report(progress: Callable[[str, float], None] | None, stage: str, fraction: float) -> None:
+    if progress is not None:
+        progress(stage, fraction)
+
+
+# --------------------------------------------------------------------------- columns
+
+
+def _column_stats(df: pd.DataFrame, top_k: int,
+                  progress: Callable[[str, float], None] | None) -> list[ColumnStats]:
+    """Statistics of every column, family by family; the list is in column order."""
+    stats: list[ColumnStats] = []
+    blocks: dict[str, list[BlockColumn]] = {"f": [], "i": []}
+    counted: list[tuple[ColumnStats, pd.Series]] = []
+    for position, (label, series) in enumerate(df.items()):
+        family, data = _family(series)
+        column = ColumnStats(position, str(label), str(series.dtype), family, rows=len(df),
+                             memory=_memory(series))
+        stats.append(column)
+        if isinstance(data, pd.Series):
+            counted.append((column, data))
+        else:
+            blocks[data[0].dtype.kind].append(BlockColumn(column, *data))
+    done = 0
+
+    def advance(columns: int) -> None:
+        nonlocal done
+        done += columns
+        _report(progress, "profiling columns", 0.9 * done / max(1, len(stats)))
+
+    for columns in blocks.values():
+        block_stats(columns, top_k=top_k, progress=advance)
+    for column, series in counted:
+        counted_stats(column, series, top_k=top_k)
+        advance(1)
+    return stats
+
+
+_Restore = Callable[[np.ndarray], list[Any]]
+
+
+def _family(series: pd.Series) -> tuple[str, pd.Series | tuple[np.ndarray, _Restore]]:
+    """The column's family and its data as that family's pass reads it.
+
+    Counted families read the series; block families read ``(values, restore)`` for a
+    :class:`BlockColumn` (float64 with NaN, or int64 with NaT's integer for missing values).
+    """
+    dtype = series.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        return "category", series
+    if pd.api.types.is_bool_dtype(dtype):
+        return "bool", series
+    if pd.api.types.is_numeric_dtype(dtype) and dtype.kind in "iuf":
+        if dtype.kind in "iu" and not (dtype.kind == "u" and dtype.itemsize == 8) and (
+                isinstance(dtype, np.dtype) or not series.hasnans):
+            return "int", (series.to_numpy(dtype=np.int64), _plain)
+        return "float", (series.to_numpy(dtype=np.float64, na_value=np.nan), _plain)
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        return "datetime", _datetime_block(series)
+    if pd.api.types.is_timedelta64_dtype(dtype):
+        values = series.to_numpy(dtype=f"m8[{series.dt.unit}]")
+        return "timedelta", (values.view(np.int64), partial(_timedeltas, values.dtype))
+    if pd.api.types.is_object_dtype(dtype):
+        converted = _from_objects(series)
+        if converted is not None:
+            return _family(converted)
+    return "text", series
+
+
+def _datetime_block(series: pd.Series) -> tuple[np.ndarray, _Restore]:
+    tz = getattr(series.dt, "tz", None)
+    naive = series.dt.tz_convert("UTC").dt.tz_localize(None) if tz is not None else series
+    values = naive.to_numpy(dtype=f"M8[{series.dt.unit}]")
+    return values.view(np.int64), partial(_timestamps, values.dtype, tz)
+
+
+def _plain(values: np.ndarray) -> list[Any]:
+    return values.tolist()
+
+
+def _timestamps(unit: np.dtype, tz: Any, values: np.ndarray) -> list[Any]:
+    index = pd.DatetimeIndex(values.view(unit))
+    return list(index.tz_localize("UTC").tz_convert(tz) if tz is not None else index)
+
+
+def _timedeltas(unit: np.dtype, values: np.ndarray) -> list[Any]:
+    return list(pd.TimedeltaIndex(values.view(unit)))
+
+
+def _from_objects(series: pd.Series) -> pd.Series | None:
+    """An object column of Python numbers, booleans or dates as that dtype, else ``None``."""
+    kind = pd.api.types.infer_dtype(series, skipna=True)
+    try:
+        if kind in _NUMBER_KINDS:
+            converted = pd.to_numeric(series)
+        elif kind == "boolean":
+            converted = series.astype("boolean")
+        elif kind in _DATE_KINDS:
+            converted = pd.to_datetime(series)
+        else:
+            return None
+    except (TypeError, ValueError, OverflowError):  # e.g. mixed time zones, huge integers
+        return None
+    return None if pd.api.types.is_object_dtype(converted.dtype) else converted
+
+
+def _memory(series: pd.Series) -> int:
+    """Bytes held by the column's values, as ``memory_usage(deep=True)`` counts them."""
+    if pd.api.types.is_object_dtype(series.dtype) or isinstance(series.dtype, pd.CategoricalDtype):
+        return int(series.memory_usage(deep=True, index=False))  # counts the Python objects
+    return int(series.array.nbytes)
+
+
+def _column_profile(stats: ColumnStats) -> ColumnProfile:
+    return ColumnProfile(
+        name=stats.name,
+        dtype=stats.dtype,
+        semantic_type=detect_semantic_type(stats),
+        count=stats.count,
+        missing=stats.missing,
+        missing_pct=stats.missing / stats.rows if stats.rows else 0.0,
+        distinct=stats.distinct,
+        distinct_pct=stats.distinct / stats.count if stats.count else 0.0,
+        memory_bytes=stats.memory,
+        mean=stats.mean,
+        std=stats.std,
+        min=stats.min,
+        max=stats.max,
+        quantiles=stats.quantiles,
+        skewness=stats.skewness,
+        kurtosis=stats.kurtosis,
+        zeros=stats.zeros,
+        negatives=stats.negatives,
+        mean_length=stats.mean_length,
+        frequent=[FrequentValue(value=v, count=c) for v, c in stats.frequent],
+    )
+
+
+# --------------------------------------------------------------------------- duplicate rows
+
+
+def _duplicate_rows(df: pd.DataFrame, stats: list[ColumnStats]) -> int:
+    """Rows equal to an earlier row (``df.duplicated().sum()``), by progressive row hashing.
+
+    Columns are hashed from the most to the least distinct; after each one, only rows whose
+    partial hash still repeats can be duplicates, so the rest are dropped from the work. A
+    column with a distinct value in every row settles it at once. Two different rows collide
+    with probability about 2**-64 per pair.
+    """
+    if df.shape[1] == 0 or len(df) < 2:
+        return 0
+    order = sorted(stats, key=lambda s: (-s.distinct, s.missing))
+    if order[0].distinct == len(df):
+        return 0
+    rows = np.arange(len(df))
+    hashes = np.zeros(len(df), dtype=np.uint64)
+    for column in order:
+        series = df.iloc[:, column.position]
+        hashes = hashes * _HASH_MIX ^ _row_hashes(
+            series if len(rows) == len(df) else series.take(rows))
+        repeated = pd.Series(hashes).duplicated(keep=False).to_numpy()
+        if not repeated.any():
+            return 0
+        rows, hashes = rows[repeated], hashes[repeated]
+    return int(pd.Series(hashes).duplicated().sum())
+
+
+def _row_hashes(series: pd.Series) -> np.ndarray:
+    if series.dtype.kind == "f":  # -0.0 equals 0.0 and every NaN is the same missing value
+        values = series.to_numpy(dtype=np.float64) + 0.0
+        values[np.isnan(values)] = np.nan
+        return pd.util.hash_array(values)
+    return pd.util.hash_pandas_object(series, index=False).to_numpy()
