@@ -1,0 +1,163 @@
+"""The policy layer: compile analysis code with RestrictedPython and a stricter transformer.
+
+On top of RestrictedPython 9 (no names or attributes starting with ``_``, no ``exec``/``eval``,
+guarded attribute/item/iteration/write), analysis code may not define classes, use
+decorators (they call functions without an ``ast.Call`` node), write generators (their frames
+lead back to the interpreter) or import anything but the façades. ``x[k] += v`` is allowed
+and rewritten through the guards. Refusals are reported in words a user understands.
+
+>>> code = compile_analysis("result = df['sales'].sum()")
+>>> try:
+...     compile_analysis("x = ().__class__")
+... except SandboxError as exc:
+...     print(exc.kind, exc)
+policy Line 1: attribute access to '__class__' is not allowed: names starting with '_' are private.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from types import CodeType
+
+from RestrictedPython import compile_restricted_exec
+from RestrictedPython.transformer import IOPERATOR_TO_STR, RestrictingNodeTransformer
+
+from ...errors import SandboxError
+from .allowlist import IMPORTABLE
+
+__all__ = ["FILENAME", "MAX_CODE_CHARS", "compile_analysis"]
+
+#: The file name analysis code gets in tracebacks (used to report line numbers).
+FILENAME = "<analysis>"
+#: Longest accepted code; generated answers are a few lines.
+MAX_CODE_CHARS = 20_000
+
+_NOT_ALLOWED = {
+    "ClassDef": "defining classes is not allowed",
+    "Yield": "generators ('yield') are not allowed",
+    "YieldFrom": "generators ('yield from') are not allowed",
+    "Global": "'global' statements are not allowed",
+    "Nonlocal": "'nonlocal' statements are not allowed",
+    "AsyncFunctionDef": "async functions are not allowed",
+    "Await": "'await' is not allowed",
+    "TryStar": "'except*' is not allowed",
+}
+
+
+class AnalysisPolicy(RestrictingNodeTransformer):
+    """RestrictedPython's transformer with the extra rules of analysis code."""
+
+    def refuse(self, node: ast.AST, message: str) -> None:
+        self.error(node, message)
+
+    def generic_visit(self, node: ast.AST) -> ast.AST:  # type: ignore[override]
+        self.refuse(node, f"{type(node).__name__} is not supported in analysis code")
+        return node
+
+    def visit_Attribute(self, node: ast.Attribute) -> ast.AST:
+        if node.attr.startswith("_"):
+            self.refuse(node, f"attribute access to {node.attr!r} is not allowed: names "
+                              "starting with '_' are private")
+            return node
+        return super().visit_Attribute(node)
+
+    def check_name(self, node: ast.AST, name: str | None,
+                   allow_magic_methods: bool = False) -> None:
+        if name is not None and name.startswith("_") and name != "_":
+            self.refuse(node, f"the name {name!r} is not allowed: names starting with '_' are "
+                              "private")
+            return
+        super().check_name(node, name, allow_magic_methods=False)
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.AST:
+        if node.decorator_list:
+            self.refuse(node, "decorators are not allowed")
+        return super().visit_FunctionDef(node)
+
+    def visit_Import(self, node: ast.Import) -> ast.AST:
+        for alias in node.names:
+            self._check_module(node, alias.name)
+        return super().visit_Import(node)
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> ast.AST:
+        self._check_module(node, "." * node.level + (node.module or ""))
+        return super().visit_ImportFrom(node)
+
+    def _check_module(self, node: ast.AST, module: str) -> None:
+        if module not in IMPORTABLE:
+            self.refuse(node, f"importing {module!r} is not allowed: pandas is available as pd "
+                              f"and NumPy as np (importable: {', '.join(sorted(IMPORTABLE))})")
+
+    def visit_AugAssign(self, node: ast.AugAssign) -> ast.AST | list[ast.stmt]:
+        if not isinstance(node.target, ast.Subscript):
+            return super().visit_AugAssign(node)
+        return self._augmented_item(node)
+
+    def _augmented_item(self, node: ast.AugAssign) -> list[ast.stmt]:
+        """``x[k] op= v`` as ``t, i = x, k; t[i] = _inplacevar_(op, t[i], v)``, all guarded."""
+        target = node.target
+        assert isinstance(target, ast.Subscript)
+        holder, index = self.gen_tmp_name(), self.gen_tmp_name()
+        load = lambda name: ast.Name(name, ast.Load())  # noqa: E731
+        statements: list[ast.stmt] = [
+            ast.Assign([ast.Name(holder, ast.Store())], target.value),
+            ast.Assign([ast.Name(index, ast.Store())], target.slice),
+            ast.Assign([ast.Subscript(load(holder), load(index), ast.Store())], ast.Call(
+                ast.Name("_inplacevar_", ast.Load()),
+                [ast.Constant(IOPERATOR_TO_STR[type(node.op)]),
+                 ast.Subscript(load(holder), load(index), ast.Load()), node.value], [])),
+        ]
+        visited = []
+        for statement in statements:
+            ast.copy_location(statement, node)
+            ast.fix_missing_locations(statement)
+            visited.append(self.node_contents_visit(statement))
+        return visited
+
+
+for _node, _reason in _NOT_ALLOWED.items():
+    def _visit(self: AnalysisPolicy, node: ast.AST, _reason: str = _reason) -> ast.AST:
+        self.refuse(node, _reason)
+        return node
+    setattr(AnalysisPolicy, f"visit_{_node}", _visit)
+
+
+_LINE = re.compile(r"^Line (\d+): ")
+_RESTRICTED_WORDS = (
+    (re.compile(r'"(\w+)" is a restricted name, that is forbidden to access in '
+                r"RestrictedPython\."), r"access to '\1' is not allowed (interpreter internals)"),
+    (re.compile(r"Eval calls are not allowed\."), "eval() is not allowed"),
+    (re.compile(r"Exec calls are not allowed\."), "exec() is not allowed"),
+    (re.compile(r'"(\w+)" is a reserved name\.'), r"'\1' is not allowed"),
+    (re.compile(r"Augmented assignment of attributes is not allowed\."),
+     "'obj.attr += value' is not allowed; write obj.attr = obj.attr + value"),
+)
+
+
+def _in_user_words(error: str) -> str:
+    for pattern, words in _RESTRICTED_WORDS:
+        error = pattern.sub(words, error)
+    return error.rstrip(".")
+
+
+def compile_analysis(code: str) -> CodeType:
+    """Compile analysis code under the policy, or raise ``SandboxError(kind="policy")``.
+
+    The message names each refused construct and its line, e.g. ``Line 1: attribute access
+    to '__class__' is not allowed: names starting with '_' are private.``
+    """
+    if not isinstance(code, str):
+        raise SandboxError(f"Analysis code must be a string, got {type(code).__name__}.",
+                           kind="policy")
+    if len(code) > MAX_CODE_CHARS:
+        raise SandboxError(f"Analysis code is {len(code):,} characters long; the limit is "
+                           f"{MAX_CODE_CHARS:,}.", kind="policy")
+    try:
+        result = compile_restricted_exec(code, filename=FILENAME, policy=AnalysisPolicy)
+    except (ValueError, RecursionError, MemoryError) as exc:  # null bytes, absurd nesting
+        raise SandboxError(f"Analysis code cannot be compiled: {exc}.", kind="policy") from None
+    if result.errors:
+        messages = [_in_user_words(error) for error in result.errors]
+        raise SandboxError(". ".join(dict.fromkeys(messages)) + ".", kind="policy")
+    return result.code
