@@ -76,6 +76,11 @@ def load(source: str | os.PathLike[str], *, name: str | None = None,
     >>> df.columns.tolist(), df.attrs["name"]
     (['region', 'revenue'], 'sales')
     """
+    if not isinstance(source, str | os.PathLike):
+        hint = (" It is already a DataFrame: pass it straight to clean(), profile() or analyze()."
+                if isinstance(source, pd.DataFrame) else "")
+        raise DataLoadError(f"load() takes a file path (str or pathlib.Path), got "
+                            f"{type(source).__name__}.{hint}")
     path = Path(source)
     kind = _check_file(path)
     head = _read_head(path)

@@ -236,6 +236,14 @@ def test_bad_files_raise_one_readable_error(tmp_path: Path, case: str) -> None:
     assert caught.value.__cause__ is None  # no traceback from inside pandas behind it
 
 
+@pytest.mark.parametrize("source", [None, 3, ["a.csv"], pd.DataFrame({"a": [1]})],
+                         ids=lambda v: type(v).__name__)
+def test_non_paths_are_refused(source: object) -> None:
+    with pytest.raises(DataLoadError, match=r"load\(\) takes a file path \(str or pathlib\.Path\), "
+                                            rf"got {type(source).__name__}\."):
+        load(source)  # type: ignore[arg-type]
+
+
 def test_sheet_is_refused_for_files_without_sheets(tmp_path: Path) -> None:
     with pytest.raises(DataLoadError, match=r"sheet='x'.*only \.xlsx"):
         load(_write(tmp_path / "a.csv", b"a\n1\n"), sheet="x")
