@@ -12,7 +12,9 @@ import csv
 import io
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 
@@ -36,6 +38,8 @@ HEAD_BYTES = 64 * 1024
 DELIMITERS = ",;\t|"
 #: Lines of the head used to judge a delimiter.
 _SNIFF_LINES = 50
+
+T = TypeVar("T")
 
 #: Leading bytes of binary formats -> what they are.
 SIGNATURES = {
@@ -90,11 +94,18 @@ def sniff_encoding(head: bytes) -> str:
     return "latin-1"
 
 
-def _fallbacks(encoding: str) -> list[str]:
-    """``encoding`` then the single-byte encodings, for bytes past the head that disagree."""
-    if encoding == "utf-16":
-        return [encoding]
-    return list(dict.fromkeys([encoding, "cp1252", "latin-1"]))
+def _decoded(head: bytes, read: Callable[[str], T]) -> T:
+    """``read(encoding)`` with the sniffed encoding, then with single-byte ones when bytes
+    past the head turn out not to be in it (latin-1, last, decodes any byte)."""
+    encoding = sniff_encoding(head)
+    fallbacks = [] if encoding == "utf-16" else ["cp1252", "latin-1"]
+    *tries, last = dict.fromkeys([encoding, *fallbacks])
+    for candidate in tries:
+        try:
+            return read(candidate)
+        except UnicodeDecodeError:
+            continue
+    return read(last)
 
 
 def sniff_delimiter(sample: str) -> str:
@@ -127,19 +138,18 @@ def read_delimited(path: Path, head: bytes, *, delimiter: str | None = None) -> 
     ``low_memory=False`` reads each column in one piece, so a column whose type changes far
     down the file gets one type instead of a ``DtypeWarning`` and mixed chunks.
     """
-    encodings = _fallbacks(sniff_encoding(head))
-    if delimiter is None:
-        sample = head.decode(encodings[0], errors="replace")
-        if len(head) == HEAD_BYTES:  # the last line may be cut short
-            sample = sample[: sample.rfind("\n") + 1] or sample
-        delimiter = sniff_delimiter(sample)
-        _check_first_row(path, sample, delimiter)
-    for encoding in encodings[:-1]:
-        try:
-            return pd.read_csv(path, sep=delimiter, encoding=encoding, low_memory=False)
-        except UnicodeDecodeError:  # bytes past the head are not in this encoding
-            continue
-    return pd.read_csv(path, sep=delimiter, encoding=encodings[-1], low_memory=False)
+    sep = delimiter or _file_delimiter(path, head)
+    return _decoded(head, lambda encoding: pd.read_csv(path, sep=sep, encoding=encoding,
+                                                       low_memory=False))
+
+
+def _file_delimiter(path: Path, head: bytes) -> str:
+    sample = head.decode(sniff_encoding(head), errors="replace")
+    if len(head) == HEAD_BYTES:  # the last line may be cut short
+        sample = sample[: sample.rfind("\n") + 1] or sample
+    delimiter = sniff_delimiter(sample)
+    _check_first_row(path, sample, delimiter)
+    return delimiter
 
 
 def _check_first_row(path: Path, sample: str, delimiter: str) -> None:
@@ -159,7 +169,7 @@ def _check_first_row(path: Path, sample: str, delimiter: str) -> None:
 def read_json(path: Path, head: bytes) -> pd.DataFrame:
     """JSON records (``[{...}, ...]``), columns (``{"col": [...]}``), split or JSON Lines."""
     raw = path.read_bytes()
-    text = _decode(raw, _fallbacks(sniff_encoding(head)))
+    text = _decoded(head, raw.decode)
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -177,15 +187,6 @@ def _invalid_json(path: Path, exc: json.JSONDecodeError, what: str) -> DataLoadE
     return DataLoadError(
         f"Cannot load '{path}': it is not valid {what} ({exc.msg} at line {exc.lineno}, "
         f"column {exc.colno}). Fix the file or export it again as JSON or CSV.")
-
-
-def _decode(raw: bytes, encodings: list[str]) -> str:
-    for encoding in encodings[:-1]:
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return raw.decode(encodings[-1])
 
 
 def _frame_from_json(path: Path, document: object) -> pd.DataFrame:
