@@ -197,9 +197,12 @@ class WorkerPool:
             memory_mb: int) -> Any:
         """Run compiled code in the worker and decode its result."""
         with self._lock:
-            worker = self._ensure()
             try:
-                return self._run(worker, code, frames, timeout, memory_mb)
+                try:
+                    return self._run(self._ensure(), code, frames, timeout, memory_mb)
+                except (EOFError, BrokenPipeError):  # the worker had died: retry on a new one
+                    self.close()
+                    return self._run(self._ensure(), code, frames, timeout, memory_mb)
             except (TimeoutError, EOFError, OSError) as exc:
                 self.close()  # a worker that does not answer is replaced on the next call
                 if isinstance(exc, TimeoutError):

@@ -95,25 +95,30 @@ class AnalysisPolicy(RestrictingNodeTransformer):
         return self._augmented_item(node)
 
     def _augmented_item(self, node: ast.AugAssign) -> list[ast.stmt]:
-        """``x[k] op= v`` as ``t, i = x, k; t[i] = _inplacevar_(op, t[i], v)``, all guarded."""
+        """``x[k] op= v`` as ``t = x; i = k; _write_(t)[i] = _inplacevar_(op, t[i], v)``."""
         target = node.target
         assert isinstance(target, ast.Subscript)
         holder, index = self.gen_tmp_name(), self.gen_tmp_name()
-        load = lambda name: ast.Name(name, ast.Load())  # noqa: E731
+        value, key, operand = (self.visit(part) for part in (target.value, target.slice,
+                                                              node.value))
+
+        def name(identifier: str, store: bool = False) -> ast.Name:
+            return ast.Name(identifier, ast.Store() if store else ast.Load())
+
+        def call(function: str, *args: ast.expr) -> ast.Call:
+            return ast.Call(name(function), list(args), [])
+
         statements: list[ast.stmt] = [
-            ast.Assign([ast.Name(holder, ast.Store())], target.value),
-            ast.Assign([ast.Name(index, ast.Store())], target.slice),
-            ast.Assign([ast.Subscript(load(holder), load(index), ast.Store())], ast.Call(
-                ast.Name("_inplacevar_", ast.Load()),
-                [ast.Constant(IOPERATOR_TO_STR[type(node.op)]),
-                 ast.Subscript(load(holder), load(index), ast.Load()), node.value], [])),
+            ast.Assign([name(holder, store=True)], value),
+            ast.Assign([name(index, store=True)], key),
+            ast.Assign([ast.Subscript(call("_write_", name(holder)), name(index), ast.Store())],
+                       call("_inplacevar_", ast.Constant(IOPERATOR_TO_STR[type(node.op)]),
+                            call("_getitem_", name(holder), name(index)), operand)),
         ]
-        visited = []
         for statement in statements:
             ast.copy_location(statement, node)
             ast.fix_missing_locations(statement)
-            visited.append(self.node_contents_visit(statement))
-        return visited
+        return statements
 
 
 for _node, _reason in _NOT_ALLOWED.items():
