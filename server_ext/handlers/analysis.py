@@ -1,0 +1,132 @@
+"""``ask``, ``analyze`` (a job), ``jobs``, ``jobs/{id}``, the ``jobs/{id}/progress`` WebSocket."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from functools import partial
+from typing import Any
+
+from jupyter_core.utils import ensure_async
+from jupyter_server.auth.decorator import authorized, ws_authenticated
+from jupyter_server.base.handlers import JupyterHandler
+from jupyter_server.base.websocket import WebSocketMixin
+from jupyter_server.extension.handler import ExtensionHandlerMixin
+from tornado import web, websocket
+
+from .. import worker
+from ..base import AUTH_RESOURCE, AnalystHandler, principal_of
+from ..errors import APIError
+from ..schemas import AnalyzeRequest, AskRequest
+from ..storage import atomic_write_json
+
+__all__ = ["AnalyzeHandler", "AskHandler", "JobHandler", "JobsHandler", "ProgressHandler"]
+
+
+class AskHandler(AnalystHandler):
+    """``POST {dataset, question, engine}`` → the ``Answer``."""
+
+    @web.authenticated
+    @authorized
+    async def post(self) -> None:
+        from analyst_magics import ask
+
+        body = self.parse_body(AskRequest)
+        meta = self.ext.store.find(body.dataset)
+        frame = await self.ext.frames.get(meta)
+        answer = await asyncio.get_running_loop().run_in_executor(
+            self.ext.threads, partial(ask, frame, body.question, engine=body.engine))
+        self.reply(answer.to_dict(), answer.message or "")
+
+
+class AnalyzeHandler(AnalystHandler):
+    """``POST {dataset, questions, clean, engine, report}`` → 202 with a job id."""
+
+    @web.authenticated
+    @authorized
+    async def post(self) -> None:
+        body = self.parse_body(AnalyzeRequest)
+        store, jobs = self.ext.store, self.ext.jobs
+        meta = store.find(body.dataset)
+        if body.report and not self.ext.features()["reports"]:
+            raise APIError(501, "Reports are not available in this installation; "
+                                "send report: false.")
+        params = {"questions": body.questions, "name": meta["name"], "label": meta["filename"],
+                  "clean": body.clean, "engine": body.engine}
+        job = jobs.submit(
+            "analyze", await principal_of(self), meta["id"], worker.analyze_job, jobs.root,
+            store.source(meta), store.path(meta["id"], "frame.parquet"), params,
+            self.ext.reports_root if body.report else None)
+        atomic_write_json(jobs.root / job.job_id / "request.json", body.model_dump())
+        prefix = self.request.path.rsplit("/analyze", 1)[0]
+        self.set_header("Location", f"{prefix}/jobs/{job.job_id}")
+        self.reply({"job_id": job.job_id, "state": job.state,
+                    "status_url": f"{prefix}/jobs/{job.job_id}",
+                    "progress_url": f"{prefix}/jobs/{job.job_id}/progress"},
+                   "Analysis started.", status=202)
+
+
+class JobsHandler(AnalystHandler):
+    """``GET``: the jobs of the caller, newest first."""
+
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        owner = await principal_of(self)
+        mine = [j.public() for j in self.ext.jobs.jobs.values() if j.owner == owner]
+        self.reply(sorted(mine, key=lambda j: j["created_at"], reverse=True))
+
+
+class JobHandler(AnalystHandler):
+    """``GET``: a job's state, and its ``Analysis`` once done."""
+
+    @web.authenticated
+    @authorized
+    async def get(self, job_id: str) -> None:
+        jobs = self.ext.jobs
+        job = jobs.get(job_id, await principal_of(self))
+        self.reply({**job.public(), "result": jobs.result(job)}, job.message)
+
+
+class ProgressHandler(ExtensionHandlerMixin, WebSocketMixin, JupyterHandler,
+                      websocket.WebSocketHandler):
+    """A WebSocket of ``ProgressEvent`` messages; the last one is ``done`` or ``error``.
+
+    Closing it only stops the messages: the job goes on and its result stays retrievable.
+    """
+
+    auth_resource = AUTH_RESOURCE
+    job: Any = None
+
+    async def pre_get(self, job_id: str) -> None:
+        allowed = await ensure_async(
+            self.authorizer.is_authorized(self, self.current_user, "read", AUTH_RESOURCE))
+        if not allowed:
+            raise web.HTTPError(403)
+        try:
+            self.job = self.extensionapp.jobs.get(job_id, await principal_of(self))
+        except APIError as exc:
+            raise web.HTTPError(exc.status_code) from None
+
+    @ws_authenticated
+    async def get(self, job_id: str) -> None:  # type: ignore[override]
+        await self.pre_get(job_id)
+        await super().get(job_id)
+
+    def open(self, job_id: str) -> None:  # type: ignore[override]
+        super().open()
+        self.extensionapp.jobs.listen(self.job, self.send_event)
+
+    def send_event(self, event: dict[str, Any]) -> None:
+        if self.ws_connection is None:
+            return
+        self.write_message(json.dumps(event, allow_nan=False))
+        if event["state"] in ("done", "error"):
+            self.close(1000, "job finished")
+
+    def on_message(self, message: str | bytes) -> None:
+        """The stream is one-way; client messages are ignored."""
+
+    def on_close(self) -> None:
+        if self.job is not None:
+            self.extensionapp.jobs.unlisten(self.job.job_id, self.send_event)
