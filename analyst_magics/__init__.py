@@ -75,3 +75,10 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_LAZY))
+
+
+def _jupyter_server_extension_points() -> list[dict[str, Any]]:
+    """Where Jupyter Server finds the REST extension (``server_ext``); called only by it."""
+    from server_ext import AnalystExtension  # deferred: the engine itself never imports a face
+
+    return [{"module": "server_ext", "app": AnalystExtension}]
