@@ -1,0 +1,1 @@
+"""Finding families used by :func:`analyst_magics.pipeline.insights.insights`, one per module."""

@@ -1,0 +1,216 @@
+"""What every finding family shares: the context, the :class:`Finding` record, scores and words.
+
+Scoring
+-------
+Findings of every kind rank together by ``score = weight(kind) × strength × confidence``:
+
+* **strength** (0–1) is the effect size on one scale. Relationships use an r-like scale: ``|r|``
+  for correlations, ``√ε²`` for segment differences (ε² is the share of rank variance the
+  segments explain), ``sin(π|τ|/2)`` for a Kendall-τ trend (Greiner's relation to r), scaled down
+  when the fitted change is under 10 %. Outliers use ``(z − 3)/(z + 2)`` of their robust z.
+  Data-quality facts use the share of rows (or columns) they affect. Relationships weaker than
+  :data:`MIN_EFFECT` are dropped however significant: on a million rows nearly everything is.
+* **confidence** (0–1) is, for tested findings, how far the Benjamini–Hochberg adjusted p-value
+  ``q`` lies below ``alpha`` on a log scale: ``log q / log(alpha / 1000)``, so ``q = alpha``
+  gives about 0.3 and ``q ≤ alpha / 1000`` gives 1; findings with ``q > alpha`` are dropped.
+  Descriptive facts (missingness, imbalance, duplicates) get ``n / (n + 30)``: a handful
+  of rows says little.
+* **weight** (:data:`WEIGHTS`) puts relationships between columns, which analysts look for,
+  above facts about one column, which are context.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from ...models import ChartSpec, Evidence, Insight, InsightKind
+
+__all__ = [
+    "MAX_PAIRED_COLUMNS",
+    "MIN_EFFECT",
+    "SAMPLE_ROWS",
+    "WEIGHTS",
+    "Context",
+    "Finding",
+    "adjust",
+    "extreme_p",
+    "number",
+    "outlier_strength",
+    "p_text",
+    "percent",
+    "significance",
+    "size_confidence",
+]
+
+#: Weakest relationship reported, on the r scale (Cohen's "small").
+MIN_EFFECT = 0.1
+#: Rows kept for pairwise statistics; larger frames are sampled with :data:`SEED`.
+SAMPLE_ROWS = 100_000
+SEED = 0
+#: Numeric columns examined pairwise (the most varied ones): 50 columns are 1,225 pairs.
+MAX_PAIRED_COLUMNS = 50
+#: Efficiency of the median absolute deviation and the IQR as estimates of spread.
+ROBUST_EFFICIENCY = 0.37
+#: Rows at which a descriptive fact gets half confidence.
+HALF_CONFIDENCE_ROWS = 30
+WEIGHTS = {
+    InsightKind.TREND: 1.0,
+    InsightKind.SEGMENT_DIFFERENCE: 1.0,
+    InsightKind.CORRELATION: 0.9,  # derived columns (price, units, revenue) correlate trivially
+    InsightKind.ANOMALY: 0.8,
+    InsightKind.MISSINGNESS: 0.7,
+    InsightKind.DUPLICATES: 0.6,
+    InsightKind.SKEW: 0.5,
+    InsightKind.IMBALANCE: 0.5,
+}
+
+
+@dataclass
+class Context:
+    """The frame and the columns each finding family works on, chosen once from the profile.
+
+    ``data`` has string column labels; ``sample`` is ``data`` itself or a fixed-seed sample of
+    :data:`SAMPLE_ROWS` rows, on which every pairwise test runs. ``summary`` holds the profile's
+    figures of the numeric columns (``n``, ``mean``, ``skew``, ``min``, ``q1``, ``median``,
+    ``q3``, ``max``); ``top_counts`` the most frequent value of each categorical column, its
+    count and the column's count of non-missing values.
+    """
+
+    data: pd.DataFrame
+    alpha: float
+    numeric: list[str]
+    categorical: list[str]
+    times: list[str]
+    missing: dict[str, int]
+    distinct: dict[str, int]
+    summary: pd.DataFrame = field(default_factory=pd.DataFrame)
+    top_counts: dict[str, tuple[object, int, int]] = field(default_factory=dict)
+    duplicate_rows: int = 0
+
+    @cached_property
+    def sample(self) -> pd.DataFrame:
+        if len(self.data) <= SAMPLE_ROWS:
+            return self.data
+        rows = np.random.default_rng(SEED).choice(len(self.data), SAMPLE_ROWS, replace=False)
+        return self.data.take(np.sort(rows))
+
+    @property
+    def sampled(self) -> dict[str, object]:
+        """Evidence details saying whether (and how) the statistic was computed on a sample."""
+        if len(self.sample) == len(self.data):
+            return {}
+        return {"sample": f"computed on a random sample of {len(self.sample):,} of "
+                          f"{len(self.data):,} rows (seed {SEED})"}
+
+    @property
+    def paired(self) -> list[str]:
+        """The numeric columns pairwise statistics look at: the most varied ones."""
+        return self.numeric[:MAX_PAIRED_COLUMNS]
+
+    @cached_property
+    def ranks(self) -> np.ndarray:
+        """Ranks of the sampled :attr:`paired` columns (ties averaged, missing values NaN)."""
+        return self.sample[self.paired].rank().to_numpy(dtype=float, na_value=np.nan)
+
+    def matrix(self, columns: list[str]) -> np.ndarray:
+        """Sampled numeric columns as one float matrix, missing values as NaN."""
+        if not columns:
+            return np.empty((len(self.sample), 0))
+        return self.sample[columns].to_numpy(dtype=float, na_value=np.nan)
+
+
+@dataclass
+class Finding:
+    """A candidate insight; its chart is drawn only if it makes the final list."""
+
+    kind: InsightKind
+    title: str
+    text: str
+    columns: list[str]
+    evidence: Evidence
+    strength: float
+    confidence: float
+    chart: Callable[[], ChartSpec | None]
+
+    @property
+    def score(self) -> float:
+        raw = WEIGHTS[self.kind] * self.strength * self.confidence
+        return round(min(1.0, max(0.0, raw)), 4)
+
+    def to_insight(self) -> Insight:
+        return Insight(kind=self.kind, title=self.title, text=self.text, score=self.score,
+                       columns=self.columns, evidence=self.evidence, chart=self.chart())
+
+
+def adjust(p_values: np.ndarray) -> np.ndarray:
+    """Benjamini–Hochberg adjusted p-values (``q``); NaN stays NaN and is not counted as a test."""
+    p_values = np.asarray(p_values, dtype=float)
+    adjusted = np.full(p_values.shape, np.nan)
+    tested = ~np.isnan(p_values)
+    if tested.any():
+        adjusted[tested] = stats.false_discovery_control(p_values[tested], method="bh")
+    return adjusted
+
+
+def significance(q: float, alpha: float) -> float:
+    """Confidence of a tested finding from its adjusted p-value (see the module docstring)."""
+    if not q <= alpha:
+        return 0.0
+    if q <= 0:
+        return 1.0
+    return min(1.0, math.log(q) / math.log(alpha / 1000))
+
+
+def size_confidence(n: int) -> float:
+    """Confidence of a descriptive fact seen on ``n`` rows."""
+    return n / (n + HALF_CONFIDENCE_ROWS)
+
+
+def extreme_p(z: np.ndarray | float, n: int | np.ndarray) -> np.ndarray:
+    """Chance that the farthest of ``n`` normal values lies ``z`` robust deviations out.
+
+    ``z`` is scaled by a quartile- or MAD-based spread, itself estimated from the ``n`` values
+    with about 37 % of the efficiency of a standard deviation: a t distribution with that many
+    degrees of freedom keeps the false-positive rate at its nominal level down to 20 values
+    (a normal tail would flag one column of pure noise in five at that size). Bonferroni over
+    the ``n`` values.
+    """
+    freedom = np.maximum(1.0, ROBUST_EFFICIENCY * np.asarray(n, dtype=float))
+    return np.minimum(1.0, 2 * stats.t.sf(np.abs(z), freedom) * n)
+
+
+def outlier_strength(z: float) -> float:
+    """Strength of a value ``z`` robust standard deviations out: 0 at 3, 0.5 at 8, → 1."""
+    return max(0.0, (abs(z) - 3) / (abs(z) + 2))
+
+
+def number(value: float) -> str:
+    """A number for a sentence: ``1,234``, ``12.3``, ``0.0457``."""
+    if not math.isfinite(value):
+        return "n/a"
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    text = f"{value:.3g}"
+    return text if "e" not in text else f"{value:.2e}"
+
+
+def percent(fraction: float) -> str:
+    """A share for a sentence: ``38%``, ``4.2%``, ``< 0.1%``."""
+    value = 100 * fraction
+    if value == 0:
+        return "0%"
+    if abs(value) < 0.1:
+        return "< 0.1%"
+    return f"{value:.0f}%" if abs(value) >= 10 else f"{value:.1f}%"
+
+
+def p_text(p: float) -> str:
+    """``p < 0.001`` or ``p = 0.012``."""
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
