@@ -1,0 +1,115 @@
+"""A real HTTP server on 127.0.0.1 speaking the OpenAI chat-completions protocol.
+
+Each test scripts its replies: a list whose items are a reply text, a callable taking the
+request body and returning a reply text, or ``(status, body)`` for an HTTP error. Every request
+is recorded (path, headers, JSON body) so tests can read exactly what left the machine.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+
+from analyst_magics.config import get_settings
+
+Reply = str | Callable[[dict[str, Any]], str] | tuple[int, dict[str, Any]]
+
+
+@dataclass
+class FakeModel:
+    url: str
+    replies: list[Reply] = field(default_factory=list)
+    requests: list[dict[str, Any]] = field(default_factory=list)
+    models: tuple[str, ...] = ("test-model",)
+
+    def prompts(self) -> list[str]:
+        """The text of every message sent, request by request."""
+        return ["\n".join(m["content"] for m in r["body"]["messages"]) for r in self.requests
+                if r["path"].endswith("/chat/completions")]
+
+
+def _completion(text: str, model: str) -> dict[str, Any]:
+    return {"id": "chatcmpl-test", "object": "chat.completion", "created": int(time.time()),
+            "model": model,
+            "choices": [{"index": 0, "finish_reason": "stop",
+                         "message": {"role": "assistant", "content": text}}],
+            "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}}
+
+
+def _handler(fake: FakeModel) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def _send(self, status: int, body: dict[str, Any]) -> None:
+            raw = json.dumps(body).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(raw)))
+            self.end_headers()
+            self.wfile.write(raw)
+
+        def do_GET(self) -> None:
+            fake.requests.append({"path": self.path, "headers": dict(self.headers), "body": {}})
+            if self.path.endswith("/models"):
+                self._send(200, {"object": "list", "data": [
+                    {"id": m, "object": "model", "created": 0, "owned_by": "test"}
+                    for m in fake.models]})
+            else:
+                self._send(404, {"error": {"message": "not found"}})
+
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length", 0))
+            body = json.loads(self.rfile.read(length) or b"{}")
+            fake.requests.append({"path": self.path, "headers": dict(self.headers),
+                                  "body": body})
+            if body.get("model") not in fake.models:
+                self._send(404, {"error": {"message": f"The model `{body.get('model')}` does "
+                                           "not exist", "type": "invalid_request_error",
+                                           "code": "model_not_found"}})
+                return
+            if not fake.replies:
+                self._send(500, {"error": {"message": "no scripted reply left"}})
+                return
+            reply = fake.replies.pop(0)
+            if isinstance(reply, tuple):
+                self._send(*reply)
+                return
+            text = reply(body) if callable(reply) else reply
+            self._send(200, _completion(text, body["model"]))
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    return Handler
+
+
+@pytest.fixture
+def fake_model(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeModel]:
+    """A scripted OpenAI-compatible server, configured as the package's model endpoint."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(fake := FakeModel(url="")))
+    fake.url = f"http://127.0.0.1:{server.server_address[1]}/v1"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    monkeypatch.setenv("ANALYST_LLM_BASE_URL", fake.url)
+    monkeypatch.setenv("ANALYST_LLM_MODEL", "test-model")
+    monkeypatch.setenv("ANALYST_LLM_API_KEY", "sk-test-secret-key")
+    get_settings.cache_clear()
+    try:
+        yield fake
+    finally:
+        server.shutdown()
+        server.server_close()
+        get_settings.cache_clear()
+
+
+def code_reply(code: str, chart: dict[str, Any] | None = None) -> str:
+    """A model reply in the expected shape."""
+    text = f"Here you go.\n```python\n{code}\n```\n"
+    if chart is not None:
+        text += f"```json\n{json.dumps(chart)}\n```\n"
+    return text
