@@ -48,7 +48,7 @@ KNN_REFERENCE_ROWS = 5_000
 #: KNN is used while (rows to fill) x (reference rows) stays under this (about 2 s measured).
 KNN_MAX_DISTANCES = 20_000_000
 #: The iterative model is fitted on at most this many sampled rows.
-ITERATIVE_FIT_ROWS = 20_000
+ITERATIVE_FIT_ROWS = 10_000
 ITERATIVE_MAX_ROUNDS = 10
 #: Rows transformed at a time, which bounds the extra memory on large frames.
 CHUNK_ROWS = 100_000
@@ -57,8 +57,8 @@ CHUNK_ROWS = 100_000
 def impute_numeric(frame: pd.DataFrame, *, random_state: int = 0) -> StepOutcome:
     """Fill the gaps of numeric columns missing at most :data:`MAX_MISSING_SHARE` of values.
 
-    Columns keep their dtype; integer columns receive rounded values. Boolean columns (such
-    as the outlier flag) are neither used nor filled.
+    Columns keep their dtype; columns of whole numbers receive rounded values. Boolean
+    columns (such as the outlier flag) are neither used nor filled.
     """
     if len(frame) < MIN_ROWS:
         return skipped(frame, f"{count(len(frame), 'row')}, fewer than the {MIN_ROWS} needed to "
@@ -73,14 +73,15 @@ def impute_numeric(frame: pd.DataFrame, *, random_state: int = 0) -> StepOutcome
     if not targets.any():
         return unchanged(frame, "no numeric column with missing values that can be filled",
                          left_missing=left)
-    columns = np.asarray(positions)[usable]
-    completed, model = _complete(matrix[:, usable], missing[:, usable], random_state)
+    columns, missing = np.asarray(positions)[usable], missing[:, usable]
+    rows, values, model = _complete(matrix[:, usable], missing, random_state)
     data = frame.copy(deep=False)
     filled = {}
-    for j in np.flatnonzero(missing[:, usable].any(axis=0)):
-        column = frame.iloc[:, columns[j]]
-        data.isetitem(columns[j], _with_filled(column, completed[:, j]))
-        filled[column_label(frame.columns[columns[j]])] = int(column.isna().sum())
+    for j in np.flatnonzero(missing.any(axis=0)):
+        gaps = missing[:, j]
+        data.isetitem(columns[j], _with_filled(frame.iloc[:, columns[j]], gaps,
+                                               values[gaps[rows], j]))
+        filled[column_label(frame.columns[columns[j]])] = int(gaps.sum())
     return StepOutcome(
         data,
         f"Filled {count(sum(filled.values()), 'missing value')} in "
@@ -91,13 +92,12 @@ def impute_numeric(frame: pd.DataFrame, *, random_state: int = 0) -> StepOutcome
 
 
 def _complete(matrix: np.ndarray, missing: np.ndarray, random_state: int,
-              ) -> tuple[np.ndarray, dict[str, Any]]:
-    """``matrix`` with the rows that have gaps filled in, and how they were filled."""
+              ) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
+    """The rows with gaps, those rows completed by the model, and how they were completed."""
     # Standardised, so that no column dominates the distances or the regressions by its unit.
     center = np.nanmean(matrix, axis=0)
     scale = np.nanstd(matrix, axis=0)
     scale[~(scale > 0)] = 1.0
-    scaled = (matrix - center) / scale
     rows = np.flatnonzero(missing.any(axis=1))
     rng = np.random.default_rng(random_state)
     imputer, model = _model(len(rows), len(matrix), random_state)
@@ -105,14 +105,14 @@ def _complete(matrix: np.ndarray, missing: np.ndarray, random_state: int,
     with warnings.catch_warnings():
         # Not reaching the tolerance is reported in the log (rounds == max_rounds), not raised.
         warnings.simplefilter("ignore", ConvergenceWarning)
-        imputer.fit(scaled[reference])
-        completed = matrix.copy()
+        imputer.fit((matrix[reference] - center) / scale)
+        completed = np.empty((len(rows), matrix.shape[1]))
         for start in range(0, len(rows), CHUNK_ROWS):
-            chunk = rows[start:start + CHUNK_ROWS]
-            completed[chunk] = imputer.transform(scaled[chunk]) * scale + center
+            chunk = slice(start, start + CHUNK_ROWS)
+            completed[chunk] = imputer.transform((matrix[rows[chunk]] - center) / scale)
     if isinstance(imputer, IterativeImputer):
         model["rounds"] = int(imputer.n_iter_)
-    return completed, model
+    return rows, completed * scale + center, model
 
 
 def _model(n_fill: int, n_rows: int, random_state: int,
@@ -128,12 +128,15 @@ def _model(n_fill: int, n_rows: int, random_state: int,
                      "fit_rows": min(n_rows, ITERATIVE_FIT_ROWS)}
 
 
-def _with_filled(column: pd.Series, completed: np.ndarray) -> pd.Series:
-    """``column`` with its missing values taken from ``completed``, in its own dtype."""
-    values = np.where(column.isna().to_numpy(), completed,
-                      column.to_numpy(dtype="float64", na_value=np.nan))
-    if pd.api.types.is_integer_dtype(column.dtype):
-        values = np.round(values)
+def _with_filled(column: pd.Series, gaps: np.ndarray, new: np.ndarray) -> pd.Series:
+    """``column`` with the values at ``gaps`` set to ``new``, in the column's own dtype.
+
+    A column of whole numbers (a count, a 1-5 rating) receives whole numbers.
+    """
+    values = column.to_numpy(dtype="float64", na_value=np.nan, copy=True)
+    known = values[~gaps]
+    whole = np.array_equal(known, np.round(known), equal_nan=True)
+    values[gaps] = np.round(new) if whole else new
     return pd.Series(values, index=column.index, name=column.name).astype(column.dtype)
 
 

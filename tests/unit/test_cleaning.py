@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import analyst_magics as am
+from analyst_magics import sample
 from analyst_magics.errors import AnalystError
 from analyst_magics.pipeline import imputation, outliers
 from analyst_magics.pipeline.cleaning import STEPS, clean
@@ -37,6 +38,25 @@ def _orders(n: int = 400, seed: int = 0) -> pd.DataFrame:
     frame.loc[frame.index[::10], "Units"] = np.nan
     frame.loc[frame.index[[7, n - 3]], "Revenue"] = [1e6, -5e5]
     return frame
+
+
+# ----------------------------------------------------------------------- the sample
+
+
+def test_the_sample_comes_out_typed_deduplicated_and_flagged() -> None:
+    raw = am.sample_data()
+    result = am.clean(raw)
+    data = result.data
+    assert len(data) == len(raw) - round(len(raw) * sample.DUPLICATE_SHARE)
+    assert pd.api.types.is_datetime64_any_dtype(data["order_date"])
+    assert data["unit_price"].dtype == "float64" and data["returned"].dtype == "boolean"
+    assert sorted(data["region"].cat.categories) == sorted(sample.REGIONS)
+    planted = data["units"] >= sample.OUTLIER_UNITS
+    assert planted.sum() == round(len(raw) * sample.OUTLIER_SHARE)
+    assert data.loc[planted, result.report.outlier_column].all()
+    assert data["unit_price"].notna().all()
+    filled_ratings = data.loc[raw.loc[data.index, "Rating"].isna(), "rating"]
+    assert filled_ratings.between(1, 5).all() and (filled_ratings % 1 == 0).all()
 
 
 # ----------------------------------------------------------------------- every shape
