@@ -218,9 +218,17 @@ def _dates(unique: pd.Series, *, min_ratio: float) -> pd.Series:
 
 
 def _to_datetime(text: pd.Series, fmt: str, utc: bool) -> pd.Series:
+    """``text`` read with ``fmt``, NaT where it does not fit. With ``utc``, values with an
+    offset are converted and values without one are taken as UTC: read together, pandas 2.2
+    would give the latter the offset of an earlier value."""
     try:
-        return pd.to_datetime(text, format=fmt, errors="coerce", utc=utc)
-    except (ValueError, TypeError, OverflowError):  # e.g. naive and offset values mixed
+        if not utc:
+            return pd.to_datetime(text, format=fmt, errors="coerce")
+        offset = text.str.contains(_TZ_SUFFIX).to_numpy(bool)
+        aware = pd.to_datetime(text[offset], format=fmt, errors="coerce", utc=True)
+        naive = pd.to_datetime(text[~offset], format=fmt, errors="coerce").dt.tz_localize("UTC")
+        return aware.reindex(text.index).fillna(naive)
+    except (ValueError, TypeError, OverflowError):  # e.g. an offset the pattern missed
         return _no_dates(text.index, utc)
 
 
