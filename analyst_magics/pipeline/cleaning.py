@@ -31,7 +31,7 @@ from ..validation import require_frame
 from .imputation import impute_numeric
 from .outliers import flag_outliers as flag_isolated_rows
 from .step_log import Snapshot, StepOutcome, column_label, count, run_step, skipped, unchanged
-from .type_inference import infer_types
+from .type_inference import infer_types, is_text_dtype
 
 __all__ = ["STEPS", "clean"]
 
@@ -137,7 +137,7 @@ def _normalize_columns(frame: pd.DataFrame, *, mapping: dict[str, str]) -> StepO
     """
     originals = [_flat_name(c) for c in frame.columns]
     names = new_column_names(originals)
-    pairs = [(old, new) for old, new in zip(originals, names, strict=True)]
+    pairs = list(zip(originals, names, strict=True))
     for old, new in pairs:
         mapping.setdefault(old, new)
     renamed = [[old, new] for old, new in pairs if old != new]
@@ -162,7 +162,7 @@ def _trim(frame: pd.DataFrame) -> StepOutcome:
     trimmed: dict[str, int] = {}
     blanked: dict[str, int] = {}
     for pos, dtype in enumerate(frame.dtypes):
-        if not (pd.api.types.is_object_dtype(dtype) or isinstance(dtype, pd.StringDtype)):
+        if not is_text_dtype(dtype):
             continue
         column = frame.iloc[:, pos]
         if pd.api.types.infer_dtype(column, skipna=True) not in _STRIP_TYPES:

@@ -109,27 +109,31 @@ def flag_outliers(frame: pd.DataFrame, *, column: str = "is_outlier",
                                                                      initial=np.inf)
     if not varying.any():
         return skipped(frame, "no numeric column with more than one distinct value")
-    positions, matrix = np.asarray(positions)[varying].tolist(), matrix[:, varying]
-    rng = np.random.default_rng(random_state)
-    sample = rng.choice(len(frame), size=min(len(frame), FIT_SAMPLE_ROWS), replace=False)
-    fit = matrix[sample]
-    medians = _medians(fit, matrix)
-    forest = IsolationForest(n_estimators=N_ESTIMATORS, random_state=random_state,
-                             max_samples=min(len(fit), TREE_SAMPLE_ROWS))
-    scores = forest.fit(_fill_with(fit, medians)).score_samples(_fill_with(matrix, medians))
+    positions = np.asarray(positions)[varying].tolist()
+    scores, fit_rows = _isolation_scores(matrix[:, varying], random_state)
     # The threshold comes from all rows' scores (not the sample's, as scikit-learn's
     # contamination would): at most 1% of the rows, and the sample is not scored twice.
     flags = scores < np.quantile(scores, CONTAMINATION)
     name = _unique_name(frame, column)
-    data = frame.assign(**{name: flags})
     return StepOutcome(
-        data,
+        frame.assign(**{name: flags}),
         f"Flagged {int(flags.sum()):,} of {count(len(frame), 'row')} as outliers in column "
         f"{name!r} (Isolation Forest on {count(len(positions), 'numeric column')}; "
         "no row removed).",
         columns=[column_label(frame.columns[p]) for p in positions],
-        details=_details(frame, flags, name, column, len(sample)),
+        details=_details(frame, flags, name, column, fit_rows),
     )
+
+
+def _isolation_scores(matrix: np.ndarray, random_state: int) -> tuple[np.ndarray, int]:
+    """Isolation Forest scores of every row (lower: more isolated), and the rows fitted on."""
+    rng = np.random.default_rng(random_state)
+    fit = matrix[rng.choice(len(matrix), size=min(len(matrix), FIT_SAMPLE_ROWS), replace=False)]
+    medians = _medians(fit, matrix)
+    forest = IsolationForest(n_estimators=N_ESTIMATORS, random_state=random_state,
+                             max_samples=min(len(fit), TREE_SAMPLE_ROWS))
+    forest.fit(_fill_with(fit, medians))
+    return forest.score_samples(_fill_with(matrix, medians)), len(fit)
 
 
 def _details(frame: pd.DataFrame, flags: np.ndarray, name: str, wanted: str,

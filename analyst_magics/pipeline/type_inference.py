@@ -20,7 +20,7 @@ import pandas as pd
 from ..data_utils import NA_TOKENS, parse_boolean, parse_numeric, try_parse_date
 from .step_log import StepOutcome, column_label, count, unchanged
 
-__all__ = ["CATEGORY_MAX_SHARE", "MIN_PARSED_SHARE", "infer_types"]
+__all__ = ["CATEGORY_MAX_SHARE", "MIN_PARSED_SHARE", "infer_types", "is_text_dtype"]
 
 #: A parser's result is used when at least this share of non-missing rows parse.
 MIN_PARSED_SHARE = 0.95
@@ -59,7 +59,8 @@ class _Distinct:
         return pd.Series(values, index=like.index, name=like.name)
 
 
-def _is_text(dtype: Any) -> bool:
+def is_text_dtype(dtype: Any) -> bool:
+    """Whether a column of ``dtype`` may hold text: object (pandas 2) or string (pandas 3)."""
     return pd.api.types.is_object_dtype(dtype) or isinstance(dtype, pd.StringDtype)
 
 
@@ -74,7 +75,7 @@ def infer_types(frame: pd.DataFrame) -> StepOutcome:
     converted: dict[str, str] = {}
     unparsed: dict[str, dict[str, Any]] = {}
     kept: dict[str, str] = {}
-    checked = [pos for pos, dtype in enumerate(frame.dtypes) if _is_text(dtype)]
+    checked = [pos for pos, dtype in enumerate(frame.dtypes) if is_text_dtype(dtype)]
     for pos in checked:
         name = column_label(frame.columns[pos])
         typed, kind, note = _typed(frame.iloc[:, pos])
@@ -100,10 +101,11 @@ def _typed(series: pd.Series) -> tuple[pd.Series | None, str, Any]:
     """``(typed column, kind, unparsed values)``, or ``(None, "", why it stays text)``."""
     if not series.notna().any():
         return None, "", "all values missing"
-    try:
-        distinct = _Distinct.of(series)
-    except TypeError:
-        return None, "", "holds unhashable values (lists or dicts)"
+    value_types = pd.api.types.infer_dtype(series, skipna=True)
+    # Factorising non-text values would merge True with 1 and 1 with 1.0 (equal hashes), so
+    # they are factorised by their text, which is also what the parsers read.
+    text = series if value_types == "string" else series.astype(str).where(series.notna())
+    distinct = _Distinct.of(text)
     present = ~distinct.values.astype(str).str.strip().str.lower().isin(NA_TOKENS).to_numpy()
     for kind, parser in PARSERS:
         parsed = parser(distinct.values)
@@ -112,9 +114,8 @@ def _typed(series: pd.Series) -> tuple[pd.Series | None, str, Any]:
         ok = parsed.notna().to_numpy()
         if distinct.counts[ok].sum() >= MIN_PARSED_SHARE * distinct.counts[present].sum():
             return distinct.spread(parsed, series), kind, _unparsed(distinct, present & ~ok)
-    value_types = pd.api.types.infer_dtype(distinct.values, skipna=True)
     if value_types != "string":
-        return None, "", f"mixed value types ({value_types})"
+        return None, "", f"not only text: pandas infers {value_types!r} values"
     n_values = int(distinct.counts.sum())
     if len(distinct.values) > CATEGORY_MAX_SHARE * n_values:
         return None, "", (f"{len(distinct.values):,} distinct values in "

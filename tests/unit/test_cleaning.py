@@ -199,7 +199,15 @@ def test_mixed_type_columns_are_left_alone_with_the_reason() -> None:
     raw = pd.DataFrame({"m": [1, "two", 3.0, None, True, "six"] * 5})
     result = clean(raw)
     assert result.data["m"].dtype == object
-    assert "mixed value types" in _step(result, "infer_types").details["kept_as_text"]["m"]
+    assert _step(result, "infer_types").details["kept_as_text"]["m"] == (
+        "not only text: pandas infers 'mixed-integer' values")
+
+
+def test_flags_and_numbers_are_told_apart_when_parsing() -> None:
+    raw = pd.DataFrame({"m": [1.0, True, 2.0] * 20})
+    result = clean(raw, drop_duplicates=False)
+    assert result.data["m"].dtype == object
+    assert result.data["m"].iloc[1] is True
 
 
 def test_tz_aware_dates_keep_their_zone() -> None:

@@ -63,8 +63,7 @@ def find_correlations(ctx: Context) -> list[Finding]:
     columns = ctx.paired
     if len(columns) < 2:
         return []
-    values = ctx.matrix(columns)
-    pearson, n = pairwise_correlation(values, values)
+    pearson, n = pairwise_correlation(ctx.values, ctx.values)
     spearman, _ = pairwise_correlation(ctx.ranks, ctx.ranks)
     i, j = np.triu_indices(len(columns), 1)
     pairs = pd.DataFrame({"a": np.asarray(columns)[i], "b": np.asarray(columns)[j],
