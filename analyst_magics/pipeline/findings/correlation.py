@@ -63,7 +63,8 @@ def find_correlations(ctx: Context) -> list[Finding]:
     columns = ctx.paired
     if len(columns) < 2:
         return []
-    pearson, n = pairwise_correlation(ctx.values, ctx.values)
+    values = ctx.matrix(columns)
+    pearson, n = pairwise_correlation(values, values)
     spearman, _ = pairwise_correlation(ctx.ranks, ctx.ranks)
     i, j = np.triu_indices(len(columns), 1)
     pairs = pd.DataFrame({"a": np.asarray(columns)[i], "b": np.asarray(columns)[j],

@@ -88,8 +88,8 @@ def _associations(ctx: Context, columns: list[str]) -> list[Finding]:
     if not columns:
         return []
     flags = ctx.sample[columns].isna().to_numpy(dtype=float)
-    values = ctx.paired[:MAX_VALUE_COLUMNS]
-    r, n = pairwise_correlation(flags, ctx.values[:, :len(values)])
+    values = ctx.numeric[:MAX_VALUE_COLUMNS]
+    r, n = pairwise_correlation(flags, ctx.matrix(values))
     tests = [{"column": c, "other": v, "strength": abs(r[i, j]), "signed": r[i, j], "n": n[i, j],
               "p": correlation_p(r[i, j], n[i, j]), "group": None}
              for i, c in enumerate(columns) for j, v in enumerate(values)]

@@ -47,7 +47,7 @@ def find_segments(ctx: Context) -> list[Finding]:
     values = ctx.paired[:MAX_VALUE_COLUMNS]
     if not categories or not values:
         return []
-    matrix, ranks = ctx.values[:, :len(values)], ctx.ranks[:, :len(values)]
+    matrix, ranks = ctx.matrix(values), ctx.ranks[:, :len(values)]
     tests = pd.DataFrame([test for category in categories
                           for test in _tests(ctx, category, values, matrix, ranks)])
     tests["q"] = adjust(tests["p"].to_numpy())
@@ -93,10 +93,9 @@ def _finding(ctx: Context, row: tuple, tested: int) -> Finding:
                                       codes[valid], len(uniques))
     means = pd.Series(means, index=[str(u) for u in uniques])[counts >= MIN_GROUP_ROWS]
     top, bottom = means.idxmax(), means.idxmin()
-    text = (f"Average {row.value} differs by {row.category}: highest where {row.category} is "
-            f"{top} ({number(means[top])}), lowest where it is {bottom} ({number(means[bottom])}),"
-            f" across {row.groups} groups (Kruskal–Wallis {p_text(row.q)}, "
-            f"ε² = {row.epsilon2:.3f}).")
+    text = (f"Average {row.value} differs by {row.category}: highest for {top} "
+            f"({number(means[top])}), lowest for {bottom} ({number(means[bottom])}) across "
+            f"{row.groups} groups (Kruskal–Wallis {p_text(row.q)}, ε² = {row.epsilon2:.3f}).")
     evidence = Evidence(
         test="Kruskal–Wallis H test (Benjamini–Hochberg adjusted)", statistic=row.h,
         p_value=row.q, effect_size=row.epsilon2, n=row.n,

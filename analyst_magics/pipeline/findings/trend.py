@@ -1,8 +1,8 @@
 """Trends over time, and periods far off their trend, on per-period aggregates.
 
 Each (time column, numeric column) pair becomes one series of period means (plus one series of
-rows per period for each time column), aggregated with one pass per column over the sample
-(every row up to 100,000 rows). A series is tested with Mann–Kendall (Kendall's τ against time) and summarised with Sen's
+rows per period for each time column), computed on all rows with one ``groupby`` per time
+column. A series is tested with Mann–Kendall (Kendall's τ against time) and summarised with Sen's
 slope; residuals from that line give a robust z per period for anomalies.
 """
 
@@ -54,7 +54,6 @@ class _Series:
     values: pd.Series  # indexed by period start
     positions: np.ndarray  # each value's period number on the full grid of periods
     error: np.ndarray | None  # standard error of each period's mean; None: Poisson counts
-    weight: float = 1.0  # rows each sampled row stands for
 
     @property
     def subject(self) -> str:
@@ -92,23 +91,22 @@ def find_trends(ctx: Context) -> list[Finding]:
 
 
 def _series(ctx: Context, time: str) -> list[_Series]:
-    times = wall_time(ctx.sample[time])
+    times = wall_time(ctx.data[time])
     period = choose_period(times)
     if period is None:
         return []
-    columns = ctx.paired[:MAX_VALUE_COLUMNS]
-    means, counts = aggregate(ctx.sample[columns].assign(**{time: times}), time, columns, period)
+    columns = ctx.numeric[:MAX_VALUE_COLUMNS]
+    means, counts = aggregate(ctx.data[columns].assign(**{time: times}), time, columns, period)
     grid = np.arange(len(counts))
     thick = (counts >= max(1.0, THIN_BUCKET * counts[counts > 0].median())).to_numpy()
     spread = ctx.sample[columns].std()
     found = [_Series(time, column, period, means[column][keep], grid[keep],
                      spread[column] / np.sqrt(counts.to_numpy()[keep]))
              for column in columns if (keep := thick & means[column].notna().to_numpy()).any()]
-    # Counts are scaled to all rows and to equal-length periods (February is not a slump);
-    # the first and last periods, usually partial, are left out.
-    weight = len(ctx.data) / len(ctx.sample)
-    rows = counts * weight / period.lengths(counts.index)
-    found.append(_Series(time, None, period, rows.iloc[1:-1], grid[1:-1], None, weight))
+    # Counts are scaled to equal-length periods (February is not a slump), and the first and
+    # last periods, usually partial, are left out.
+    rows = counts / period.lengths(counts.index)
+    found.append(_Series(time, None, period, rows.iloc[1:-1], grid[1:-1], None))
     return [s for s in found if len(s.values) >= MIN_BUCKETS]
 
 
@@ -140,7 +138,7 @@ def _trend(ctx: Context, series: _Series, fit: _Fit, q: float, tested: int) -> F
         details={"period": series.period.adjective, "slope_per_period": fit.slope,
                  "fitted_start": start, "fitted_end": end, "change": change, "p_raw": fit.p,
                  "series_tested": tested, "first": series.values.index[0],
-                 "last": series.values.index[-1], **ctx.sampled})
+                 "last": series.values.index[-1]})
     title = f"{series.column or f'Rows per {series.period.noun}'} {verb} over time"
     return Finding(InsightKind.TREND, title, text, _columns(series), evidence, strength,
                    significance(q, ctx.alpha), lambda: _chart(ctx, series, title))
@@ -163,9 +161,7 @@ def _robust_z(series: _Series, fit: _Fit) -> np.ndarray | None:
     expected = fit.at(series.positions)
     residual = series.values.to_numpy(dtype=float) - expected
     centre = np.median(residual)
-    error = series.error
-    if error is None:  # a count of sampled rows, scaled by the weight of each
-        error = np.sqrt(np.maximum(expected, 1.0) * series.weight)
+    error = np.sqrt(np.maximum(expected, 1.0)) if series.error is None else series.error
     spread = np.maximum(np.median(np.abs(residual - centre)) / MAD_SCALE, error)
     return None if not np.all(spread > 0) else (residual - centre) / spread
 
@@ -182,7 +178,7 @@ def _anomaly(ctx: Context, series: _Series, fit: _Fit, z: float, i: int, q: floa
              "Benjamini–Hochberg over series)",
         statistic=z, p_value=q, effect_size=abs(z), n=len(series.values),
         details={"period": series.period.adjective, "when": series.values.index[i],
-                 "value": value, "expected": expected, **ctx.sampled})
+                 "value": value, "expected": expected})
     title = f"{name}: unusual {series.period.noun} ({when})"
     return Finding(InsightKind.ANOMALY, title, text, _columns(series),
                    evidence, outlier_strength(z), significance(q, ctx.alpha),
