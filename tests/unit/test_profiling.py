@@ -242,6 +242,14 @@ def test_duplicate_rows_match_pandas_across_dtypes():
     assert profile(unique).duplicate_rows == 0
 
 
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from([0.0, -0.0, 1.0, None]), st.sampled_from(["a", None]),
+                          st.integers(0, 2)), min_size=0, max_size=40))
+def test_duplicate_rows_match_pandas_on_any_rows(rows):
+    df = pd.DataFrame(rows, columns=["f", "s", "i"]).astype({"f": "float64"})
+    assert profile(df).duplicate_rows == df.duplicated().sum()
+
+
 def test_dataset_figures_name_and_high_missing_columns():
     df = pd.DataFrame({"a": [1, None, None, None], "b": [1, 2, None, 4], "c": [1, 2, 3, 4]})
     df.attrs["name"] = "sales"
