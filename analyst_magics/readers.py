@@ -23,6 +23,7 @@ from .errors import DataLoadError
 __all__ = [
     "DELIMITERS",
     "HEAD_BYTES",
+    "SIGNATURES",
     "describe_binary",
     "read_delimited",
     "read_excel",
@@ -39,7 +40,7 @@ DELIMITERS = ",;\t|"
 #: Lines of the head used to judge a delimiter.
 _SNIFF_LINES = 50
 
-T = TypeVar("T")
+_T = TypeVar("_T")
 
 #: Leading bytes of binary formats -> what they are.
 SIGNATURES = {
@@ -94,7 +95,7 @@ def sniff_encoding(head: bytes) -> str:
     return "latin-1"
 
 
-def _decoded(head: bytes, read: Callable[[str], T]) -> T:
+def _decoded(head: bytes, read: Callable[[str], _T]) -> _T:
     """``read(encoding)`` with the sniffed encoding, then with single-byte ones when bytes
     past the head turn out not to be in it (latin-1, last, decodes any byte)."""
     encoding = sniff_encoding(head)

@@ -71,13 +71,16 @@ def test_excel_round_trip_and_sheets(tmp_path: Path, table: pd.DataFrame) -> Non
     with pd.ExcelWriter(path) as writer:
         table.to_excel(writer, sheet_name="first", index=False)
         table.head(2).to_excel(writer, sheet_name="second", index=False)
+        pd.DataFrame().to_excel(writer, sheet_name="blank", index=False)
     _same(load(path), table)
     _same(load(path, sheet="second"), table.head(2))
     _same(load(path, sheet=1), table.head(2))
-    with pytest.raises(DataLoadError, match=r"no sheet 'third'.*'first', 'second'.*sheet="):
+    with pytest.raises(DataLoadError, match=r"no sheet 'third'.*'first', 'second', 'blank'"):
         load(path, sheet="third")
-    with pytest.raises(DataLoadError, match=r"no sheet 5.*from 0 to 1"):
+    with pytest.raises(DataLoadError, match=r"no sheet 5.*from 0 to 2"):
         load(path, sheet=5)
+    with pytest.raises(DataLoadError, match=r"sheet 'blank' is empty\. Choose another sheet"):
+        load(path, sheet=2)
 
 
 def test_parquet_round_trip_keeps_dtypes(tmp_path: Path, table: pd.DataFrame) -> None:
@@ -289,7 +292,7 @@ def test_new_column_names_are_unique_even_against_existing_suffixes() -> None:
     assert normalize_column_names(["a", "a"]) == {"a": "a"}
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(st.lists(st.one_of(st.text(max_size=10), st.integers()), max_size=40))
 def test_new_column_names_are_unique_identifiers(columns: list[object]) -> None:
     names = new_column_names(columns)

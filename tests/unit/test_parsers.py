@@ -78,7 +78,7 @@ def _written(value: float, thousands: str, symbol: str, parens: bool) -> str:
     return body
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(
     values=st.lists(st.floats(min_value=-1e9, max_value=1e9, allow_nan=False), min_size=1,
                     max_size=30),
@@ -127,7 +127,7 @@ def test_parse_boolean_only_accepts_flag_columns(series: pd.Series, is_flag: boo
     assert (parse_boolean(series) is not None) is is_flag
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(st.lists(st.one_of(st.booleans(), st.none()), min_size=1, max_size=40),
        st.sampled_from([("yes", "no"), ("True", "False"), ("Y", "N"), ("t", "f")]),
        st.sampled_from(["", " ", "  "]))
@@ -204,7 +204,7 @@ def test_try_parse_date_round_trips(stamps: list, fmt: str) -> None:
 # --- all parsers -----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("parse", PARSERS)
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(values=st.lists(st.one_of(st.text(max_size=12), st.none(), st.floats(), st.integers(),
                                  st.booleans()), max_size=30))
 def test_parsers_never_raise_nor_mutate(parse, values: list[object]) -> None:
