@@ -1,0 +1,264 @@
+"""Text that leaves the engine: escaped for HTML and logs, personal data masked for prompts.
+
+Two jobs live here. :func:`sanitize_text` makes user text safe to render or log.
+:func:`mask_pii` and :func:`find_pii` hide e-mail addresses, phone numbers, payment cards,
+US social security numbers and IBANs before sample rows or column names reach a language
+model or a report; the recognisers are in :mod:`analyst_magics.pii_recognizers`.
+
+Masking works on a *normalised* copy of the text (NFKC, invisible format characters such as
+zero-width spaces removed, every Unicode digit read as its ASCII digit, every dash as ``-``), so
+full-width digits and zero-width joins do not hide a number. A value in which nothing is found
+comes back exactly as given; a value in which something is found comes back normalised, with
+each finding replaced by the placeholder.
+
+>>> mask_pii("write to ann@example.com")
+'write to <EMAIL_ADDRESS>'
+>>> sanitize_text("<b>hi</b>\\nthere")
+'&lt;b&gt;hi&lt;/b&gt; there'
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from typing import Any, NamedTuple, TypeVar
+
+import numpy as np
+import pandas as pd
+
+from . import pii_recognizers as rec
+from .errors import AnalystError
+
+__all__ = ["MAX_TEXT_LENGTH", "PII_TYPES", "PIIMatch", "find_pii", "mask_pii", "sanitize_text"]
+
+#: Default cap, in characters, of :func:`sanitize_text` output (before HTML escaping).
+MAX_TEXT_LENGTH = 2000
+#: Appended where :func:`sanitize_text` cut the text.
+ELLIPSIS = "…"
+#: Entity types :func:`find_pii` reports, named as Presidio names them.
+PII_TYPES = tuple(rec.ENTITIES)
+
+# NFKC and control-character removal run on at most this many characters per allowed output
+# character, so a huge input costs no more than a small one; past it the output is marked cut.
+_PRECUT_FACTOR = 4
+_ARROW_STRING = pd.StringDtype("pyarrow")  # regex pre-filters then run in RE2, vectorised
+_NON_ASCII = r"[^\x00-\x7f]"
+
+_Masked = TypeVar("_Masked", str, pd.Series, pd.DataFrame)
+
+
+class PIIMatch(NamedTuple):
+    """One finding: its Presidio entity type and where it is in the normalised text."""
+
+    type: str
+    start: int
+    end: int
+    value: str
+
+
+# --------------------------------------------------------------------------- sanitising
+
+
+def sanitize_text(text: object, *, max_length: int = MAX_TEXT_LENGTH) -> str:
+    """Make user text safe to put in HTML or in a log line.
+
+    The text is converted with ``str()``, NFKC-normalised (so full-width ``＜`` cannot slip
+    past escaping as a look-alike), stripped of control and invisible format characters
+    (bidirectional overrides, zero-width characters), cut to ``max_length`` characters with a
+    trailing ``…``, and HTML-escaped, quotes included.
+
+    Line breaks and tabs become single spaces: a newline in a logged value would let a user
+    forge a log line, and HTML ignores them anyway. Split multi-line text into lines first if
+    the lines matter. Escaping is not idempotent (``&`` becomes ``&amp;`` each time), so call
+    this once, where the text enters HTML or the log. ``max_length`` counts characters of the
+    text, not of the escaped markup, which can be up to six times longer.
+
+    Examples
+    --------
+    >>> sanitize_text('<script>alert("x")</script>')
+    '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;'
+    >>> sanitize_text("a" * 10, max_length=5)
+    'aaaa…'
+    """
+    if isinstance(max_length, bool) or not isinstance(max_length, int) or max_length < 1:
+        raise AnalystError(
+            f"sanitize_text(max_length=…) must be a positive whole number of characters, "
+            f"got {max_length!r}. Pass e.g. max_length={MAX_TEXT_LENGTH}.")
+    raw = str(text)
+    limit = _PRECUT_FACTOR * max_length
+    clean = unicodedata.normalize("NFKC", raw[:limit]).translate(rec.tables().sanitize)
+    if len(raw) > limit or len(clean) > max_length:
+        clean = clean[: max_length - 1] + ELLIPSIS
+    return html.escape(clean, quote=True)
+
+
+# --------------------------------------------------------------------------- finding PII
+
+
+def find_pii(text: str) -> list[PIIMatch]:
+    """List the personal data in ``text``, left to right.
+
+    Offsets and values refer to the normalised text (see the module docstring), which is
+    ``text`` itself for plain ASCII text. Overlapping candidates are resolved in a fixed order
+    (e-mail, IBAN, card, SSN, phone): the first recogniser to claim characters keeps them.
+
+    Examples
+    --------
+    >>> find_pii("card 4111 1111 1111 1111, ssn 078-05-1123")
+    [PIIMatch(type='CREDIT_CARD', start=5, end=24, value='4111 1111 1111 1111'), \
+PIIMatch(type='US_SSN', start=30, end=41, value='078-05-1123')]
+    """
+    if not isinstance(text, str):
+        raise AnalystError(f"find_pii() takes a str, got {type(text).__name__}. "
+                           "Use mask_pii() for a Series or DataFrame, or str(value) first.")
+    normal = rec.normalise(text)
+    return [PIIMatch(rec.ENTITY_OF_TAG[m.group()[0]], m.start(), m.end(), normal[m.start():m.end()])
+            for m in rec.TAG_RUN.finditer(rec.tag(normal))]
+
+
+# --------------------------------------------------------------------------- masking
+
+
+def mask_pii(value: _Masked, *, columns: bool = True, placeholder: str = "<{type}>") -> _Masked:
+    """Replace personal data in a string, a Series or every text column of a DataFrame.
+
+    Parameters
+    ----------
+    value : str, pandas.Series or pandas.DataFrame
+        Never modified; a new object of the same type is returned.
+    columns : bool
+        Also mask column names (a Series' name), since headers reach prompts and reports too.
+    placeholder : str
+        What replaces each finding; ``{type}`` becomes the entity type, e.g.
+        ``EMAIL_ADDRESS``. It is substituted literally, never through ``str.format``.
+
+    Returns
+    -------
+    Same type as ``value``. Text columns (object, string and categorical) are masked; other
+    columns, the index, missing values and non-string cells of object columns are left as
+    they are, and dtypes are kept. Each distinct string is examined once, so a column of a
+    million rows with few distinct values costs little more than those values.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> mask_pii(pd.Series(["ann@example.com", "no contact"])).tolist()
+    ['<EMAIL_ADDRESS>', 'no contact']
+    """
+    if not isinstance(placeholder, str):
+        raise AnalystError(f"mask_pii(placeholder=…) must be a str such as '<{{type}}>', "
+                           f"got {type(placeholder).__name__}.")
+    if isinstance(value, str):
+        return _mask_text(value, placeholder)
+    if isinstance(value, pd.Series):
+        out = _mask_column(value, placeholder)
+        if columns:
+            out.name = _mask_label(value.name, placeholder)
+        return out
+    if isinstance(value, pd.DataFrame):
+        return _mask_frame(value, columns=columns, placeholder=placeholder)
+    raise AnalystError(f"mask_pii() takes a str, a pandas Series or a DataFrame, got "
+                       f"{type(value).__name__}. Convert the value with str() first.")
+
+
+def _fill(placeholder: str, entity: str) -> str:
+    return placeholder.replace("{type}", entity)
+
+
+def _mask_text(text: str, placeholder: str) -> str:
+    if not rec.ANY_HINT.search(text):
+        return text
+    tagged = rec.tag(rec.normalise(text))
+    if not rec.TAG_RUN.search(tagged):
+        return text
+    return rec.TAG_RUN.sub(lambda m: _fill(placeholder, rec.ENTITY_OF_TAG[m.group()[0]]), tagged)
+
+
+def _mask_label(label: Any, placeholder: str) -> Any:
+    if isinstance(label, str):
+        return _mask_text(label, placeholder)
+    if isinstance(label, tuple):  # MultiIndex columns
+        return tuple(_mask_label(part, placeholder) for part in label)
+    return label
+
+
+def _mask_frame(frame: pd.DataFrame, *, columns: bool, placeholder: str) -> pd.DataFrame:
+    out = frame.copy(deep=False)  # new container; columns are replaced, never written into
+    for position, dtype in enumerate(frame.dtypes):
+        if _is_text(dtype):
+            out.isetitem(position, _mask_column(frame.iloc[:, position], placeholder))
+    if columns and (isinstance(frame.columns, pd.MultiIndex) or _is_text(frame.columns.dtype)):
+        out.columns = frame.columns.map(lambda label: _mask_label(label, placeholder))
+    return out
+
+
+def _is_text(dtype: Any) -> bool:
+    return (pd.api.types.is_object_dtype(dtype)
+            or isinstance(dtype, pd.StringDtype | pd.CategoricalDtype)
+            or (isinstance(dtype, pd.ArrowDtype) and pd.api.types.is_string_dtype(dtype)))
+
+
+def _mask_column(column: pd.Series, placeholder: str) -> pd.Series:
+    """Mask one column through its distinct strings; everything else is kept as it is."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return _mask_categorical(column, placeholder)
+    if pd.api.types.is_object_dtype(column.dtype):
+        return _mask_objects(column, placeholder)
+    if not _is_text(column.dtype):
+        return column.copy()
+    codes, uniques = pd.factorize(column)  # Arrow dictionary encoding: fast, NA -> -1
+    masked = _mask_texts(pd.Series(uniques), placeholder)
+    if (masked.to_numpy() == np.asarray(uniques)).all():
+        return column.copy()
+    values = pd.array(masked, dtype=column.dtype).take(codes, allow_fill=True)
+    return pd.Series(values, index=column.index, name=column.name)
+
+
+def _mask_objects(column: pd.Series, placeholder: str) -> pd.Series:
+    """An object column: only its ``str`` cells are looked at; numbers, lists, NA stay."""
+    values = column.to_numpy(dtype=object)
+    rows = np.flatnonzero(np.fromiter(map(isinstance, values, [str] * len(values)), bool,
+                                      len(values)))
+    codes, uniques = pd.factorize(values[rows])
+    masked = _mask_texts(pd.Series(uniques, dtype=object), placeholder).to_numpy(dtype=object)
+    changed = (masked != uniques)[codes]
+    if not changed.any():
+        return column.copy()
+    values = values.copy()  # the array is a read-only view of the input
+    values[rows[changed]] = masked[codes[changed]]
+    return pd.Series(values, index=column.index, name=column.name, dtype=object)
+
+
+def _mask_categorical(column: pd.Series, placeholder: str) -> pd.Series:
+    categories = pd.Series(column.cat.categories)
+    masked = _mask_column(categories, placeholder)
+    if masked.equals(categories):
+        return column.copy()
+    # masked categories may coincide ("<EMAIL_ADDRESS>" twice): merge them, keep the order
+    new_codes, new_categories = pd.factorize(masked)
+    codes = column.cat.codes.to_numpy()
+    codes = np.where(codes >= 0, new_codes[codes], -1)
+    values = pd.Categorical.from_codes(codes, categories=new_categories,
+                                       ordered=column.cat.ordered)
+    return pd.Series(values, index=column.index, name=column.name)
+
+
+def _mask_texts(texts: pd.Series, placeholder: str) -> pd.Series:
+    """Mask distinct strings; vectorised pre-filters send only likely candidates to Python."""
+    work = texts.astype(_ARROW_STRING)
+    work = work[work.str.contains(rec.ANY_HINT.pattern).to_numpy(dtype=bool)]
+    exotic = work.str.contains(_NON_ASCII).to_numpy(dtype=bool)
+    if exotic.any():
+        work[exotic] = work[exotic].str.normalize("NFKC").str.translate(rec.tables().fold)
+    for recogniser in rec.RECOGNISERS:
+        hit = work.str.contains(recogniser.hint).to_numpy(dtype=bool)
+        if hit.any():
+            work[hit] = work[hit].str.replace(recogniser.pattern, recogniser.tag, regex=True)
+    work = work[work.str.contains(rec.TAG_CLASS).to_numpy(dtype=bool)]
+    for entity, tag in rec.TAG_OF_ENTITY.items():
+        replacement = _fill(placeholder, entity).replace("\\", "\\\\")
+        work = work.str.replace(re.escape(tag) + "+", replacement, regex=True)
+    out = texts.copy()
+    out[work.index] = work.astype(object)
+    return out
