@@ -33,6 +33,7 @@ __all__ = [
     "parse_boolean",
     "parse_numeric",
     "try_parse_date",
+    "unique_names",
 ]
 
 #: Extensions :func:`load` can read -> the format's name in messages.
@@ -200,20 +201,27 @@ def new_column_names(columns: Iterable[object]) -> list[str]:
     >>> new_column_names(["Price", "price", "price_2"])
     ['price', 'price_3', 'price_2']
     """
-    bases = [_identifier(str(c), i) for i, c in enumerate(columns)]
-    taken = set(bases)
-    seen: set[str] = set()
-    names = []
-    for base in bases:
-        name, k = base, 2
-        if base in seen:  # a later repeat: the first free suffix, never one a column already has
-            while f"{base}_{k}" in taken:
+    return unique_names([_identifier(str(c), i) for i, c in enumerate(columns)])
+
+
+def unique_names(names: Iterable[str]) -> list[str]:
+    """``names`` with each repeat given the first ``_2``, ``_3`` … suffix no name already has.
+
+    >>> unique_names(["a", "a", "a_2", "b"])
+    ['a', 'a_3', 'a_2', 'b']
+    """
+    names = list(names)
+    taken, seen, out = set(names), set(), []
+    for name in names:
+        new, k = name, 2
+        if name in seen:
+            while f"{name}_{k}" in taken:
                 k += 1
-            name = f"{base}_{k}"
-            taken.add(name)
-        seen.add(base)
-        names.append(name)
-    return names
+            new = f"{name}_{k}"
+            taken.add(new)
+        seen.add(name)
+        out.append(new)
+    return out
 
 
 def _identifier(text: str, position: int) -> str:
