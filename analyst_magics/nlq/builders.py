@@ -1,0 +1,383 @@
+"""Choosing the intent of a question once its cues, mentions and conditions are read.
+
+:func:`choose` tries the intents from the most specific cue to the most general one (a
+correlation or outlier question names itself; "how many" is the last resort) and returns the
+first that fills its slots.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from . import ranking
+from .context import DATE_KINDS, Context
+from .cues import Cue
+from .intents import AggRef, Intent, IntentKind
+from .lexicon import GENERIC_ROWS
+
+__all__ = ["choose", "read_comparison", "problem"]
+
+TREND_SAMPLE = 2000  # dates looked at to choose the period of a trend
+#: spans (in days) above which a trend is shown per year, month, week; else per day
+_AUTO_FREQ = ((3 * 365, "Y"), (90, "M"), (21, "W"))
+_POSITIVE = ("positive",)
+_NEGATIVE = ("negative", "inverse")
+
+
+def choose(ctx: Context, *, top: ranking.Top | None, threshold: float | None,
+           compare: dict[str, Any] | None) -> Intent | None:
+    """The intent of the question, or ``None`` when no reading fills its slots."""
+    if compare is not None:
+        return Intent(kind=IntentKind.COMPARE, conditions=ctx.conditions, **compare)
+    steps = [
+        ("corr", lambda: correlation(ctx)),
+        ("outlier", lambda: outliers(ctx, threshold)),
+        ("missing", lambda: missing(ctx)),
+        ("yesno", lambda: yes_no(ctx, top)),
+        ("distribution", lambda: distribution(ctx)),
+        ("trend", lambda: trend(ctx)),
+        ("time", lambda: trend(ctx) if _per_period(ctx) else None),
+        ("distinct", lambda: distinct(ctx)),
+        ("mode", lambda: ranking.mode(ctx, ctx.cue("mode"), top.k if top else None)),  # type: ignore[arg-type]
+        ("top", lambda: _top(ctx, top) if top else None),
+        ("share", lambda: share(ctx)),
+        ("super", lambda: _superlative(ctx)),
+        ("group", lambda: group(ctx)),
+        ("agg", lambda: aggregate(ctx)),
+        ("count", lambda: count(ctx)),
+        ("describe", lambda: describe(ctx)),
+        ("wh", lambda: lookup(ctx)),
+        ("list", lambda: lookup(ctx)),
+    ]
+    for kind, build in steps:
+        if (kind == "top" and top is not None) or ctx.has(kind):
+            intent = build()
+            if intent is not None:
+                return intent
+    return None
+
+
+# ----------------------------------------------------------------------------- statistics
+
+
+def correlation(ctx: Context) -> Intent:
+    method = next((c.value for c in ctx.cues_of("corr") if c.value != "pearson"), "pearson")
+    columns = list(dict.fromkeys(m.column for m in ctx.free() if ctx.numeric(m.column)
+                                 or ctx.info(m.column).kind == "bool"))
+    for mention in ctx.free():
+        if mention.column in columns:
+            ctx.use(mention.positions)
+    for item in ctx.derived:  # a feature the question creates is there to be used
+        if item.name not in columns:
+            columns.insert(0, item.name)
+    strongest = [c for c in ctx.cues_of("super") if ctx.word(c.start) in (
+        "strongest", "highest", "largest", "greatest", "weakest", "lowest", "most", "biggest")]
+    if strongest and len(columns) != 2:
+        sign = ("positive" if _said(ctx, _POSITIVE) else
+                "negative" if _said(ctx, _NEGATIVE) else "absolute")
+        weakest = strongest[0].value[0] == "min" and sign == "absolute"
+        return Intent(kind=IntentKind.STRONGEST_CORRELATION, columns=columns, method=method,
+                      agg=sign, ascending=weakest, conditions=ctx.conditions)
+    return Intent(kind=IntentKind.CORRELATION, columns=columns, method=method,
+                  conditions=ctx.conditions)
+
+
+def _said(ctx: Context, words: tuple[str, ...]) -> bool:
+    return any(t.low in words for t in ctx.tokens)
+
+
+def outliers(ctx: Context, threshold: float | None) -> Intent | None:
+    method = "iqr" if any(c.value == "iqr" for c in ctx.cues_of("outlier")) else "zscore"
+    target = _first_numeric(ctx)
+    if target is None:
+        return None
+    mode = ("remaining" if ctx.has("remain") else "percent" if ctx.has("share") else
+            "rows" if ctx.has("list") and not ctx.has("count") else "count")
+    default = 1.5 if method == "iqr" else 3.0
+    return Intent(kind=IntentKind.OUTLIERS, target=target, method=method, agg=mode,
+                  threshold=threshold if threshold is not None else default,
+                  conditions=ctx.conditions)
+
+
+def missing(ctx: Context) -> Intent:
+    target = next((m for m in ctx.free()), None)
+    if target is not None:
+        ctx.use(target.positions)
+    if target is None and ctx.has("super"):
+        mode = "which"
+    elif ctx.has("share"):
+        mode = "percent"
+    elif target is None and any(t.low in ("row", "rows", "records", "entries") for t in
+                                ctx.tokens):
+        mode = "rows"
+    elif target is not None or ctx.has("count"):
+        mode = "count"
+    else:
+        mode = "table"
+    return Intent(kind=IntentKind.MISSING, target=target.column if target else None, agg=mode,
+                  conditions=ctx.conditions)
+
+
+def distribution(ctx: Context) -> Intent | None:
+    target = next((m for m in ctx.free()), None)
+    if target is None:
+        return None
+    ctx.use(target.positions)
+    return Intent(kind=IntentKind.DISTRIBUTION, target=target.column, by=_group_column(ctx),
+                  conditions=ctx.conditions)
+
+
+def trend(ctx: Context) -> Intent | None:
+    dated = [m for m in ctx.free() if ctx.info(m.column).kind in DATE_KINDS
+             or ctx.info(m.column).yearlike]
+    if dated:
+        ctx.use(dated[0].positions)
+        column = dated[0].column
+    else:
+        candidates = [c for c in ctx.schema.columns if c.kind in DATE_KINDS] or [
+            c for c in ctx.schema.columns if c.yearlike]
+        if not candidates:
+            return None
+        column = candidates[0].name
+        ctx.warn(f"Used '{column}' as the time axis.", 0.05)
+    time = ctx.cue("time") if _per_period(ctx) else None
+    freq = time.value if time is not None else _auto_freq(ctx, column)
+    measure = ranking.find_measure(ctx, exclude=(column,))
+    agg = measure.agg or (ranking.default_agg(ctx, measure.column) if measure.column else "size")
+    return Intent(kind=IntentKind.TREND, by=column, freq=freq, target=measure.column, agg=agg,
+                  conditions=ctx.conditions)
+
+
+def _per_period(ctx: Context) -> bool:
+    """"monthly", "per year", "by month": a trend; "which year" is not."""
+    for cue in ctx.cues_of("time"):
+        word = ctx.word(cue.start)
+        if any(a.end == cue.start - 1 for a in ctx.cues_of("agg")):
+            continue  # "average daily volume" is one average
+        if word.endswith("ly") or word == "annual" or any(
+                g.end == cue.start - 1 for g in ctx.cues_of("group")) or ctx.word(
+                cue.start - 1) in ("a", "every"):
+            return True
+    return False
+
+
+def _auto_freq(ctx: Context, column: Any) -> str | None:
+    """Per year over years of data, per month over months, per week, else per day."""
+    info = ctx.info(column)
+    if info.yearlike:
+        return None
+    series = ctx.df[column]
+    sample = series.iloc[:: max(1, len(series) // TREND_SAMPLE)]
+    if info.kind == "datetext":
+        sample = pd.to_datetime(sample, format=info.date_format, errors="coerce")
+    span = sample.max() - sample.min()
+    days = span.days if isinstance(span, pd.Timedelta) else 0
+    return next((freq for limit, freq in _AUTO_FREQ if days > limit), "D")
+
+
+def distinct(ctx: Context) -> Intent | None:
+    cue = ctx.cue("distinct")
+    after = [m for m in ctx.free() if m.start > cue.end] if cue else []  # type: ignore[union-attr]
+    target = after[0] if after else next(iter(ctx.free()), None)
+    if target is None:
+        return None
+    ctx.use(target.positions)
+    mode = "count" if ctx.has("count") else "list"
+    return Intent(kind=IntentKind.DISTINCT, target=target.column, agg=mode,
+                  conditions=ctx.conditions)
+
+
+def describe(ctx: Context) -> Intent:
+    columns = [m.column for m in ctx.free()]
+    return Intent(kind=IntentKind.DESCRIBE, columns=columns, conditions=ctx.conditions)
+
+
+# ----------------------------------------------------------------------------- yes / no
+
+
+def read_comparison(ctx: Context) -> dict[str, Any] | None:
+    """"Is the average fare above 30?": an aggregate compared with a number."""
+    agg = ctx.cue("agg")
+    cmp = next((c for c in ctx.cues_of("cmp") if agg is not None and c.start > agg.end), None)
+    if agg is None or cmp is None:
+        return None
+    target = next((m for m in ctx.free() if agg.end < m.start < cmp.start), None)
+    number = next((t for t in ctx.tokens[cmp.end + 1:cmp.end + 3] if t.kind == "number"), None)
+    if target is None or number is None:
+        return None
+    ctx.use([*agg.positions, *target.positions, *cmp.positions, number.i])
+    return {"agg": agg.value, "target": target.column, "method": cmp.value,
+            "other": number.number}
+
+
+def yes_no(ctx: Context, top: ranking.Top | None) -> Intent | None:
+    cue = next((c for c in ctx.cues_of("super")), None)
+    if cue is not None and top is None:
+        checked = _check(ctx, cue)
+        if checked is not None:
+            return checked
+    conditions = list(ctx.conditions)
+    if top is not None:
+        extra = ranking.top_condition(ctx, top)
+        conditions += [extra] if extra is not None else []
+    if not conditions:
+        return None
+    return Intent(kind=IntentKind.EXISTS, conditions=conditions)
+
+
+def _check(ctx: Context, cue: Cue) -> Intent | None:
+    """"Is the person with the highest net worth self-made?"."""
+    before = [c for c in ctx.conditions if c.position < cue.start]
+    after = [c for c in ctx.conditions if c.position > cue.start]
+    measure = ranking.order_measure(ctx, cue)
+    if measure is None or measure.column is None or measure.agg == "size" or not after:
+        return None
+    return Intent(kind=IntentKind.CHECK, target=measure.column, ascending=cue.value[0] == "min",
+                  conditions=before, predicate=after)
+
+
+# ----------------------------------------------------------------------------- aggregates
+
+
+def _superlative(ctx: Context) -> Intent | None:
+    cue = ctx.cue("super")
+    return ranking.superlative(ctx, cue) if cue is not None else None
+
+
+def share(ctx: Context) -> Intent | None:
+    cue = ctx.cue("share")
+    if cue is None or ctx.has("super"):
+        return None  # "which sex had the higher survival rate" orders by the rate
+    flag = next((m for m in ctx.free() if m.end == cue.start - 1), None)
+    by = _group_column(ctx)
+    percent = cue.value == "percent"
+    if flag is not None and ctx.info(flag.column).kind == "bool":
+        ctx.use(flag.positions)
+        kind = IntentKind.GROUP if by is not None else IntentKind.AGGREGATE
+        return Intent(kind=kind, agg="mean", target=flag.column, by=by, percent=percent,
+                      conditions=ctx.conditions)
+    target = next((m.column for m in ctx.free() if ctx.numeric(m.column)), None)
+    if not ctx.conditions and by is None:
+        column = next((m.column for m in ctx.free()), None)
+        if column is None:
+            return None
+        return Intent(kind=IntentKind.SHARE, by=column, percent=percent)
+    if by is not None and not ctx.conditions and target is None:
+        return Intent(kind=IntentKind.SHARE, by=by, percent=percent)
+    base, subset = ctx.conditions[:-1], ctx.conditions[-1:]
+    return Intent(kind=IntentKind.SHARE, target=target, by=by, conditions=base,
+                  predicate=subset, percent=percent)
+
+
+def group(ctx: Context, top: ranking.Top | None = None) -> Intent | None:
+    """"average revenue by region", "…, top 5"."""
+    by = _group_column(ctx)
+    if by is None:
+        return None
+    if ctx.info(by).kind in DATE_KINDS:
+        return trend(ctx)
+    measure = ranking.find_measure(ctx, exclude=(by,))
+    agg = measure.agg or ranking.default_agg(ctx, measure.column)
+    if measure.agg is None:
+        ctx.warn(f"Took the {'average' if agg == 'mean' else 'total'} of '{measure.column}' "
+                 f"per '{by}'.", 0.05)
+    return Intent(kind=IntentKind.GROUP, by=by, target=measure.column, agg=agg,
+                  k=top.k if top else None, ascending=top is not None and top.direction == "min",
+                  conditions=ctx.conditions)
+
+
+def _top(ctx: Context, top: ranking.Top) -> Intent | None:
+    """"top 3 countries by …" names its subject; "average revenue by region, top 5" does not."""
+    if any(m.start > top.cue.end for m in ctx.free()):
+        return ranking.top_k(ctx, top)
+    return group(ctx, top) or ranking.top_k(ctx, top)
+
+
+def _group_column(ctx: Context) -> Any:
+    for cue in ctx.cues_of("group"):
+        mention = next((m for m in ctx.free() if cue.end < m.start <= cue.end + 2
+                        and not any(c.start == m.end + 1 for c in ctx.cues_of("share"))), None)
+        dated = ctx.info(mention.column).kind in DATE_KINDS if mention is not None else False
+        if mention is not None and ((ranking.repeats(ctx, mention.column) and not dated)
+                                    or (dated and mention.score >= 0.9)):
+            ctx.use([*cue.positions, *mention.positions])
+            return mention.column
+    return None
+
+
+def aggregate(ctx: Context) -> Intent | None:
+    by = _group_column(ctx)
+    for cue in ctx.cues_of("agg"):
+        measure = ranking.read_measure(ctx, cue.start)
+        if measure is not None and measure.column is not None:
+            kind = IntentKind.GROUP if by is not None else IntentKind.AGGREGATE
+            return Intent(kind=kind, agg=measure.agg or cue.value, target=measure.column,
+                          by=by, conditions=ctx.conditions)
+    target = _first_numeric(ctx)
+    cue = ctx.cue("agg")
+    if target is None or cue is None:
+        return None
+    kind = IntentKind.GROUP if by is not None else IntentKind.AGGREGATE
+    return Intent(kind=kind, agg=cue.value, target=target, by=by, conditions=ctx.conditions)
+
+
+def count(ctx: Context) -> Intent | None:
+    cue = ctx.cue("count")
+    subject = next((m for m in ctx.free() if cue and cue.end < m.start <= cue.end + 2), None)
+    if subject is not None:
+        info = ctx.info(subject.column)
+        ctx.use(subject.positions)
+        if ctx.numeric(subject.column) and info.kind != "bool":
+            return Intent(kind=IntentKind.AGGREGATE, agg="sum", target=subject.column,
+                          conditions=ctx.conditions)
+        if info.kind == "text" and ranking.repeats(ctx, subject.column):
+            return Intent(kind=IntentKind.DISTINCT, target=subject.column, agg="count",
+                          conditions=ctx.conditions)
+    if not ctx.conditions and not _only_rows_asked(ctx):
+        return None
+    return Intent(kind=IntentKind.COUNT, conditions=ctx.conditions)
+
+
+def _only_rows_asked(ctx: Context) -> bool:
+    """"How many rows/passengers are there?": nothing but a count of rows is asked."""
+    content = [t for t in ctx.tokens if t.i not in ctx.consumed and t.kind == "word"
+               and t.low not in ("how", "many", "are", "is", "there", "in", "the", "dataset",
+                                 "table", "data", "total", "of", "number", "what", "count",
+                                 "we", "do", "have", "does", "it", "contain", "this", "listed")]
+    return len(content) <= 1 or all(t.low in GENERIC_ROWS for t in content)
+
+
+def lookup(ctx: Context) -> Intent | None:
+    asked, named = ranking.asked_column(ctx)
+    if not ctx.conditions:
+        if asked is not None and named and ctx.has("list"):
+            return Intent(kind=IntentKind.DISTINCT, target=asked, agg="list")
+        return None
+    listing = ctx.cue("list")
+    showing = listing is not None and ctx.word(listing.start) in ("show", "display")
+    if asked is None or showing or (not named and listing is not None):
+        return Intent(kind=IntentKind.ROWS, conditions=ctx.conditions)
+    return Intent(kind=IntentKind.LOOKUP, label=asked, conditions=ctx.conditions)
+
+
+def _first_numeric(ctx: Context) -> Any:
+    mention = next((m for m in ctx.free() if ctx.numeric(m.column)), None)
+    if mention is None:
+        return None
+    ctx.use(mention.positions)
+    return mention.column
+
+
+def problem(ctx: Context) -> str:
+    """Why no intent was found, in one sentence."""
+    if not ctx.columns and not ctx.values:
+        return "no column or value of the table is named in the question"
+    kinds = {c.kind for c in ctx.cues}
+    if not kinds & {"agg", "count", "super", "corr", "outlier", "missing", "distinct", "share",
+                    "distribution", "trend", "mode", "yesno", "wh", "list", "describe", "time",
+                    "group"}:
+        return "the question does not say what to compute (an average, a count, a maximum…)"
+    return "the columns named do not fit what is asked"
+

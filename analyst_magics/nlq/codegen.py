@@ -1,0 +1,326 @@
+"""Pandas code for an intent: plain, readable lines a user can paste into a notebook.
+
+The code reads the DataFrame ``df`` and assigns ``result``. It uses no imports, no private
+attributes and no I/O, so the sandbox runs it unchanged and the code shown is the code that ran.
+Preparation comes first and only when needed: numbers written as text are cleaned, dates written
+as text are parsed, derived columns are added (all on a copy), summary rows are left out, and
+the rows the question filters on are selected.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from .intents import AggRef, Condition, Intent, IntentKind
+from .schema import NUMERIC_TEXT_PATTERN, ColumnInfo, Schema
+
+__all__ = ["Code", "write_code", "literal", "column_ref"]
+
+_REDUCERS = {"mean": ".mean()", "sum": ".sum()", "median": ".median()", "max": ".max()",
+             "min": ".min()", "std": ".std()", "pstd": ".std(ddof=0)", "var": ".var()",
+             "pvar": ".var(ddof=0)", "skew": ".skew()", "kurt": ".kurt()", "size": ".size()",
+             "count": ".count()", "nunique": ".nunique()"}
+
+
+@dataclass
+class Code:
+    """Code being written: its lines, the frame names in use, and notes for the answer."""
+
+    schema: Schema
+    intent: Intent
+    frame: str = "df"   # the prepared frame (cleaned, derived, summary rows left out)
+    rows: str = "df"    # the prepared frame filtered by the conditions
+    lines: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def add(self, line: str) -> None:
+        self.lines.append(line)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines) + "\n"
+
+    def info(self, column: Any) -> ColumnInfo | None:
+        return next((c for c in self.schema.columns if c.name == column), None)
+
+
+def write_code(intent: Intent, schema: Schema) -> Code:
+    """The pandas code that answers ``intent`` over a frame described by ``schema``."""
+    from .codegen_stats import WRITERS as STATS
+
+    code = Code(schema=schema, intent=intent)
+    _prepare(code)
+    if intent.kind not in (IntentKind.SHARE, IntentKind.CHECK):
+        _filter(code, intent.conditions)
+    writer = _WRITERS.get(intent.kind) or STATS[intent.kind]
+    writer(code)
+    return code
+
+
+# ----------------------------------------------------------------------------- literals
+
+
+def literal(value: Any) -> str:
+    """A Python literal for a value: strings in double quotes, numbers plain, lists of them."""
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(literal(v) for v in value) + "]"
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        value = value.item()
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    if isinstance(value, pd.Timestamp):
+        return f"pd.Timestamp({literal(value.isoformat())})"
+    return repr(value)
+
+
+def column_ref(frame: str, column: Any) -> str:
+    return f"{frame}[{literal(column)}]"
+
+
+# ----------------------------------------------------------------------------- preparation
+
+
+def _used_columns(intent: Intent) -> list[Any]:
+    used = [intent.target, intent.by, intent.label, *intent.columns]
+    for cond in [*intent.conditions, *intent.predicate]:
+        used.append(cond.column)
+        if isinstance(cond.value, AggRef):
+            used.append(cond.value.column)
+    return [c for c in dict.fromkeys(used) if c is not None]
+
+
+def _prepare(code: Code) -> None:
+    """Clean text numbers and dates, add derived columns, leave out summary rows."""
+    intent = code.intent
+    fixes = []
+    for column in _used_columns(intent):
+        info = code.info(column)
+        if info is None:
+            continue
+        ref = column_ref("data", column)
+        if info.kind == "numtext":
+            fixes.append(f"{ref} = pd.to_numeric({ref}.astype(str).str.replace("
+                         f"r{literal(NUMERIC_TEXT_PATTERN)}, \"\", regex=True), errors=\"coerce\")")
+            code.notes.append(f"Read the numbers written as text in '{column}'.")
+        elif info.padded and info.kind in ("text", "bool"):
+            fixes.append(f"{ref} = {ref}.str.strip()")
+            code.notes.append(f"Trimmed the spaces around values of '{column}'.")
+        elif info.kind == "datetext" and _needs_dates(intent, column):
+            fixes.append(f"{ref} = pd.to_datetime({ref}, format={literal(info.date_format)}, "
+                         "errors=\"coerce\")")
+            code.notes.append(f"Read '{column}' as dates ({info.date_format}).")
+    for item in intent.derived:
+        joined = f" {item.op} ".join(column_ref("data", c) for c in item.columns)
+        fixes.append(f"{column_ref('data', item.name)} = {joined}")
+    if fixes:
+        code.add("data = df.copy()")
+        code.lines.extend(fixes)
+        code.frame = code.rows = "data"
+    summary = code.schema.summary
+    if summary is not None and intent.kind not in (IntentKind.MISSING, IntentKind.DESCRIBE):
+        column, label = summary
+        frame = code.frame
+        code.add(f"data = {frame}[{column_ref(frame, column)} != {literal(label)}]"
+                 "  # leave out the summary row")
+        code.frame = code.rows = "data"
+        code.notes.append(f"Left out the summary row '{label}' (column '{column}').")
+
+
+def _needs_dates(intent: Intent, column: Any) -> bool:
+    if intent.kind == IntentKind.TREND and intent.by == column:
+        return True
+    return any(c.column == column and c.part == "year" or (c.column == column and c.op in (
+        ">", "<", ">=", "<=")) for c in intent.conditions) or (
+        intent.target == column and intent.agg in ("max", "min"))
+
+
+# ----------------------------------------------------------------------------- conditions
+
+
+def mask(code: Code, conditions: list[Condition], frame: str) -> str:
+    """One boolean expression over ``frame`` for all ``conditions`` (joined with ``&``)."""
+    parts = [_condition(code, cond, frame) for cond in conditions]
+    if len(parts) == 1:
+        return parts[0]
+    return " & ".join(f"({p})" for p in parts)
+
+
+def _condition(code: Code, cond: Condition, frame: str) -> str:
+    ref = column_ref(frame, cond.column)
+    if cond.part == "year":
+        ref = f"{ref}.dt.year"
+    if cond.op in ("true", "false"):
+        return flag(code, cond.column, frame, negate=cond.op == "false")
+    if cond.op in ("isna", "notna"):
+        return f"{ref}.{cond.op}()"
+    if cond.op in ("in", "notin"):
+        test = f"{ref}.isin({literal(list(cond.value))})"
+        return test if cond.op == "in" else f"~{test}"
+    if cond.op == "between":
+        return f"{ref}.between({literal(cond.value[0])}, {literal(cond.value[1])})"
+    if cond.op in ("top", "bottom"):
+        pick = "nlargest" if cond.op == "top" else "nsmallest"
+        return f"{ref}.isin({ref}.{pick}({cond.value}))"
+    value = cond.value
+    if isinstance(value, AggRef):
+        other = column_ref(code.frame, value.column if value.column is not None else cond.column)
+        shown = f"{other}{_REDUCERS.get(value.agg, '.mean()')}"
+    else:
+        shown = literal(value)
+    return f"{ref} {cond.op} {shown}"
+
+
+def flag(code: Code, column: Any, frame: str, *, negate: bool = False) -> str:
+    """A boolean Series for a yes/no column: ``df["Survived"]``, ``df["paid"] == "yes"``."""
+    ref = column_ref(frame, column)
+    info = code.info(column)
+    true_value = info.true_value if info is not None else True
+    if true_value is True:
+        return f"~{ref}" if negate else ref
+    if isinstance(true_value, str):
+        ref = f"{ref}.str.lower()"
+    return f"{ref} {'!=' if negate else '=='} {literal(true_value)}"
+
+
+def _filter(code: Code, conditions: list[Condition]) -> None:
+    if conditions:
+        code.add(f"rows = {code.frame}[{mask(code, conditions, code.frame)}]")
+        code.rows = "rows"
+
+
+def reduce(code: Code, frame: str, column: Any, agg: str) -> str:
+    """``frame[column]`` reduced by ``agg`` (a yes/no column counts or averages its yeses)."""
+    info = code.info(column)
+    series = column_ref(frame, column)
+    if info is not None and info.kind == "bool" and info.true_value not in (True, 1):
+        series = f"({flag(code, column, frame)})"
+    if agg == "range":
+        return f"{series}.max() - {series}.min()"
+    return f"{series}{_REDUCERS[agg]}"
+
+
+# ----------------------------------------------------------------------------- writers
+
+
+def _count(code: Code) -> None:
+    code.add(f"result = len({code.rows})")
+
+
+def _aggregate(code: Code) -> None:
+    intent = code.intent
+    expression = reduce(code, code.rows, intent.target, intent.agg or "mean")
+    code.add(f"result = {expression}{' * 100' if intent.percent else ''}")
+
+
+def grouped(code: Code, frame: str) -> str:
+    """The per-group Series of a GROUP / GROUP_ARG intent."""
+    intent = code.intent
+    by = literal(intent.by)
+    observed = ", observed=True" if _categorical(code, intent.by) else ""
+    if intent.target is None or intent.agg == "size":
+        return f"{column_ref(frame, intent.by)}.value_counts()"
+    info = code.info(intent.target)
+    if info is not None and info.kind == "bool" and info.true_value not in (True, 1):
+        return (f"({flag(code, intent.target, frame)}).groupby({column_ref(frame, intent.by)}"
+                f"{observed}){_REDUCERS[intent.agg or 'mean']}")
+    return (f"{frame}.groupby({by}{observed})[{literal(intent.target)}]"
+            f"{_REDUCERS[intent.agg or 'mean']}")
+
+
+def _categorical(code: Code, column: Any) -> bool:
+    info = code.info(column)
+    return info is not None and info.category
+
+
+def _group(code: Code) -> None:
+    intent = code.intent
+    expression = grouped(code, code.rows) + (" * 100" if intent.percent else "")
+    if intent.k is not None:
+        pick = "nsmallest" if intent.ascending else "nlargest"
+        expression = f"{expression}.{pick}({intent.k})" if intent.agg != "size" or (
+            intent.ascending) else f"{expression}.head({intent.k})"
+    elif intent.agg != "size":
+        expression += ".sort_values(ascending=False)"
+    code.add(f"result = {expression}")
+
+
+def _group_arg(code: Code) -> None:
+    code.add(f"per_group = {grouped(code, code.rows)}")
+    code.add(f"result = per_group.{'idxmin' if code.intent.ascending else 'idxmax'}()")
+
+
+def _top(code: Code) -> None:
+    intent = code.intent
+    pick = "nsmallest" if intent.ascending else "nlargest"
+    if intent.label is None:
+        code.add(f"result = {column_ref(code.rows, intent.target)}.{pick}({intent.k}).tolist()")
+        return
+    columns = literal([intent.label, intent.target])
+    code.add(f"result = {code.rows}.{pick}({intent.k}, {literal(intent.target)})[{columns}]")
+
+
+def _arg(code: Code) -> None:
+    intent = code.intent
+    pick = "idxmin" if intent.ascending else "idxmax"
+    code.add(f"result = {code.rows}.loc[{column_ref(code.rows, intent.target)}.{pick}(), "
+             f"{literal(intent.label)}]")
+
+
+def _check(code: Code) -> None:
+    intent = code.intent
+    _filter(code, intent.conditions)
+    pick = "idxmin" if intent.ascending else "idxmax"
+    code.add(f"row = {code.rows}.loc[[{column_ref(code.rows, intent.target)}.{pick}()]]")
+    code.add(f"result = bool(({mask(code, intent.predicate, 'row')}).iloc[0])")
+
+
+def _exists(code: Code) -> None:
+    code.add(f"result = len({code.rows}) > 0")
+
+
+def _compare(code: Code) -> None:
+    intent = code.intent
+    left = reduce(code, code.rows, intent.target, intent.agg or "mean")
+    code.add(f"result = bool({left} {intent.method} {literal(intent.other)})")
+
+
+def _mode(code: Code) -> None:
+    intent = code.intent
+    counts = f"{column_ref(code.rows, intent.target)}.value_counts()"
+    if intent.k is not None:
+        order = ".sort_values()" if intent.ascending else ""
+        code.add(f"result = {counts}{order}.head({intent.k})")
+        return
+    code.add(f"result = {counts}.{'idxmin' if intent.ascending else 'idxmax'}()")
+
+
+def _lookup(code: Code) -> None:
+    code.add(f"values = {column_ref(code.rows, code.intent.label)}")
+    code.add("result = values.iloc[0] if len(values) == 1 else values.tolist()")
+
+
+def _rows(code: Code) -> None:
+    code.add(f"result = {code.rows}")
+
+
+def _distinct(code: Code) -> None:
+    ref = column_ref(code.rows, code.intent.target)
+    if code.intent.agg == "count":
+        code.add(f"result = {ref}.nunique()")
+    else:
+        code.add(f"result = {ref}.dropna().unique().tolist()")
+
+
+_WRITERS = {
+    IntentKind.COUNT: _count, IntentKind.AGGREGATE: _aggregate, IntentKind.GROUP: _group,
+    IntentKind.GROUP_ARG: _group_arg, IntentKind.TOP: _top, IntentKind.ARG: _arg,
+    IntentKind.CHECK: _check, IntentKind.EXISTS: _exists, IntentKind.COMPARE: _compare,
+    IntentKind.MODE: _mode, IntentKind.LOOKUP: _lookup, IntentKind.ROWS: _rows,
+    IntentKind.DISTINCT: _distinct,
+}

@@ -1,0 +1,279 @@
+"""Row filters of a question: comparisons, values, flags and numbers next to columns.
+
+Each reader finds one kind of condition, attaches it to a column, and marks the words it used so
+that later readers (and the intent) do not read them again. Order matters: comparisons take
+their numbers first, then values, numbers beside columns ("3rd class"), "without any X", and
+boolean columns ("who survived", "non-self-made").
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .context import DATE_KINDS, NUMERIC_KINDS, Context
+from .intents import AggRef, Condition
+from .lexicon import STOPWORDS
+from .matching import ColumnMention, columns_for_words
+
+__all__ = ["extract_conditions", "attach_numeric", "negated_before"]
+
+_MONEY_WORDS = ("usd", "price", "cost", "prize", "money", "salary", "revenue", "fare", "amount",
+                "pay", "income", "fee", "dollar", "eur", "value", "worth")
+_PERCENT_WORDS = ("percent", "pct", "percentage", "rate", "share")
+_LOOKBACK = 4
+_PAIRING = frozenset({"with", "and", "between", "vs", "versus", "against"})
+
+
+def extract_conditions(ctx: Context) -> None:
+    """Read every condition of the question into ``ctx.conditions``."""
+    _comparisons(ctx)
+    _values(ctx)
+    _numbers_beside_columns(ctx)
+    _zero_counts(ctx)
+    _flags(ctx)
+    ctx.conditions = _merged(ctx.conditions)
+
+
+# ----------------------------------------------------------------------------- comparisons
+
+
+def _comparisons(ctx: Context) -> None:
+    for cue in sorted([*ctx.cues_of("cmp"), *ctx.cues_of("cmp_adj"), *ctx.cues_of("between")],
+                      key=lambda c: c.start):
+        if not ctx.consumed.isdisjoint(cue.positions):
+            continue
+        operand = _operand(ctx, cue.end + 1)
+        if operand is None:
+            continue
+        value, value_end = operand
+        op = cue.value[1] if cue.kind == "cmp_adj" else cue.value
+        if cue.kind == "between":
+            bounds = _second_bound(ctx, value_end)
+            if bounds is None:
+                continue
+            value, value_end, op = (value, bounds[0]), bounds[1], "between"
+        concept = cue.value[0] if cue.kind == "cmp_adj" else ()
+        column = attach_numeric(ctx, cue.start, cue.end, value_end, concept)
+        if column is None:
+            ctx.warn(f"Could not tell which column '{_words(ctx, cue.start, value_end)}' is "
+                     "about; that condition was left out.", 0.4)
+            continue
+        _record(ctx, column, op, value, cue.start, value_end)
+
+
+def _operand(ctx: Context, start: int) -> tuple[Any, int] | None:
+    """The number (or "the average X") a comparison phrase compares with, and where it ends."""
+    for pos in range(start, min(start + 5, len(ctx.tokens))):
+        token = ctx.tokens[pos]
+        if token.kind == "number" and pos not in ctx.consumed:
+            return token.number, pos
+        agg = next((c for c in ctx.cues_of("agg") if c.start == pos), None)
+        if agg is not None:
+            return _agg_operand(ctx, agg.value, agg.end)
+        if token.kind == "quoted" or (token.low not in STOPWORDS and not _in_column(ctx, pos)
+                                      and token.low != "$"):
+            return None
+    return None
+
+
+def _agg_operand(ctx: Context, agg: str, end: int) -> tuple[AggRef, int]:
+    after = next((m for m in ctx.free() if end < m.start <= end + 2), None)
+    if after is None:
+        return AggRef(agg=agg, column=None), end
+    ctx.use(after.positions)
+    return AggRef(agg=agg, column=after.column), after.end
+
+
+def _second_bound(ctx: Context, end: int) -> tuple[float, int] | None:
+    if ctx.word(end + 1) in ("and", "to", "-") and end + 2 < len(ctx.tokens):
+        token = ctx.tokens[end + 2]
+        if token.kind == "number":
+            return token.number, end + 2
+    return None
+
+
+def _in_column(ctx: Context, pos: int) -> bool:
+    return any(pos in m.positions for m in ctx.free())
+
+
+def attach_numeric(ctx: Context, start: int, end: int, value_end: int,
+                   concept: tuple[str, ...] = ()) -> Any:
+    """The column a comparison at ``start..value_end`` is about, or ``None``."""
+    usable = [m for m in ctx.free() if _comparable(ctx, m.column)]
+    inside = [m for m in usable if end < m.start < value_end]
+    after = [m for m in usable if value_end < m.start <= value_end + 2]
+    before = [m for m in usable if start - _LOOKBACK <= m.end < start]
+    chosen: ColumnMention | None = None
+    if inside:
+        chosen = inside[0]
+    elif after and after[0].start == value_end + 1:
+        chosen = after[0]
+    elif before:
+        chosen = before[-1]
+    elif after:
+        chosen = after[0]
+    if chosen is not None:
+        ctx.use(chosen.positions)
+        return chosen.column
+    return _implied_column(ctx, concept, value_end)
+
+
+def _comparable(ctx: Context, column: Any) -> bool:
+    info = ctx.info(column)
+    return (info.numeric or info.kind in DATE_KINDS) and not info.is_id
+
+
+def _implied_column(ctx: Context, concept: tuple[str, ...], value_end: int) -> Any:
+    """A column implied by "older than", "$", "%", or the only numeric column."""
+    token = ctx.tokens[value_end]
+    words = concept or (_MONEY_WORDS if token.money else _PERCENT_WORDS if token.percent else ())
+    numeric = [c for c in ctx.schema.columns if c.numeric and not c.is_id]
+    for info in columns_for_words(ctx.schema, words):
+        if info in numeric:
+            ctx.warn(f"Took column '{info.label}' for '{_words(ctx, value_end - 2, value_end)}'.",
+                     0.1)
+            return info.name
+    if len(numeric) == 1:
+        ctx.warn(f"Took '{numeric[0].label}', the only numeric column, for the comparison "
+                 f"'{_words(ctx, value_end - 2, value_end)}'.", 0.2)
+        return numeric[0].name
+    return None
+
+
+def _record(ctx: Context, column: Any, op: str, value: Any, start: int, end: int) -> None:
+    info = ctx.info(column)
+    part = None
+    if info.kind in DATE_KINDS and isinstance(value, float) and 1000 <= value <= 3000:
+        part = "year"
+    value = _plain(value)
+    ctx.conditions.append(Condition(column=column, op=op, value=value, part=part,
+                                    words=_words(ctx, start, end), position=start))
+    ctx.use(range(start, end + 1))
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, tuple):
+        return tuple(_plain(v) for v in value)
+    return value
+
+
+def _words(ctx: Context, start: int, end: int) -> str:
+    return " ".join(t.text for t in ctx.tokens[max(0, start):end + 1])
+
+
+def negated_before(ctx: Context, position: int, window: int = 3) -> bool:
+    """Whether a negation ("not", "non", "without") comes just before ``position``."""
+    return any(position - window <= c.end < position for c in ctx.cues_of("neg"))
+
+
+# ----------------------------------------------------------------------------- values
+
+
+def _values(ctx: Context) -> None:
+    for mention in ctx.free_values():
+        columns = list(dict.fromkeys(col for col, _ in mention.candidates))
+        beside = [m for m in ctx.free() if m.column in columns
+                  and (mention.start - 3 <= m.end < mention.start
+                       or mention.end < m.start <= mention.end + 2)]
+        if beside:
+            column = beside[0].column
+            ctx.use(beside[0].positions)
+        else:
+            column = min(columns, key=lambda c: ctx.info(c).distinct or 0)
+            if len(columns) > 1:
+                ctx.warn(f"'{_words(ctx, mention.start, mention.end)}' is a value of "
+                         f"{', '.join(map(repr, map(str, columns)))}; used '{column}'.", 0.05)
+        values = [v for col, v in mention.candidates if col == column]
+        op = "!=" if negated_before(ctx, mention.start) else "=="
+        value = values[0] if len(values) == 1 else values
+        if isinstance(value, list):
+            op = "notin" if op == "!=" else "in"
+        _record(ctx, column, op, value, mention.start, mention.end)
+
+
+# ----------------------------------------------------------------------------- numbers
+
+
+def _numbers_beside_columns(ctx: Context) -> None:
+    """"3rd class" -> Pclass == 3; "in 2002" -> Year == 2002 when the value is in the data."""
+    for token in ctx.tokens:
+        if token.kind != "number" or token.i in ctx.consumed or token.number is None:
+            continue
+        value = _plain(token.number)
+        for mention in ctx.free():
+            near = mention.start == token.i + 1 or mention.end == token.i - 1 or (
+                mention.end == token.i - 2 and ctx.word(token.i - 1) in ("of", "=", "is"))
+            if near and ctx.info(mention.column).kind in NUMERIC_KINDS and ctx.has_value(
+                    mention.column, value):
+                ctx.use(mention.positions)
+                _record(ctx, mention.column, "==", value, token.i, token.i)
+                break
+        else:
+            _year(ctx, token.i, value)
+
+
+def _year(ctx: Context, position: int, value: Any) -> None:
+    if not isinstance(value, int) or not 1000 <= value <= 3000:
+        return
+    for info in ctx.schema.columns:
+        if info.yearlike and ctx.has_value(info.name, value):
+            _record(ctx, info.name, "==", value, position, position)
+            return
+    dates = [c for c in ctx.schema.columns if c.kind in DATE_KINDS]
+    if len(dates) == 1:
+        ctx.conditions.append(Condition(column=dates[0].name, op="==", value=value, part="year",
+                                        words=str(value), position=position))
+        ctx.use([position])
+
+
+def _zero_counts(ctx: Context) -> None:
+    """"without any siblings" -> siblings == 0; "with no cabin" -> cabin is missing."""
+    for cue in ctx.cues_of("neg"):
+        if ctx.word(cue.start) not in ("without", "no"):
+            continue
+        mention = next((m for m in ctx.free() if cue.end < m.start <= cue.end + 2), None)
+        if mention is None:
+            continue
+        info = ctx.info(mention.column)
+        if info.kind == "bool":
+            continue
+        ctx.use(mention.positions)
+        op, value = ("==", 0) if info.numeric else ("isna", None)
+        _record(ctx, mention.column, op, value, cue.start, mention.end)
+
+
+def _flags(ctx: Context) -> None:
+    """Boolean columns named in the question: "who survived", "not self-made"."""
+    for mention in ctx.free():
+        if ctx.info(mention.column).kind != "bool":
+            continue
+        if any(c.start == mention.end + 1 for c in ctx.cues_of("share")):
+            continue  # "survival rate": the flag is what is measured
+        if ctx.has("corr") and ctx.word(mention.start - 1) in _PAIRING:
+            continue  # "correlation with Survived": the flag is a variable
+        negated = negated_before(ctx, mention.start)
+        _record(ctx, mention.column, "false" if negated else "true", None, mention.start,
+                mention.end)
+        ctx.use(mention.positions)
+
+
+def _merged(conditions: list[Condition]) -> list[Condition]:
+    """Equalities on one column become one ``in`` ("Sweden and Norway")."""
+    merged: list[Condition] = []
+    for cond in conditions:
+        same = next((m for m in merged if m.column == cond.column and m.op in ("==", "in")
+                     and cond.op in ("==", "in") and m.part == cond.part), None)
+        if same is None:
+            merged.append(cond)
+            continue
+        values = [*_as_list(same.value), *_as_list(cond.value)]
+        merged[merged.index(same)] = same.model_copy(update={
+            "op": "in", "value": list(dict.fromkeys(values)),
+            "words": f"{same.words} / {cond.words}"})
+    return merged
+
+
+def _as_list(value: Any) -> list[Any]:
+    return list(value) if isinstance(value, list) else [value]

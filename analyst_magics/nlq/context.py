@@ -1,0 +1,93 @@
+"""The working state of one parse: tokens, cues, mentions, and which words are used up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from .cues import Cue
+from .intents import Condition, Derived
+from .matching import ColumnMention, ValueMention
+from .schema import NUMERIC_TEXT_PATTERN, ColumnInfo, Schema
+from .text import Token
+
+__all__ = ["Context", "NUMERIC_KINDS", "DATE_KINDS"]
+
+NUMERIC_KINDS = frozenset({"number", "numtext"})
+DATE_KINDS = frozenset({"date", "datetext"})
+
+
+@dataclass
+class Context:
+    """Everything the parser knows about a question while it reads it."""
+
+    question: str
+    df: pd.DataFrame
+    tokens: list[Token]
+    schema: Schema
+    cues: list[Cue]
+    columns: list[ColumnMention]
+    values: list[ValueMention]
+    derived: list[Derived] = field(default_factory=list)
+    consumed: set[int] = field(default_factory=set)
+    conditions: list[Condition] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    penalty: float = 0.0
+
+    # ------------------------------------------------------------------ cues
+    def cue(self, kind: str) -> Cue | None:
+        """The first cue of ``kind`` whose words are not used up."""
+        return next(iter(self.cues_of(kind)), None)
+
+    def cues_of(self, kind: str) -> list[Cue]:
+        return [c for c in self.cues if c.kind == kind and not self.consumed.issuperset(
+            c.positions)]
+
+    def has(self, kind: str) -> bool:
+        return self.cue(kind) is not None
+
+    def word(self, position: int) -> str:
+        return self.tokens[position].low if 0 <= position < len(self.tokens) else ""
+
+    # ------------------------------------------------------------------ columns
+    def info(self, column: Any) -> ColumnInfo:
+        """The description of a column, or of a derived column (a number)."""
+        for item in self.derived:
+            if item.name == column:
+                return ColumnInfo(name=item.name, position=-1, kind="number",
+                                  words=(item.name.lower(),))
+        return self.schema.column(column)
+
+    def free(self) -> list[ColumnMention]:
+        """Column mentions not used by a condition or slot yet, in question order."""
+        return [m for m in self.columns if self.consumed.isdisjoint(m.positions)]
+
+    def free_values(self) -> list[ValueMention]:
+        return [m for m in self.values if self.consumed.isdisjoint(m.positions)]
+
+    def use(self, positions: Any) -> None:
+        self.consumed.update(positions)
+
+    def numeric(self, column: Any) -> bool:
+        info = self.info(column)
+        return info.numeric and not info.is_id
+
+    def has_value(self, column: Any, value: Any) -> bool:
+        """Whether ``column`` holds ``value`` (numbers compared as numbers)."""
+        if column not in self.df.columns:
+            return False
+        series = self.df[column]
+        if self.info(column).kind == "numtext":
+            series = pd.to_numeric(series.astype(str).str.replace(NUMERIC_TEXT_PATTERN, "",
+                                                                  regex=True), errors="coerce")
+        try:
+            return bool((series == value).any())
+        except (TypeError, ValueError):
+            return False
+
+    def warn(self, message: str, penalty: float = 0.0) -> None:
+        if message not in self.warnings:
+            self.warnings.append(message)
+        self.penalty += penalty

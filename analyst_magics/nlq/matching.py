@@ -1,0 +1,385 @@
+"""Fuzzy matching of question words to column names and cell values.
+
+A column is *mentioned* when question words cover enough of its name: the same word, its plural
+or stem ("countries" ~ ``country``, "attended" ~ ``Attendance``), a synonym ("gender" ~ ``Sex``),
+a spelled-out abbreviation ("average" ~ ``Avg.``), an abbreviation built from the starts of
+consecutive words ("passenger class" ~ ``Pclass``, "siblings or spouses" ~ ``SibSp``), or a close
+spelling ("revnue" ~ ``revenue``). A value is mentioned when a phrase of the question equals a
+cell of an indexed text column ("female", "Sweden" for ``Sweden (SWE)``, "brazilians" for
+``Brazil``). Overlapping candidates are resolved best first, so every word has one meaning.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from .lexicon import (
+    ABBREVIATIONS,
+    CODED_COLUMNS,
+    CUE_WORDS,
+    MODIFIER_TOKENS,
+    NEGATIONS,
+    STOPWORDS,
+    SYNONYMS,
+    VALUE_ALIASES,
+)
+from .schema import ColumnInfo, Schema, normalize_value
+from .text import Token, agent_stem, singular, split_name, stem
+
+__all__ = ["ColumnMention", "ValueMention", "find_mentions", "columns_for_words"]
+
+MIN_COVERAGE = 0.5
+#: "passengers" names PassengerId (and "orders" Order Date) less surely than a plain column
+ID_DISCOUNT = 0.9
+MAX_VALUE_WORDS = 6
+_LEVEL_EXACT, _LEVEL_PLURAL, _LEVEL_ABBREV, _LEVEL_STEM = 1.0, 0.95, 0.9, 0.85
+_LEVEL_AGENT, _LEVEL_SYNONYM, _LEVEL_FUZZY, _LEVEL_COMPOSED, _LEVEL_AFFIX = (
+    0.8, 0.75, 0.7, 0.65, 0.6)
+_SYNONYM_GROUP = {word: i for i, group in enumerate(SYNONYMS) for word in group}
+_DEMONYM_ENDINGS = ("ians", "ian", "ans", "an", "ns", "n", "ese", "ish", "is", "i", "ers", "er")
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnMention:
+    """Question words that name a column."""
+
+    column: Any
+    positions: tuple[int, ...]
+    score: float
+    cue_only: bool = False
+
+    @property
+    def start(self) -> int:
+        return self.positions[0]
+
+    @property
+    def end(self) -> int:
+        return self.positions[-1]
+
+
+@dataclass(frozen=True, slots=True)
+class ValueMention:
+    """Question words that equal a cell value; ``candidates`` are ``(column, value)`` pairs."""
+
+    positions: tuple[int, ...]
+    candidates: tuple[tuple[Any, Any], ...]
+    score: float
+
+    @property
+    def start(self) -> int:
+        return self.positions[0]
+
+    @property
+    def end(self) -> int:
+        return self.positions[-1]
+
+
+def find_mentions(tokens: list[Token], schema: Schema, reserved: set[int] | frozenset[int] = (
+        frozenset())) -> tuple[list[ColumnMention], list[ValueMention]]:
+    """Column and value mentions of a question, each word used at most once, in word order.
+
+    Words at ``reserved`` positions (cue phrases such as "standard deviation") are skipped.
+    """
+    index = _word_index(schema)
+    free = [t for t in tokens if t.i not in reserved]
+    candidates: list[ColumnMention | ValueMention] = [
+        *_column_candidates(free, tokens, schema, index), *_value_candidates(free, schema)]
+    candidates.sort(key=lambda m: (-m.score, -len(m.positions), m.start, -_preference(m, schema)))
+    taken: set[int] = set()
+    columns: list[ColumnMention] = []
+    values: list[ValueMention] = []
+    for mention in candidates:
+        if taken.isdisjoint(mention.positions):
+            taken.update(mention.positions)
+            (columns if isinstance(mention, ColumnMention) else values).append(mention)
+    return sorted(columns, key=lambda m: m.start), sorted(values, key=lambda m: m.start)
+
+
+def _preference(mention: ColumnMention | ValueMention, schema: Schema) -> int:
+    """Among equally good column matches, names and ids before text, text before the rest."""
+    if not isinstance(mention, ColumnMention) or mention.column not in set(
+            c.name for c in schema.columns):
+        return 0
+    info = schema.column(mention.column)
+    if set(info.words) & {"id", "name", "title", "key"}:
+        return 2
+    return 1 if info.kind == "text" else 0
+
+
+def columns_for_words(schema: Schema, words: tuple[str, ...]) -> list[ColumnInfo]:
+    """Columns whose name holds one of ``words`` (or its stem), best (earliest word) first."""
+    found: list[ColumnInfo] = []
+    for word in words:
+        for info in schema.columns:
+            stems = {stem(w) for w in _expanded(info.words)}
+            if stem(word) in stems and info not in found:
+                found.append(info)
+    return found
+
+
+# ----------------------------------------------------------------------------- columns
+
+
+def _expanded(words: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(ABBREVIATIONS.get(w, w) for w in words)
+
+
+def _weights(info: ColumnInfo) -> list[float]:
+    """How much each word of a column name counts towards a mention of it."""
+    main = set(split_name(re.sub(r"\(.*?\)|\[.*?\]", " ", str(info.name))))
+    weights = []
+    for word in info.words:
+        weight = 1.0 if word in main else 0.5
+        weights.append(weight * (0.25 if word in MODIFIER_TOKENS else 1.0))
+    if all(w < 0.5 for w in weights):
+        weights = [1.0] * len(weights)
+    return weights
+
+
+def _word_index(schema: Schema) -> dict[tuple[str, str], list[Any]]:
+    """``(kind, key) -> [(column position, word position, level, word)]``, built once."""
+    if schema.word_index:
+        return schema.word_index
+    index: dict[tuple[str, str], list[Any]] = defaultdict(list)
+    for info in schema.columns:
+        for wi, word in enumerate(info.words):
+            entries = {("x", singular(word)): _LEVEL_EXACT, ("s", stem(word)): _LEVEL_STEM}
+            expansion = ABBREVIATIONS.get(word)
+            if expansion:
+                entries[("x", singular(expansion))] = _LEVEL_ABBREV
+                entries.setdefault(("s", stem(expansion)), _LEVEL_STEM)
+            for form in (word, stem(word), expansion or word):
+                if form in _SYNONYM_GROUP:
+                    entries.setdefault(("y", str(_SYNONYM_GROUP[form])), _LEVEL_SYNONYM)
+            if word.isalpha() and len(word) >= 5:
+                for cut in (1, 2):
+                    entries.setdefault(("p", word[cut:]), _LEVEL_AFFIX)
+                    entries.setdefault(("p", word[:-cut]), _LEVEL_AFFIX)
+                index[("f", word[0])].append((info.position, wi, _LEVEL_FUZZY, word))
+            for key, level in entries.items():
+                index[key].append((info.position, wi, level, word))
+        if len(info.words) > 1:  # "SibSp" written as one word
+            for wi, word in enumerate(info.words):
+                index[("x", "".join(info.words))].append((info.position, wi, _LEVEL_EXACT, word))
+    schema.word_index = dict(index)
+    return schema.word_index
+
+
+def _token_hits(token: Token, schema: Schema, index: dict[tuple[str, str], list[Any]]
+                ) -> list[tuple[int, int, float]]:
+    """``(column position, word position, level)`` for every column word ``token`` matches."""
+    low = token.low
+    if not low.isalnum() or low in STOPWORDS:
+        return []
+    keys = [(("x", singular(low)), None), (("s", stem(low)), None)]
+    if singular(low) != low:
+        keys.append((("x", low), None))
+    group = _SYNONYM_GROUP.get(low, _SYNONYM_GROUP.get(stem(low)))
+    if group is not None:
+        keys.append((("y", str(group)), None))
+    agent = agent_stem(low)
+    if agent != stem(low):
+        keys.append((("s", agent), _LEVEL_AGENT))
+    hits = []
+    for key, cap in keys:
+        for col, wi, level, word in index.get(key, ()):
+            if cap is not None:
+                if schema.columns[col].kind != "bool":
+                    continue
+                level = cap
+            elif key[0] == "x" and level == _LEVEL_EXACT and word != low and (
+                    "".join(schema.columns[col].words) != low):
+                level = _LEVEL_PLURAL
+            hits.append((col, wi, level))
+    if not hits and len(low) >= 4:
+        hits = [(c, wi, lv) for c, wi, lv, _ in index.get(("p", singular(low)), ())]
+    if not hits and len(low) >= 5 and low.isalpha():
+        hits = _fuzzy_hits(low, index)
+    return hits
+
+
+def _fuzzy_hits(low: str, index: dict[tuple[str, str], list[Any]]) -> list[tuple[int, int, float]]:
+    hits = []
+    for col, wi, level, word in index.get(("f", low[0]), ()):
+        if abs(len(word) - len(low)) <= 2 and difflib.SequenceMatcher(
+                None, low, word).ratio() >= 0.85:
+            hits.append((col, wi, level))
+    return hits
+
+
+def _column_candidates(free: list[Token], tokens: list[Token], schema: Schema,
+                       index: dict[tuple[str, str], list[Any]]) -> list[ColumnMention]:
+    per_column: dict[int, list[tuple[int, int, float]]] = defaultdict(list)
+    found: list[ColumnMention] = []
+    for token in free:
+        if token.kind == "quoted":
+            found.extend(_quoted_columns(token, schema))
+        elif token.kind in ("word", "number"):
+            for col, wi, level in _token_hits(token, schema, index):
+                per_column[col].append((token.i, wi, level))
+    for info in schema.columns:
+        per_column[info.position].extend(_composed_hits(free, info, per_column[info.position]))
+    for col, hits in per_column.items():
+        if hits:
+            found.extend(_clusters(tokens, schema.columns[col], hits))
+    return found
+
+
+def _quoted_columns(token: Token, schema: Schema) -> list[ColumnMention]:
+    wanted = normalize_value(token.text)
+    return [ColumnMention(info.name, (token.i,), 2.0) for info in schema.columns
+            if normalize_value(info.name) == wanted]
+
+
+def _composed_hits(tokens: list[Token], info: ColumnInfo,
+                   hits: list[tuple[int, int, float]]) -> list[tuple[int, int, float]]:
+    """Hits for names abbreviated from consecutive question words ("Pclass", "SibSp")."""
+    matched = {wi for _, wi, level in hits if level >= _LEVEL_STEM}
+    words = [t for t in tokens if t.kind == "word" and t.low not in STOPWORDS and t.low.isalpha()]
+    targets = [((wi,), word) for wi, word in enumerate(info.words) if wi not in matched]
+    if len(info.words) > 1 and not matched:
+        targets.append((tuple(range(len(info.words))), "".join(info.words)))
+    found = []
+    for indices, word in targets:
+        if not word.isalpha() or not 4 <= len(word) <= 12:
+            continue
+        for start in range(len(words)):
+            used = _compose(word, words, start)
+            if used:
+                found.extend((t.i, wi, _LEVEL_COMPOSED) for t in used for wi in indices)
+                break
+    return found
+
+
+def _compose(word: str, words: list[Token], start: int) -> list[Token] | None:
+    """Question words from ``start`` whose prefixes spell ``word``, at least two of them."""
+    def walk(rest: str, k: int, used: list[Token]) -> list[Token] | None:
+        if not rest:
+            return used if len(used) >= 2 and len(used[-1].low) >= 2 else None
+        if k >= len(words) or (used and words[k].i - used[-1].i > 2):
+            return None
+        low = words[k].low
+        for size in range(min(len(low), len(rest)), 0, -1):
+            if (size >= 2 or not used) and rest.startswith(low[:size]):
+                result = walk(rest[size:], k + 1, [*used, words[k]])
+                if result:
+                    return result
+        return None
+
+    return walk(word, start, [])
+
+
+def _clusters(tokens: list[Token], info: ColumnInfo,
+              hits: list[tuple[int, int, float]]) -> list[ColumnMention]:
+    """Group a column's hits into runs of nearby words and score each run."""
+    weights = _weights(info)
+    total = sum(weights)
+    runs: list[list[tuple[int, int, float]]] = []
+    for hit in sorted(hits):
+        if runs and _joinable(tokens, runs[-1][-1][0], hit[0]):
+            runs[-1].append(hit)
+        else:
+            runs.append([hit])
+    found = []
+    for run in runs:
+        best: dict[int, float] = {}
+        for _, wi, level in run:
+            best[wi] = max(level, best.get(wi, 0.0))
+        coverage = sum(weights[wi] for wi in best) / total
+        if coverage < MIN_COVERAGE:
+            continue
+        level = sum(best[wi] * weights[wi] for wi in best) / sum(weights[wi] for wi in best)
+        positions = tuple(sorted({pos for pos, _, _ in run}))
+        cue_only = all(tokens[p].low in CUE_WORDS for p in positions)
+        secondary = info.is_id or info.kind in ("date", "datetext")
+        score = coverage * level * (ID_DISCOUNT if secondary and coverage < 1 else 1.0) + (
+            0.02 * (len(positions) - 1))
+        found.append(ColumnMention(info.name, positions, round(score, 4), cue_only))
+    return found
+
+
+def _joinable(tokens: list[Token], left: int, right: int) -> bool:
+    if right - left > 3:
+        return False
+    return all(tokens[k].low in STOPWORDS or tokens[k].kind == "symbol"
+               for k in range(left + 1, right))
+
+
+# ----------------------------------------------------------------------------- values
+
+
+def _value_candidates(tokens: list[Token], schema: Schema) -> list[ValueMention]:
+    if not schema.values:
+        return []
+    found = []
+    for token in tokens:
+        if token.kind == "quoted":
+            hits = schema.values.get(normalize_value(token.text))
+            if hits:
+                found.append(ValueMention((token.i,), tuple(hits), 2.0))
+    words = [t for t in tokens if t.kind in ("word", "number")]
+    for start in range(len(words)):
+        for size in range(min(MAX_VALUE_WORDS, len(words) - start), 0, -1):
+            span = words[start:start + size]
+            if span[-1].i - span[0].i != size - 1:
+                continue
+            mention = _span_value(span, schema)
+            if mention:
+                found.append(mention)
+                break
+    return found
+
+
+def _span_value(span: list[Token], schema: Schema) -> ValueMention | None:
+    if len(span) == 1 and not _can_be_value(span[0]):
+        return None
+    positions = tuple(t.i for t in span)
+    key = " ".join(normalize_value(t.text) for t in span)
+    hits = schema.values.get(key)
+    if hits:
+        return ValueMention(positions, tuple(hits), 0.9 + 0.05 * len(span))
+    plural = " ".join([*(normalize_value(t.text) for t in span[:-1]), singular(span[-1].low)])
+    hits = schema.values.get(plural)
+    if hits:
+        return ValueMention(positions, tuple(hits), 0.85 + 0.05 * len(span))
+    if len(span) == 1 and span[0].low in VALUE_ALIASES:
+        return _alias(span[0], schema)
+    if len(span) == 1 and len(span[0].low) >= 5:
+        return _demonym(span[0], schema)
+    return None
+
+
+def _alias(token: Token, schema: Schema) -> ValueMention | None:
+    """"women" -> ``female`` (or ``F`` in a sex/gender column)."""
+    for key in VALUE_ALIASES[token.low]:
+        hits = [(col, value) for col, value in schema.values.get(key, ())
+                if len(key) > 1 or set(schema.column(col).words) & CODED_COLUMNS]
+        if hits:
+            return ValueMention((token.i,), tuple(hits), 0.8)
+    return None
+
+
+def _can_be_value(token: Token) -> bool:
+    low = token.low
+    if token.kind == "number":
+        return not token.ordinal and len(token.text) >= 2
+    return len(low) >= 2 and low not in STOPWORDS and low not in CUE_WORDS and (
+        low not in NEGATIONS)
+
+
+def _demonym(token: Token, schema: Schema) -> ValueMention | None:
+    """"brazilians" -> ``Brazil``, "italian" -> ``Italy``, "germans" -> ``Germany``."""
+    low = token.low
+    for ending in _DEMONYM_ENDINGS:
+        if not low.endswith(ending):
+            continue
+        base = low[: -len(ending)]
+        for key in (base, base + "y", base + "a", base + "e"):
+            hits = schema.values.get(key)
+            if hits and len(key) >= 4:
+                return ValueMention((token.i,), tuple(hits), 0.6)
+    return None

@@ -1,0 +1,202 @@
+"""The deterministic semantic parser: a question and a frame in, a :class:`Parse` out.
+
+Reading happens in passes over one :class:`~analyst_magics.nlq.context.Context`: cue phrases,
+column and value mentions, constructs that own their numbers ("top 5", "|z| > 3", a derived
+feature), row conditions, and finally the intent, chosen by the strongest cue present. Every
+assumption is written to ``warnings``; every doubtful step lowers ``confidence``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pandas as pd
+
+from . import builders
+from .ranking import Top
+from .conditions import extract_conditions
+from .context import Context
+from .cues import find_cues, reserved_positions
+from .intents import Derived, Parse
+from .matching import ColumnMention, find_mentions
+from .schema import normalize_value, schema_of
+from .text import tokenize
+
+__all__ = ["parse", "CONFIDENT"]
+
+#: parses at or above this confidence are answered by the rules even when a model is configured
+CONFIDENT = 0.6
+_OPERATORS = {"sum": "+", "plus": "+", "+": "+", "difference": "-", "minus": "-", "-": "-",
+              "product": "*", "times": "*", "*": "*", "ratio": "/", "divided": "/", "/": "/"}
+_JOINERS = frozenset({"and", "the", "of", "columns", "column", ",", "with"})
+_THRESHOLD_WORDS = ("z", "score", "zscore", "deviation", "deviations", "sigma", "std", "iqr",
+                    "times", "sd", "sds")
+
+
+def parse(df: pd.DataFrame, question: str) -> Parse:
+    """Understand ``question`` about ``df``: an intent with its slots, or what went wrong."""
+    ctx = _context(df, question)
+    _read_derived(ctx)
+    _drop_cue_only(ctx)
+    threshold = _read_threshold(ctx)
+    top = _read_top(ctx)
+    compare = builders.read_comparison(ctx) if ctx.has("yesno") else None
+    extract_conditions(ctx)
+    intent = builders.choose(ctx, top=top, threshold=threshold, compare=compare)
+    understood = _understood(ctx)
+    if intent is None:
+        return Parse(confidence=0.0, warnings=ctx.warnings, understood=understood,
+                     problem=builders.problem(ctx))
+    intent.derived = ctx.derived
+    _warn_unused(ctx)
+    confidence = max(0.0, min(1.0, 1.0 - ctx.penalty))
+    return Parse(intent=intent, confidence=round(confidence, 3), warnings=ctx.warnings,
+                 understood=understood)
+
+
+def _context(df: pd.DataFrame, question: str) -> Context:
+    schema = schema_of(df)
+    tokens = tokenize(question)
+    cues = find_cues(tokens)
+    columns, values = find_mentions(tokens, schema, reserved_positions(tokens, cues))
+    return Context(question=question, df=df, tokens=tokens, schema=schema, cues=cues,
+                   columns=columns, values=values)
+
+
+def _drop_cue_only(ctx: Context) -> None:
+    """"total number of matches": ``Total`` is a cue here, not the column named Total."""
+    keep = []
+    for mention in ctx.columns:
+        following = [m for m in ctx.columns if mention.end < m.start <= mention.end + 3]
+        if mention.cue_only and following:
+            continue
+        keep.append(mention)
+    ctx.columns = keep
+
+
+# ----------------------------------------------------------------------------- derived
+
+
+def _read_derived(ctx: Context) -> None:
+    """'Create a feature "FamilySize" as the sum of SibSp and Parch' -> a derived column."""
+    tokens = ctx.tokens
+    for token in tokens:
+        if not (token.kind == "quoted" or re.fullmatch(r"[A-Z][a-z]+[A-Z]\w*", token.text)):
+            continue
+        if any(token.i in m.positions for m in ctx.columns):
+            continue
+        follow = [t.low for t in tokens[token.i + 1:token.i + 4]]
+        link = next((k for k, w in enumerate(follow) if w in ("as", "=", "equal", "defined")),
+                    None)
+        if link is None or any(w not in ("feature", "column", "variable") for w in
+                               follow[:link]):
+            continue
+        definition = _definition(ctx, token.i + 1 + link)
+        if definition is None:
+            continue
+        op, parts, end = definition
+        ctx.derived.append(Derived(name=token.text, op=op, columns=parts))
+        ctx.use(range(token.i, end + 1))
+        _mention_derived(ctx, token.text)
+        return
+
+
+def _definition(ctx: Context, start: int) -> tuple[str, list[Any], int] | None:
+    """An operator and the columns it joins after ``start``: "the sum of A and B", "A + B"."""
+    window = range(start, min(start + 8, len(ctx.tokens)))
+    ops = [_OPERATORS[ctx.word(p)] for p in window if ctx.word(p) in _OPERATORS]
+    first = next((m for m in ctx.columns if m.start in window), None)
+    if not ops or first is None:
+        return None
+    chosen = [first]
+    for mention in ctx.columns:
+        gap = range(chosen[-1].end + 1, mention.start)
+        if mention.start > chosen[-1].end and len(gap) <= 3 and all(
+                ctx.word(p) in _JOINERS or ctx.word(p) in _OPERATORS for p in gap):
+            chosen.append(mention)
+    if len(chosen) < 2:
+        return None
+    return ops[0], [m.column for m in chosen], chosen[-1].end
+
+
+def _mention_derived(ctx: Context, name: str) -> None:
+    wanted = normalize_value(name)
+    spots = [t.i for t in ctx.tokens if normalize_value(t.text) == wanted and t.i not in
+             ctx.consumed]
+    ctx.columns = [m for m in ctx.columns if not set(m.positions) & set(spots)]
+    ctx.columns += [ColumnMention(name, (i,), 2.0) for i in spots]
+    ctx.columns.sort(key=lambda m: m.start)
+
+
+# ----------------------------------------------------------------------------- owned numbers
+
+
+def _read_threshold(ctx: Context) -> float | None:
+    """The number of "|z| > 3", "more than 3 standard deviations", "1.5 times the IQR"."""
+    if not ctx.has("outlier"):
+        return None
+    for token in ctx.tokens:
+        if token.kind != "number":
+            continue
+        around = {ctx.word(p) for p in range(token.i - 4, token.i + 3)}
+        if around & set(_THRESHOLD_WORDS):
+            ctx.use([token.i])
+            for cue in ctx.cues_of("cmp"):
+                if cue.end < token.i and token.i - cue.end <= 2:
+                    ctx.use(cue.positions)
+            return token.number
+    return None
+
+
+def _read_top(ctx: Context) -> Top | None:
+    """"top 5", "bottom 3", "5 highest", "3 oldest", "show 10 rows"."""
+    for cue in ctx.cues_of("super"):
+        word = ctx.word(cue.start)
+        before, after = ctx.tokens[cue.start - 1] if cue.start else None, (
+            ctx.tokens[cue.end + 1] if cue.end + 1 < len(ctx.tokens) else None)
+        if word in ("top", "bottom") and after is not None and after.kind == "number":
+            ctx.use([*cue.positions, after.i])
+            return Top(int(after.number or 1), cue.value[0], cue)
+        if before is not None and before.kind == "number" and not before.ordinal and (
+                before.i not in ctx.consumed):
+            ctx.use([before.i, *([] if cue.value[1] else cue.positions)])
+            return Top(int(before.number or 1), cue.value[0], cue)
+    for cue in ctx.cues_of("list"):
+        after = ctx.tokens[cue.end + 1] if cue.end + 1 < len(ctx.tokens) else None
+        if after is not None and after.kind == "number" and ctx.word(cue.start) != "name":
+            ctx.use([after.i])
+            return Top(int(after.number or 1), "first", cue)
+    return None
+
+
+# ----------------------------------------------------------------------------- reporting
+
+
+def _understood(ctx: Context) -> list[str]:
+    found = [f"column '{m.column}' from '{_span(ctx, m.start, m.end)}'" for m in ctx.columns]
+    found += [f"condition {c.describe()}" for c in ctx.conditions]
+    kinds = sorted({c.kind for c in ctx.cues if c.kind not in ("neg", "any", "wh", "list")})
+    if kinds:
+        found.append("cue words: " + ", ".join(kinds))
+    return found
+
+
+def _span(ctx: Context, start: int, end: int) -> str:
+    return " ".join(t.text for t in ctx.tokens[start:end + 1])
+
+
+def _warn_unused(ctx: Context) -> None:
+    """Quoted phrases and names that matched nothing are worth a word."""
+    cue_words = {p for c in ctx.cues for p in c.positions}
+    for token in ctx.tokens:
+        if token.i in ctx.consumed or token.i in cue_words or any(
+                token.i in m.positions for m in ctx.columns):
+            continue
+        if token.kind == "quoted":
+            ctx.warn(f"'{token.text}' is neither a column nor a value of the table; it was "
+                     "not used.", 0.5)
+        elif token.capitalized and token.i > 0 and len(token.text) > 1 and token.text.isupper():
+            ctx.warn(f"'{token.text}' does not appear in the table; the answer covers all "
+                     "rows.", 0.3)
+

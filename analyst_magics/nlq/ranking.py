@@ -1,0 +1,297 @@
+"""Questions about order: superlatives, top-k lists and most common values.
+
+"Which year had the most attendance?", "the youngest billionaire", "top 3 countries with the most
+billionaires", "the most common gender among the survivors". They share two readings: the
+*measure* that orders things (a column, a count of rows, a rate of a flag) and the *asked*
+column (what the answer names).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .context import DATE_KINDS, Context
+from .cues import Cue
+from .intents import Condition, Intent, IntentKind
+from .lexicon import INTENSIVE, RANK_NAMES, STOPWORDS
+from .matching import ColumnMention, columns_for_words
+
+__all__ = ["Measure", "Top", "read_measure", "find_measure", "order_measure", "asked_column",
+           "superlative", "top_k", "mode", "default_agg", "rank_like"]
+
+_QUANTITY_WORDS = frozenset({"number", "count", "amount", "total", "of", "the", "a", "an",
+                             "average", "mean"})
+REPEATS = 0.7  # a column whose distinct/rows ratio is below this groups rows
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    """What orders or is aggregated: ``agg`` of ``column``; ``column=None`` counts rows."""
+
+    agg: str | None
+    column: Any = None
+    explicit: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Top:
+    """A "top k" construct: how many, which end ("max", "min", "first"), and its cue."""
+
+    k: int
+    direction: str
+    cue: Cue
+
+
+def rank_like(ctx: Context, column: Any) -> bool:
+    """Ranks and positions: the "top" of them is their smallest value."""
+    return column is not None and bool(set(ctx.info(column).words) & RANK_NAMES)
+
+
+def default_agg(ctx: Context, column: Any) -> str:
+    """Added up per group, unless the measure is an average-like quantity (age, price, rate)."""
+    info = ctx.info(column)
+    if info.kind == "bool":
+        return "sum"
+    return "mean" if set(info.words) & INTENSIVE else "sum"
+
+
+def repeats(ctx: Context, column: Any) -> bool:
+    """Whether a column groups rows (values repeat) rather than naming each row."""
+    info = ctx.info(column)
+    if info.kind == "bool":
+        return True
+    distinct = info.distinct if info.distinct is not None else ctx.df[column].nunique()
+    return distinct < REPEATS * max(1, min(len(ctx.df), 2000))
+
+
+def read_measure(ctx: Context, start: int, exclude: tuple[Any, ...] = ()) -> Measure | None:
+    """The measure named from ``start`` on: "number of survivors", "average fare", "revenue"."""
+    agg, counting, pos = None, False, start
+    while pos < len(ctx.tokens) and pos - start <= 4:
+        word = ctx.word(pos)
+        mention = _mention_at(ctx, pos, exclude)
+        if mention is not None:
+            info = ctx.info(mention.column)
+            if not (ctx.numeric(mention.column) or info.kind == "bool"):
+                return Measure("size") if counting else None
+            ctx.use(mention.positions)
+            if info.kind == "bool" and (counting or agg is None):
+                rate = any(c.start == mention.end + 1 for c in ctx.cues_of("share"))
+                return Measure("mean" if rate else "sum", mention.column, True)
+            return Measure(agg, mention.column, agg is not None)
+        cue = next((c for c in ctx.cues_of("agg") if c.start == pos), None)
+        if cue is not None:
+            agg, pos = cue.value, cue.end + 1
+            continue
+        if word in ("number", "count") or any(c.start == pos for c in ctx.cues_of("count")):
+            counting = True
+        elif word not in _QUANTITY_WORDS and word not in STOPWORDS and not any(
+                pos < m.start <= pos + 2 for m in ctx.free()):
+            return Measure("size") if ctx.tokens[pos].kind == "word" else None
+        pos += 1
+    return Measure("size") if counting else None
+
+
+def find_measure(ctx: Context, exclude: tuple[Any, ...] = ()) -> Measure:
+    """The measure of a question wherever it is: after an aggregate or count word, a rated
+    flag ("survival rate"), the first numeric column, else a count of rows."""
+    for cue in [*ctx.cues_of("agg"), *ctx.cues_of("count")]:
+        measure = read_measure(ctx, cue.start, exclude)
+        if measure is not None and (measure.column is not None or measure.agg == "size"):
+            return measure
+    for cue in ctx.cues_of("share"):
+        flag = next((m for m in ctx.free() if m.end == cue.start - 1 and m.column not in exclude
+                     and ctx.info(m.column).kind == "bool"), None)
+        if flag is not None:
+            ctx.use(flag.positions)
+            return Measure("mean", flag.column, True)
+    numeric = next((m for m in ctx.free() if m.column not in exclude and ctx.numeric(m.column)),
+                   None)
+    if numeric is not None:
+        ctx.use(numeric.positions)
+        return Measure(None, numeric.column)
+    return Measure("size")
+
+
+def _mention_at(ctx: Context, pos: int, exclude: tuple[Any, ...]) -> ColumnMention | None:
+    return next((m for m in ctx.free() if m.start == pos and m.column not in exclude), None)
+
+
+_WH_SKIP = frozenset({"is", "was", "are", "were", "the", "a", "an", "s", "of"})
+
+
+def asked_column(ctx: Context, before: int | None = None) -> tuple[Any, bool]:
+    """The column the answer names, and whether the question named it explicitly."""
+    wh = ctx.cue("wh")
+    starts = [c for c in (wh, ctx.cue("list")) if c is not None]
+    for cue in starts:
+        if cue.value == "who":
+            continue
+        pos = cue.end + 1
+        while ctx.word(pos) in _WH_SKIP:
+            pos += 1
+        mention = next((m for m in ctx.free() if m.start == pos), None) or next(
+            (m for m in ctx.free() if m.start == pos + 1 and ctx.tokens[pos].kind == "word"
+             and not _cue_at(ctx, pos)), None)
+        if mention is not None and (before is None or mention.start < before):
+            ctx.use(mention.positions)
+            return mention.column, True
+    texts = [m for m in ctx.free() if ctx.info(m.column).kind in ("text", "bool")]
+    if wh is not None and texts and wh.value in ("which", "who", "what"):
+        ctx.use(texts[0].positions)
+        return texts[0].column, True
+    if ctx.cue("list") is not None or (wh is not None and wh.value in ("which", "who")):
+        return ctx.schema.label_column, False
+    return None, False
+
+
+def _cue_at(ctx: Context, pos: int) -> bool:
+    return any(c.start <= pos <= c.end for c in ctx.cues if c.kind not in ("list", "wh"))
+
+
+def superlative(ctx: Context, cue: Cue) -> Intent | None:
+    """"the youngest billionaire", "which year had the most attendance"."""
+    direction, concept = cue.value
+    asked, _ = asked_column(ctx, before=cue.start)
+    measure = order_measure(ctx, cue, exclude=(asked,))
+    if measure is None:
+        return None
+    ascending = direction == "min"
+    if measure.column is not None and measure.column == asked:
+        asked = None
+    if asked is None:
+        if measure.column is None:
+            return None
+        return Intent(kind=IntentKind.AGGREGATE, agg=direction, target=measure.column,
+                      conditions=ctx.conditions)
+    row_level = bool(concept) or not repeats(ctx, asked)
+    if measure.agg == "size" and row_level:
+        return None  # counting rows per value of a column whose values do not repeat
+    if measure.agg == "size" or not row_level:
+        agg = measure.agg or default_agg(ctx, measure.column)
+        if measure.agg is None:
+            ctx.warn(f"Took the {_agg_word(agg)} of '{measure.column}' per '{asked}'.", 0.05)
+        return Intent(kind=IntentKind.GROUP_ARG, by=asked, target=measure.column, agg=agg,
+                      ascending=ascending, conditions=ctx.conditions)
+    return Intent(kind=IntentKind.ARG, target=measure.column, label=asked, ascending=ascending,
+                  conditions=ctx.conditions)
+
+
+def _agg_word(agg: str) -> str:
+    return {"sum": "total", "mean": "average", "size": "row count"}.get(agg, agg)
+
+
+def order_measure(ctx: Context, cue: Cue, exclude: tuple[Any, ...] = ()) -> Measure | None:
+    """What a superlative orders by: its concept column ("oldest" -> age), the column named
+    after it ("highest net worth"), a count ("most billionaires"), or a numeric column."""
+    concept = cue.value[1]
+    if concept:
+        for mention in ctx.free():
+            if mention.column not in exclude and columns_for_words(ctx.schema, concept) and (
+                    ctx.info(mention.column) in columns_for_words(ctx.schema, concept)):
+                ctx.use(mention.positions)
+                return Measure(None, mention.column)
+        for info in columns_for_words(ctx.schema, concept):
+            if info.numeric or info.kind in DATE_KINDS:
+                ctx.warn(f"Took '{info.label}' for '{ctx.word(cue.start)}'.", 0.05)
+                return Measure(None, info.name)
+        return None
+    measure = read_measure(ctx, cue.end + 1, exclude)
+    if measure is not None and (measure.column is not None or measure.agg == "size"):
+        return measure
+    numeric = [m for m in ctx.free() if m.column not in exclude and ctx.numeric(m.column)]
+    if numeric:
+        ctx.use(numeric[0].positions)
+        return Measure(None, numeric[0].column)
+    return Measure("size")
+
+
+def top_k(ctx: Context, top: Top) -> Intent | None:
+    """"top 3 countries with the most billionaires", "top 5 ranks", "3 oldest billionaires"."""
+    k, direction = top.k, top.direction
+    subject = next((m for m in ctx.free() if m.start > top.cue.start), None)
+    if subject is not None:
+        ctx.use(subject.positions)
+    if top.cue.kind == "super" and top.cue.value[1]:
+        measure = order_measure(ctx, top.cue)
+    else:
+        measure = _top_measure(ctx, subject)
+    ascending = direction == "min"
+    if subject is None and measure is None:
+        return None
+    if measure is None or (measure.column == (subject.column if subject else None)):
+        column = subject.column if subject is not None else None
+        if column is None or not ctx.numeric(column):
+            return _top_groups(ctx, column, Measure("size"), k, ascending)
+        if rank_like(ctx, column):
+            ascending = not ascending
+        return Intent(kind=IntentKind.TOP, target=column, k=k, ascending=ascending,
+                      conditions=ctx.conditions)
+    if subject is not None and repeats(ctx, subject.column):
+        return _top_groups(ctx, subject.column, measure, k, ascending)
+    label = subject.column if subject is not None else ctx.schema.label_column
+    if measure.column is None:
+        return None
+    if rank_like(ctx, measure.column):
+        ascending = not ascending
+    return Intent(kind=IntentKind.TOP, target=measure.column, label=label, k=k,
+                  ascending=ascending, conditions=ctx.conditions)
+
+
+def _top_measure(ctx: Context, subject: ColumnMention | None) -> Measure | None:
+    start = subject.end + 1 if subject is not None else 0
+    for cue in [*ctx.cues_of("group"), *ctx.cues_of("super")]:
+        if cue.start >= start:
+            measure = read_measure(ctx, cue.end + 1)
+            if measure is not None:
+                return measure
+    share = next((c for c in ctx.cues_of("share") if c.value == "rate"), None)
+    if share is not None:
+        flag = next((m for m in ctx.free() if m.end == share.start - 1), None)
+        if flag is not None:
+            ctx.use(flag.positions)
+            return Measure("mean", flag.column, True)
+    numeric = [m for m in ctx.free() if ctx.numeric(m.column)]
+    if numeric:
+        ctx.use(numeric[0].positions)
+        return Measure(None, numeric[0].column)
+    return None
+
+
+def _top_groups(ctx: Context, column: Any, measure: Measure, k: int, ascending: bool
+                ) -> Intent | None:
+    if column is None:
+        return None
+    agg = measure.agg or default_agg(ctx, measure.column)
+    return Intent(kind=IntentKind.GROUP, by=column, target=measure.column, agg=agg, k=k,
+                  ascending=ascending, conditions=ctx.conditions)
+
+
+def mode(ctx: Context, cue: Cue, k: int | None = None) -> Intent | None:
+    """"the most common gender among the survivors", "which competition occurred the most"."""
+    candidates = [m for m in ctx.free() if ctx.info(m.column).kind != "number"
+                  or ctx.info(m.column).categorical]
+    if not candidates:
+        column = ctx.schema.label_column
+        if column is None:
+            return None
+    else:
+        nearest = min(candidates, key=lambda m: abs(m.start - cue.end))
+        ctx.use(nearest.positions)
+        column = nearest.column
+    return Intent(kind=IntentKind.MODE, target=column, ascending=cue.value == "min", k=k,
+                  conditions=ctx.conditions)
+
+
+def top_condition(ctx: Context, top: Top) -> Condition | None:
+    """"in the top 5 ranks" as a row filter (for yes/no and count questions)."""
+    k, direction, position = top.k, top.direction, top.cue.start
+    subject = next((m for m in ctx.free() if m.start > position and ctx.numeric(m.column)),
+                   None)
+    if subject is None:
+        return None
+    ctx.use(subject.positions)
+    largest = (direction == "max") != rank_like(ctx, subject.column)
+    return Condition(column=subject.column, op="top" if largest else "bottom", value=k,
+                     words=f"top {k} {subject.column}", position=position)

@@ -1,0 +1,102 @@
+"""The offline question engine: a question becomes an intent, the intent becomes pandas code.
+
+:func:`plan` is deterministic and needs no model: it parses the question against the frame
+(:mod:`~analyst_magics.nlq.parser`) and writes the code (:mod:`~analyst_magics.nlq.codegen`).
+Running the code is left to the caller (the sandbox in :func:`analyst_magics.nlq.engine.ask`),
+exactly as for code written by a language model.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field
+
+from .codegen import write_code
+from .intents import Intent
+from .parser import CONFIDENT, parse
+from .schema import schema_of
+
+__all__ = ["Plan", "plan", "example_questions", "CONFIDENT"]
+
+
+class Plan(BaseModel):
+    """The rules' reading of a question: the intent, its code, and how sure they are."""
+
+    model_config = ConfigDict(frozen=True)
+
+    question: str
+    intent: Intent | None = None
+    code: str = ""
+    confidence: float = 0.0
+    warnings: list[str] = Field(default_factory=list)
+    understood: list[str] = Field(default_factory=list)
+    problem: str = ""
+
+    @property
+    def parsed(self) -> bool:
+        return self.intent is not None
+
+    @property
+    def confident(self) -> bool:
+        """Whether the rules should answer even when a language model is available."""
+        return self.parsed and self.confidence >= CONFIDENT
+
+
+def plan(df: pd.DataFrame, question: str) -> Plan:
+    """Parse ``question`` about ``df`` and write the pandas code that answers it.
+
+    Parameters
+    ----------
+    df : DataFrame
+        The data the question is about; only read (types, names, distinct values).
+    question : str
+        The question, in English.
+
+    Returns
+    -------
+    Plan
+        ``code`` assigns ``result`` from ``df``; when the question cannot be parsed, ``intent``
+        is ``None`` and ``problem`` / ``understood`` say why.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"region": ["N", "S", "N"], "revenue": [1.0, 2.0, 3.0]})
+    >>> print(plan(df, "average revenue by region").code)
+    result = df.groupby("region")["revenue"].mean().sort_values(ascending=False)
+    <BLANKLINE>
+    """
+    parsed = parse(df, question)
+    if parsed.intent is None:
+        return Plan(question=question, confidence=0.0, warnings=parsed.warnings,
+                    understood=parsed.understood, problem=parsed.problem)
+    code = write_code(parsed.intent, schema_of(df))
+    return Plan(question=question, intent=parsed.intent, code=code.text,
+                confidence=parsed.confidence, warnings=[*code.notes, *parsed.warnings],
+                understood=parsed.understood)
+
+
+def example_questions(df: pd.DataFrame) -> list[str]:
+    """Two questions the rules answer about ``df``, built from its own columns."""
+    schema = schema_of(df)
+    numbers = [c for c in schema.columns if c.numeric and not c.is_id and c.kind != "bool"]
+    groups = [c for c in schema.columns if c.kind == "text" and (c.distinct or 0) <= 50]
+    examples: list[str] = []
+    if numbers and groups:
+        examples.append(f"average {numbers[0].label} by {groups[0].label}")
+    if numbers:
+        examples.append(f"how many rows have {numbers[-1].label} above {_round(df, numbers[-1])}")
+    if not examples and schema.columns:
+        examples.append(f"how many distinct values does {schema.columns[0].label} have")
+    return examples or ["how many rows are there"]
+
+
+def _round(df: pd.DataFrame, info: Any) -> str:
+    if info.kind != "number":
+        return "10"
+    median = pd.to_numeric(df[info.name], errors="coerce").median()
+    if pd.isna(median):
+        return "0"
+    return f"{median:.3g}" if abs(median) < 1000 else f"{round(median):,}"

@@ -1,0 +1,272 @@
+"""What the question parser needs to know about a DataFrame, computed once per frame.
+
+:func:`schema_of` describes each column (kind, words of its name, how to read numbers or dates
+stored as text), indexes the values of text columns of modest cardinality so that "female" or
+"Sweden" can be found in a question, and spots summary rows such as ``Total`` that must stay out
+of aggregates. Descriptions are cached per frame object (and rebuilt if its shape, columns or
+dtypes change), so asking several questions of a large frame pays for the scan once.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import weakref
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from .lexicon import SUMMARY_LABELS
+from .text import split_name
+
+__all__ = ["ColumnInfo", "Schema", "schema_of", "normalize_value", "NUMERIC_TEXT_PATTERN",
+           "DATE_FORMATS"]
+
+#: what a cell holding a number written as text looks like: "1,234", "$5.00", "12%", " 578.55"
+NUMERIC_TEXT_PATTERN = r"[,$€£%\s]"
+_NUMERIC_TEXT = re.compile(r"^\s*[-+]?[$€£]?\s*[-+]?(\d[\d,]*(\.\d+)?|\.\d+)\s*%?\s*$")
+_ACCENTS = re.compile("[\u0300-\u036f]")
+_PLACEHOLDERS = frozenset({"", "-", "–", "—", "n/a", "na", "none", "null", "?", "nan"})
+DATE_FORMATS = ("ISO8601", "%d-%b-%Y", "%d-%b-%y", "%b %d, %Y", "%B %d, %Y", "%d %B %Y",
+                "%d %b %Y", "%m/%d/%Y", "%d/%m/%Y", "%Y/%m/%d", "%d.%m.%Y")
+_DATE_HINT = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[-/ .]\w{2,9}[-/ .,]+\d{2,4}|"
+                        r"[A-Za-z]{3,9} \d{1,2}, \d{4}")
+_BOOL_TEXT = {frozenset({"yes", "no"}): "yes", frozenset({"y", "n"}): "y",
+              frozenset({"true", "false"}): "true", frozenset({"t", "f"}): "t"}
+_ID_WORDS = frozenset({"id", "key", "uuid", "code", "index"})
+_LABEL_WORDS = frozenset("name title player team country nation city company person coach club "
+                         "athlete driver artist song film movie book product state county "
+                         "municipality school university opponent against episode".split())
+
+_TIME_WORDS = frozenset({"date", "time", "day", "month", "year", "season", "when"})
+
+SAMPLE_SIZE = 2000
+TYPE_SAMPLE = 200  # values looked at to tell numbers, dates and flags written as text
+MAX_DATE_LENGTH = 40
+VALUE_INDEX_MAX = 5000  # text columns with more distinct values are not indexed
+LARGE_FRAME = 50_000
+MAX_VALUE_LENGTH = 80
+
+
+@dataclass(slots=True)
+class ColumnInfo:
+    """One column as the parser sees it."""
+
+    name: Any
+    position: int
+    kind: str  # number | bool | date | text | numtext | datetext | other
+    words: tuple[str, ...]
+    distinct: int | None = None
+    unique_ratio: float = 0.0
+    is_id: bool = False
+    true_value: Any = None  # what "yes" is in a boolean-like column
+    date_format: str | None = None
+    yearlike: bool = False
+    category: bool = False  # a pandas Categorical (grouped with observed=True)
+    tz: bool = False  # dates with a time zone
+    padded: bool = False  # text with stray spaces around some values (trimmed before use)
+
+    @property
+    def label(self) -> str:
+        return str(self.name)
+
+    @property
+    def numeric(self) -> bool:
+        """Numbers, or numbers written as text (cleaned in the generated code)."""
+        return self.kind in ("number", "numtext") or (self.kind == "bool"
+                                                      and self.true_value == 1)
+
+    @property
+    def categorical(self) -> bool:
+        return self.kind in ("text", "bool") or (self.kind == "number" and self.distinct is not
+                                                 None and self.distinct <= 30)
+
+
+@dataclass(slots=True)
+class Schema:
+    """The columns of a frame, its value index and its summary rows."""
+
+    columns: list[ColumnInfo]
+    rows: int
+    values: dict[str, list[tuple[Any, Any]]] = field(default_factory=dict)
+    summary: tuple[Any, Any] | None = None  # (column, label) of summary rows to leave out
+    label_column: Any = None
+    word_index: dict[tuple[str, str], list[Any]] = field(default_factory=dict)  # see matching
+
+    def column(self, name: Any) -> ColumnInfo:
+        return next(c for c in self.columns if c.name == name)
+
+
+def normalize_value(value: Any) -> str:
+    """A cell value as matching sees it: lower case, no accents, words only, single spaces."""
+    text = unicodedata.normalize("NFKD", str(value).lower())
+    return " ".join(re.findall(r"[^\W_]+", _ACCENTS.sub("", text)))
+
+
+_CACHE: dict[int, tuple[tuple[Any, ...], Schema]] = {}
+
+
+def schema_of(df: pd.DataFrame) -> Schema:
+    """The (cached) schema of ``df``."""
+    key = id(df)
+    fingerprint = (df.shape, tuple(map(str, df.columns)), tuple(map(str, df.dtypes)))
+    cached = _CACHE.get(key)
+    if cached is not None and cached[0] == fingerprint:
+        return cached[1]
+    schema = _build(df)
+    if key not in _CACHE:
+        weakref.finalize(df, _CACHE.pop, key, None)
+    _CACHE[key] = (fingerprint, schema)
+    return schema
+
+
+def _build(df: pd.DataFrame) -> Schema:
+    head = df.head(SAMPLE_SIZE)
+    columns = [_describe(df.iloc[:, i], head.iloc[:, i], i, len(df))
+               for i in range(df.shape[1])]
+    schema = Schema(columns=columns, rows=len(df))
+    for info in columns:
+        if info.kind in ("text", "bool") and _indexable(df.iloc[:, info.position], info):
+            _index_values(schema, info, df.iloc[:, info.position])
+    schema.summary = _summary_rows(df, columns)
+    schema.label_column = _label_column(columns)
+    return schema
+
+
+def _describe(series: pd.Series, head: pd.Series, position: int, rows: int) -> ColumnInfo:
+    info = ColumnInfo(name=series.name, position=position, kind="other",
+                      words=split_name(str(series.name)))
+    dtype = series.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        info.category = True
+        dtype = dtype.categories.dtype
+        series, head = series.astype(dtype), head.astype(dtype)
+    if pd.api.types.is_bool_dtype(dtype):
+        info.kind, info.true_value = "bool", True
+    elif pd.api.types.is_datetime64_any_dtype(dtype):
+        info.kind, info.tz = "date", isinstance(dtype, pd.DatetimeTZDtype)
+    elif pd.api.types.is_numeric_dtype(dtype):
+        _describe_number(series, info, rows)
+    elif pd.api.types.is_string_dtype(dtype) or dtype == object:
+        _describe_text(series, head, info)
+    if info.distinct is None and info.kind in ("number", "text", "bool"):
+        info.distinct = int(head.nunique())
+    info.unique_ratio = (info.distinct or 0) / max(1, min(rows, SAMPLE_SIZE))
+    return info
+
+
+def _describe_number(series: pd.Series, info: ColumnInfo, rows: int) -> None:
+    info.kind = "number"
+    values = series.dropna()
+    if values.empty:
+        return
+    words = set(info.words)
+    low, high = values.min(), values.max()
+    integral = pd.api.types.is_integer_dtype(series.dtype) or bool(
+        (values.head(SAMPLE_SIZE) % 1 == 0).all())
+    if low >= 0 and high <= 1 and integral and not words & _ID_WORDS and values.nunique() == 2:
+        info.kind, info.true_value = "bool", 1
+        return
+    info.yearlike = bool(integral and 1800 <= low and high <= 2100
+                         and words & {"year", "season", "yr"})
+    sequence = integral and series.is_monotonic_increasing and series.is_unique and (
+        high - low == rows - 1)
+    info.is_id = bool(words & _ID_WORDS or info.words[:1] == ("unnamed",)
+                      or (sequence and rows > 2 and not info.yearlike))
+
+
+def _describe_text(series: pd.Series, head: pd.Series, info: ColumnInfo) -> None:
+    sample = head.dropna()
+    sample = sample[sample.map(lambda v: isinstance(v, str))] if head.dtype == object else sample
+    if sample.empty:
+        info.kind = "text" if len(head.dropna()) == 0 else "other"
+        return
+    text = sample.astype(str).str.strip()
+    meaningful = text[~text.str.lower().isin(_PLACEHOLDERS)].head(TYPE_SAMPLE)
+    if len(meaningful) and meaningful.str.match(_NUMERIC_TEXT).mean() >= 0.9:
+        info.kind = "numtext"
+        return
+    info.padded = bool((text != sample.astype(str)).any())
+    lowered = frozenset(text.str.lower().unique())
+    for values, true_value in _BOOL_TEXT.items():
+        if lowered and lowered <= values and len(lowered) == 2:
+            info.kind, info.true_value = "bool", true_value
+            return
+    info.kind = "text"
+    if meaningful.str.len().max() <= MAX_DATE_LENGTH and meaningful.str.contains(
+            _DATE_HINT).mean() >= 0.9:
+        info.date_format = _date_format(meaningful)
+        if info.date_format is not None:
+            info.kind = "datetext"
+    info.is_id = bool(set(info.words) & _ID_WORDS) and sample.nunique() >= 0.95 * len(sample)
+
+
+def _date_format(sample: pd.Series) -> str | None:
+    """The first of :data:`DATE_FORMATS` that reads all sample values, else ``"mixed"`` when
+    per-value parsing reads nine in ten (slower, so only when one format is not enough)."""
+    for fmt in DATE_FORMATS:
+        parsed = pd.to_datetime(sample, format=fmt, errors="coerce")
+        if parsed.notna().all():
+            return fmt
+    if pd.to_datetime(sample, format="mixed", errors="coerce").notna().mean() >= 0.9:
+        return "mixed"
+    return None
+
+
+def _indexable(series: pd.Series, info: ColumnInfo) -> bool:
+    if info.distinct is not None and info.distinct > SAMPLE_SIZE // 2 and (
+            len(series) > LARGE_FRAME):
+        return False  # a high-cardinality column of a large frame: names, ids, free text
+    info.distinct = int(series.nunique())
+    return info.distinct <= VALUE_INDEX_MAX
+
+
+def _index_values(schema: Schema, info: ColumnInfo, series: pd.Series) -> None:
+    values = pd.Series(pd.unique(series.dropna()), dtype=object)
+    text = values.astype(str)
+    stripped = text.str.strip()
+    if (stripped != text).any():  # index the trimmed values: the code trims the column too
+        info.padded = True
+        values = text = stripped.drop_duplicates()
+    short = text.str.len() <= MAX_VALUE_LENGTH
+    values, text = values[short], text[short]
+    keys = _normalize_many(text)
+    bare = _normalize_many(text.str.replace(r"\(.*?\)|\[.*?\]", " ", regex=True))
+    for value, key, key2 in zip(values.tolist(), keys.tolist(), bare.tolist(), strict=True):
+        for k in {key, key2} - {""}:
+            schema.values.setdefault(k, []).append((info.name, value))
+
+
+def _normalize_many(text: pd.Series) -> pd.Series:
+    """:func:`normalize_value` for many strings at once."""
+    folded = text.str.lower().str.normalize("NFKD").str.replace(_ACCENTS.pattern, "", regex=True)
+    return folded.str.replace(r"[\W_]+", " ", regex=True).str.strip()
+
+
+def _summary_rows(df: pd.DataFrame, columns: list[ColumnInfo]) -> tuple[Any, Any] | None:
+    """A text column whose last row (or one of the last two) reads ``Total`` or the like."""
+    if len(df) < 3:
+        return None
+    tail = df.tail(2)
+    for info in columns:
+        if info.kind != "text":
+            continue
+        cells = tail.iloc[:, info.position].dropna().astype(str)
+        hits = cells[cells.str.strip().str.lower().isin(SUMMARY_LABELS)]
+        if len(hits):
+            return info.name, hits.iloc[-1]
+    return None
+
+
+def _label_column(columns: list[ColumnInfo]) -> Any:
+    """The column that names a row (a name or title), used to answer "which …" questions."""
+    texts = [c for c in columns
+             if c.kind == "text" and not c.is_id and not set(c.words) & _TIME_WORDS]
+    for info in texts:
+        if set(info.words) & _LABEL_WORDS and info.unique_ratio >= 0.5:
+            return info.name
+    unique = [c for c in texts if c.unique_ratio >= 0.8]
+    if unique:
+        return unique[0].name
+    return texts[0].name if texts else None

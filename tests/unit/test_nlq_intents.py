@@ -1,0 +1,266 @@
+"""Each intent of the rules, end to end: question -> intent -> pandas code -> value.
+
+The expected values are computed with hand-written pandas on the same frame, so a wrong
+reading of the question (or wrong code) fails the comparison.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analyst_magics.nlq.intents import IntentKind
+from analyst_magics.nlq.rules import plan
+
+K = IntentKind
+
+
+def _sales() -> pd.DataFrame:
+    rng = np.random.default_rng(42)
+    n = 400
+    frame = pd.DataFrame({
+        "order_id": [f"A{i:04d}" for i in range(n)],
+        "date": pd.date_range("2022-01-01", periods=n, freq="3D"),
+        "region": rng.choice(["North", "South", "East", "West"], n),
+        "product": rng.choice(["Laptop", "Phone", "Desk", "Chair", "Lamp"], n),
+        "units": rng.integers(1, 30, n),
+        "price": rng.gamma(3.0, 40.0, n).round(2),
+        "returned": rng.choice(["yes", "no"], n, p=[0.2, 0.8]),
+        "rating": np.where(rng.random(n) < 0.1, np.nan, rng.integers(1, 6, n)),
+    })
+    frame["revenue"] = (frame["units"] * frame["price"]).round(2)
+    frame.loc[7, "revenue"] = 25_000.0  # one clear outlier
+    return frame
+
+
+def _people() -> pd.DataFrame:
+    rng = np.random.default_rng(3)
+    n = 300
+    frame = pd.DataFrame({
+        "Name": [f"Person {i}" for i in range(n)],
+        "Survived": rng.random(n) > 0.6,
+        "Pclass": rng.integers(1, 4, n),
+        "Sex": rng.choice(["male", "female"], n),
+        "Age": np.where(rng.random(n) < 0.15, np.nan, rng.integers(1, 80, n)),
+        "SibSp": rng.integers(0, 4, n),
+        "Parch": rng.integers(0, 3, n),
+        "Fare": rng.gamma(2.0, 15.0, n).round(2),
+    })
+    return frame
+
+
+def _medals() -> pd.DataFrame:
+    return pd.DataFrame({
+        "Rank": [1, 2, 3, 4, 5, None],
+        "Nation": ["Soviet Union (URS)", "United States (USA)", "Norway (NOR)", "Sweden (SWE)",
+                   "Italy (ITA)", "Total"],
+        "Gold": [10, 8, 5, 4, 1, 28],
+        "Silver": [5, "12", "3", "6", "2", "28"],  # numbers written as text
+        "Attendance": ["1,200", "3,400", "900", "12,000", "5,000", "22,500"],
+    })
+
+
+FRAMES = {"sales": _sales(), "people": _people(), "medals": _medals()}
+S, P, M = FRAMES["sales"], FRAMES["people"], FRAMES["medals"]
+M_BODY = M.iloc[:-1]
+M_SILVER = pd.to_numeric(M_BODY["Silver"])
+M_ATTENDANCE = pd.to_numeric(M_BODY["Attendance"].str.replace(",", ""))
+
+CASES: list[tuple[str, str, IntentKind, Callable[[], Any]]] = [
+    # aggregate
+    ("sales", "What is the total revenue?", K.AGGREGATE, lambda: S["revenue"].sum()),
+    ("sales", "average price", K.AGGREGATE, lambda: S["price"].mean()),
+    ("sales", "median units sold", K.AGGREGATE, lambda: S["units"].median()),
+    ("people", "What is the population standard deviation of the fare?", K.AGGREGATE,
+     lambda: P["Fare"].std(ddof=0)),
+    ("people", "What's the maximum age of the passengers?", K.AGGREGATE, lambda: P["Age"].max()),
+    ("people", "What is the skewness of the fares?", K.AGGREGATE, lambda: P["Fare"].skew()),
+    # filter + aggregate
+    ("people", "What is the average age of female passengers?", K.AGGREGATE,
+     lambda: P.loc[P["Sex"] == "female", "Age"].mean()),
+    ("sales", "total revenue in the North region", K.AGGREGATE,
+     lambda: S.loc[S["region"] == "North", "revenue"].sum()),
+    ("people", "median age of male passengers who survived and paid a fare greater than the "
+     "average fare", K.AGGREGATE,
+     lambda: P.loc[(P["Sex"] == "male") & P["Survived"] & (P["Fare"] > P["Fare"].mean()),
+                   "Age"].median()),
+    ("people", "What is the age of the youngest passenger in 1st class?", K.AGGREGATE,
+     lambda: P.loc[P["Pclass"] == 1, "Age"].min()),
+    # count, filter + count
+    ("sales", "how many rows are there", K.COUNT, lambda: len(S)),
+    ("sales", "How many orders have more than 20 units?", K.COUNT,
+     lambda: int((S["units"] > 20).sum())),
+    ("people", "How many passengers were in first class?", K.COUNT,
+     lambda: int((P["Pclass"] == 1).sum())),
+    ("people", "How many passengers boarded without any siblings or spouses?", K.COUNT,
+     lambda: int((P["SibSp"] == 0).sum())),
+    ("people", "How many women survived?", K.COUNT,
+     lambda: int(((P["Sex"] == "female") & P["Survived"]).sum())),
+    ("people", "How many passengers paid between 10 and 20?", K.COUNT,
+     lambda: int(P["Fare"].between(10, 20).sum())),
+    ("medals", "how many nations won more than 3 silver medals?", K.COUNT,
+     lambda: int((M_SILVER > 3).sum())),
+    ("medals", "how many games were attended by at least 3,000 people?", K.COUNT,
+     lambda: int((M_ATTENDANCE >= 3000).sum())),
+    # group-by
+    ("sales", "average revenue by region", K.GROUP,
+     lambda: S.groupby("region")["revenue"].mean()),
+    ("sales", "number of orders per product", K.GROUP, lambda: S["product"].value_counts()),
+    ("people", "survival rate by sex", K.GROUP, lambda: P.groupby("Sex")["Survived"].mean()),
+    # top-k / bottom-k
+    ("sales", "average revenue by region, top 2", K.GROUP,
+     lambda: S.groupby("region")["revenue"].mean().nlargest(2)),
+    ("sales", "top 3 products with the most orders", K.GROUP,
+     lambda: S["product"].value_counts().head(3)),
+    ("sales", "List the 5 highest prices", K.TOP, lambda: S["price"].nlargest(5).tolist()),
+    ("sales", "top 4 orders by revenue", K.TOP,
+     lambda: S.nlargest(4, "revenue")[["order_id", "revenue"]]),
+    ("people", "Name the top 2 passenger classes by survival rate.", K.GROUP,
+     lambda: P.groupby("Pclass")["Survived"].mean().nlargest(2)),
+    # arg-max / arg-min lookups
+    ("people", "What is the name of the oldest passenger?", K.ARG,
+     lambda: P.loc[P["Age"].idxmax(), "Name"]),
+    ("people", "Who paid the lowest fare?", K.ARG, lambda: P.loc[P["Fare"].idxmin(), "Name"]),
+    ("sales", "Which region has the highest total revenue?", K.GROUP_ARG,
+     lambda: S.groupby("region")["revenue"].sum().idxmax()),
+    ("people", "Which passenger class has the highest number of survivors?", K.GROUP_ARG,
+     lambda: P.groupby("Pclass")["Survived"].sum().idxmax()),
+    ("sales", "Which product has the most orders?", K.GROUP_ARG,
+     lambda: S["product"].value_counts().idxmax()),
+    ("medals", "which nation has the most gold?", K.ARG,
+     lambda: M_BODY.loc[M_BODY["Gold"].idxmax(), "Nation"]),
+    # most common
+    ("people", "What's the most common sex among the survivors?", K.MODE,
+     lambda: P.loc[P["Survived"], "Sex"].value_counts().idxmax()),
+    # share / percentage
+    ("people", "What percentage of passengers survived?", K.SHARE,
+     lambda: P["Survived"].mean() * 100),
+    ("people", "What proportion of female passengers survived?", K.SHARE,
+     lambda: P.loc[P["Sex"] == "female", "Survived"].mean()),
+    ("sales", "What share of revenue comes from the West?", K.SHARE,
+     lambda: S.loc[S["region"] == "West", "revenue"].sum() / S["revenue"].sum() * 100),
+    # distribution
+    ("sales", "distribution of product", K.DISTRIBUTION, lambda: S["product"].value_counts()),
+    ("sales", "histogram of price", K.DISTRIBUTION,
+     lambda: S["price"].value_counts(bins=10, sort=False)),
+    # correlation
+    ("people", "What is the Pearson correlation between age and fare?", K.CORRELATION,
+     lambda: P["Age"].corr(P["Fare"])),
+    ("people", "spearman correlation of fare and age for passengers who survived",
+     K.CORRELATION,
+     lambda: P.loc[P["Survived"], "Fare"].corr(P.loc[P["Survived"], "Age"], method="spearman")),
+    ("people", "Among Age, Fare, SibSp and Parch, what is the strongest positive correlation "
+     "between two different variables?", K.STRONGEST_CORRELATION,
+     lambda: _strongest(P[["Age", "Fare", "SibSp", "Parch"]])),
+    ("people", 'Create a feature "FamilySize" as the sum of SibSp and Parch, then compute its '
+     "correlation with Fare.", K.CORRELATION,
+     lambda: (P["SibSp"] + P["Parch"]).corr(P["Fare"])),
+    # trend
+    ("sales", "monthly revenue", K.TREND,
+     lambda: S.groupby(S["date"].dt.to_period("M"))["revenue"].sum()),
+    ("sales", "average price per year", K.TREND,
+     lambda: S.groupby(S["date"].dt.year)["price"].mean()),
+    # distinct
+    ("sales", "How many unique products are there?", K.DISTINCT, lambda: S["product"].nunique()),
+    ("sales", "What are the distinct regions?", K.DISTINCT,
+     lambda: S["region"].dropna().unique().tolist()),
+    # missing
+    ("sales", "How many missing values are in rating?", K.MISSING,
+     lambda: int(S["rating"].isna().sum())),
+    ("people", "Which column has the most missing values?", K.MISSING,
+     lambda: P.isna().sum().idxmax()),
+    # outliers
+    ("sales", "How many outliers are there in revenue using the z-score (|z| > 3)?", K.OUTLIERS,
+     lambda: int(((S["revenue"] - S["revenue"].mean()).abs() / S["revenue"].std(ddof=0)
+                  > 3).sum())),
+    ("sales", "Remove the outliers in revenue (z-score above 3). How many rows are left?",
+     K.OUTLIERS,
+     lambda: len(S) - int(((S["revenue"] - S["revenue"].mean()).abs()
+                           / S["revenue"].std(ddof=0) > 3).sum())),
+    ("sales", "how many outliers does price have by the IQR rule", K.OUTLIERS,
+     lambda: _iqr_outliers(S["price"])),
+    # yes / no
+    ("people", "Did any children below the age of 10 survive?", K.EXISTS,
+     lambda: bool(((P["Age"] < 10) & P["Survived"]).any())),
+    ("people", "Were there any passengers who paid a fare of more than 500?", K.EXISTS,
+     lambda: bool((P["Fare"] > 500).any())),
+    ("people", "Is the passenger with the highest fare female?", K.CHECK,
+     lambda: P.loc[P["Fare"].idxmax(), "Sex"] == "female"),
+    ("sales", "Is the average rating above 3?", K.COMPARE, lambda: bool(S["rating"].mean() > 3)),
+    # lookups
+    ("medals", "how many gold medals did Norway win?", K.AGGREGATE,
+     lambda: M_BODY.loc[M_BODY["Nation"] == "Norway (NOR)", "Gold"].sum()),
+    ("medals", "which nation ranked first?", K.LOOKUP,
+     lambda: M_BODY.loc[M_BODY["Rank"] == 1, "Nation"].iloc[0]),
+    ("medals", "what is the total number of gold medals?", K.AGGREGATE,
+     lambda: M_BODY["Gold"].sum()),
+    ("sales", "show orders with revenue above 5000", K.ROWS,
+     lambda: S[S["revenue"] > 5000]),
+]
+
+
+def _strongest(frame: pd.DataFrame) -> float:
+    matrix = frame.corr().to_numpy()
+    return float(matrix[~np.eye(len(matrix), dtype=bool)].max())
+
+
+def _iqr_outliers(values: pd.Series) -> int:
+    q1, q3 = values.quantile(0.25), values.quantile(0.75)
+    return int(((values < q1 - 1.5 * (q3 - q1)) | (values > q3 + 1.5 * (q3 - q1))).sum())
+
+
+def run_code(code: str, df: pd.DataFrame) -> Any:
+    namespace: dict[str, Any] = {"df": df, "pd": pd, "np": np}
+    exec(code, namespace)  # the generated code is plain pandas
+    return namespace["result"]
+
+
+def same(got: Any, expected: Any) -> bool:
+    if isinstance(expected, pd.DataFrame):
+        pd.testing.assert_frame_equal(got, expected)
+        return True
+    if isinstance(expected, pd.Series):
+        pd.testing.assert_series_equal(got.sort_index(), expected.sort_index(),
+                                       check_names=False)
+        return True
+    if isinstance(expected, float):
+        return bool(np.isclose(got, expected, equal_nan=True))
+    return bool(got == expected)
+
+
+@pytest.mark.parametrize(("frame", "question", "kind", "expected"), CASES,
+                         ids=[c[1][:60] for c in CASES])
+def test_intent_and_value(frame: str, question: str, kind: IntentKind,
+                          expected: Callable[[], Any]) -> None:
+    df = FRAMES[frame]
+    before = df.copy()
+    result = plan(df, question)
+    assert result.intent is not None, result.problem
+    assert result.intent.kind == kind, result.intent.describe()
+    assert same(run_code(result.code, df), expected()), result.code
+    pd.testing.assert_frame_equal(df, before)  # the question never changes the data
+
+
+def test_summary_row_left_out_with_a_warning() -> None:
+    result = plan(M, "what is the total number of gold medals?")
+    assert "!= \"Total\"" in result.code
+    assert any("summary row 'Total'" in w for w in result.warnings)
+    assert run_code(result.code, M) == 28
+
+
+def test_warnings_name_the_assumptions() -> None:
+    result = plan(S, "Which region has the highest revenue?")
+    assert any("total of 'revenue' per 'region'" in w for w in result.warnings)
+    result = plan(M, "average attendance")
+    assert any("numbers written as text in 'Attendance'" in w for w in result.warnings)
+
+
+def test_the_understood_parts_are_listed() -> None:
+    result = plan(S, "average revenue in the North")
+    assert result.intent is not None
+    assert any("column 'revenue'" in u for u in result.understood)
+    assert any("region == 'North'" in u for u in result.understood)
