@@ -88,13 +88,14 @@ class ColumnStats:
 class BlockColumn(NamedTuple):
     """A column ready for a sorted block.
 
-    ``values`` is a float64 array with NaN for missing values, or an int64 array with NaT's
-    integer (int64 min) for missing values; ``restore`` turns block numbers back into the
+    ``load()`` gives a float64 array with NaN for missing values (``float`` family), or an
+    int64 array with NaT's integer (int64 min) for missing values (every other family); it is
+    called when the column's chunk is built. ``restore`` turns block numbers back into the
     column's own values (floats, ints, Timestamps, Timedeltas).
     """
 
     stats: ColumnStats
-    values: np.ndarray
+    load: Callable[[], np.ndarray]
     restore: Callable[[np.ndarray], list[Any]]
 
 
@@ -106,7 +107,7 @@ def block_stats(columns: list[BlockColumn], *, top_k: int,
     how many columns each finished chunk held.
     """
     for chunk in _chunks(columns):
-        block, counts = _sorted_block([c.values for c in chunk])
+        block, counts = _sorted_block(chunk)
         stats = [c.stats for c in chunk]
         for j, col in enumerate(chunk):
             _fill_from_sorted(col, block[: counts[j], j], top_k)
@@ -121,22 +122,23 @@ def block_stats(columns: list[BlockColumn], *, top_k: int,
 
 
 def _chunks(columns: list[BlockColumn]) -> Iterator[list[BlockColumn]]:
-    rows = len(columns[0].values) if columns else 0
+    rows = columns[0].stats.rows if columns else 0
     width = max(1, CHUNK_BYTES // max(1, 8 * rows))
     for start in range(0, len(columns), width):
         yield columns[start:start + width]
 
 
-def _sorted_block(arrays: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """Copy the arrays side by side (never a view of the input) and sort each column.
+def _sorted_block(chunk: list[BlockColumn]) -> tuple[np.ndarray, np.ndarray]:
+    """Copy the columns side by side (never a view of the input) and sort each one.
 
     Missing values end up after the ``counts[j]`` real values of column ``j``.
     """
-    block = np.empty((len(arrays[0]), len(arrays)), dtype=arrays[0].dtype, order="F")
-    counts = np.empty(len(arrays), dtype=np.intp)
-    for j, values in enumerate(arrays):
+    dtype = np.float64 if chunk[0].stats.family == "float" else np.int64
+    block = np.empty((chunk[0].stats.rows, len(chunk)), dtype=dtype, order="F")
+    counts = np.empty(len(chunk), dtype=np.intp)
+    for j, column in enumerate(chunk):
         col = block[:, j]
-        col[:] = values
+        col[:] = column.load()
         missing = np.isnan(col) if block.dtype.kind == "f" else col == _NAT
         counts[j] = len(col) - np.count_nonzero(missing)
         if block.dtype.kind != "f":

@@ -133,7 +133,7 @@ def _column_stats(df: pd.DataFrame, top_k: int,
         if isinstance(data, pd.Series):
             counted.append((column, data))
         else:
-            blocks[data[0].dtype.kind].append(BlockColumn(column, *data))
+            blocks["f" if family == "float" else "i"].append(BlockColumn(column, *data))
     done = 0
 
     def advance(columns: int) -> None:
@@ -149,14 +149,16 @@ def _column_stats(df: pd.DataFrame, top_k: int,
     return stats
 
 
+_Load = Callable[[], np.ndarray]
 _Restore = Callable[[np.ndarray], list[Any]]
 
 
-def _family(series: pd.Series) -> tuple[str, pd.Series | tuple[np.ndarray, _Restore]]:
+def _family(series: pd.Series) -> tuple[str, pd.Series | tuple[_Load, _Restore]]:
     """The column's family and its data as that family's pass reads it.
 
-    Counted families read the series; block families read ``(values, restore)`` for a
-    :class:`BlockColumn` (float64 with NaN, or int64 with NaT's integer for missing values).
+    Counted families read the series; block families read ``(load, restore)`` for a
+    :class:`BlockColumn`. Loading waits for the column's block, so converted copies (int32 to
+    int64, nullable to float) exist one chunk at a time.
     """
     dtype = series.dtype
     if isinstance(dtype, pd.CategoricalDtype):
@@ -166,13 +168,14 @@ def _family(series: pd.Series) -> tuple[str, pd.Series | tuple[np.ndarray, _Rest
     if pd.api.types.is_numeric_dtype(dtype) and dtype.kind in "iuf":
         if dtype.kind in "iu" and not (dtype.kind == "u" and dtype.itemsize == 8) and (
                 isinstance(dtype, np.dtype) or not series.hasnans):
-            return "int", (series.to_numpy(dtype=np.int64), _plain)
-        return "float", (series.to_numpy(dtype=np.float64, na_value=np.nan), _plain)
+            return "int", (partial(series.to_numpy, dtype=np.int64), _plain)
+        return "float", (partial(series.to_numpy, dtype=np.float64, na_value=np.nan), _plain)
     if pd.api.types.is_datetime64_any_dtype(dtype):
-        return "datetime", _datetime_block(series)
+        unit, tz = np.dtype(f"M8[{series.dt.unit}]"), getattr(series.dt, "tz", None)
+        return "datetime", (partial(_int64_values, series, unit), partial(_timestamps, unit, tz))
     if pd.api.types.is_timedelta64_dtype(dtype):
-        values = series.to_numpy(dtype=f"m8[{series.dt.unit}]")
-        return "timedelta", (values.view(np.int64), partial(_timedeltas, values.dtype))
+        unit = np.dtype(f"m8[{series.dt.unit}]")
+        return "timedelta", (partial(_int64_values, series, unit), partial(_timedeltas, unit))
     if pd.api.types.is_object_dtype(dtype):
         converted = _from_objects(series)
         if converted is not None:
@@ -180,11 +183,11 @@ def _family(series: pd.Series) -> tuple[str, pd.Series | tuple[np.ndarray, _Rest
     return "text", series
 
 
-def _datetime_block(series: pd.Series) -> tuple[np.ndarray, _Restore]:
-    tz = getattr(series.dt, "tz", None)
-    naive = series.dt.tz_convert("UTC").dt.tz_localize(None) if tz is not None else series
-    values = naive.to_numpy(dtype=f"M8[{series.dt.unit}]")
-    return values.view(np.int64), partial(_timestamps, values.dtype, tz)
+def _int64_values(series: pd.Series, unit: np.dtype) -> np.ndarray:
+    """Datetimes (as UTC) or timedeltas as int64 counts of their unit; NaT is int64 min."""
+    if getattr(series.dt, "tz", None) is not None:
+        series = series.dt.tz_convert("UTC").dt.tz_localize(None)
+    return series.to_numpy(dtype=unit).view(np.int64)
 
 
 def _plain(values: np.ndarray) -> list[Any]:
