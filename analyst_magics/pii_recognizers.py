@@ -199,21 +199,15 @@ def _whole(match: re.Match[str]) -> Spans:
 
 # --------------------------------------------------------------------------- IBAN
 
-# ISO 13616 lengths (SWIFT IBAN registry, plus the countries Presidio also accepts)
-_IBAN_LENGTHS = {
-    "NO": 15, "BE": 16, **dict.fromkeys(("DK", "FI", "FK", "FO", "GL", "NL",
-    "SD"), 18), "MK": 19, "SI": 19, **dict.fromkeys(("AT", "BA", "EE", "KZ", "LT", "LU", "MN",
-    "XK"), 20), "CH": 21, "HR": 21, "LI": 21, "LV": 21, **dict.fromkeys(("BG", "BH", "CR", "DE",
-    "GB", "GE", "IE", "ME", "RS", "VA"), 22), **dict.fromkeys(("AE", "GI", "IL", "IQ", "OM",
-    "SO", "TL"), 23), **dict.fromkeys(("AD", "CZ", "ES", "MD", "PK", "RO", "SA", "SE", "SK",
-    "TN", "VG"), 24), **dict.fromkeys(("AO", "CV", "LY", "MZ", "PT", "ST"), 25),
-    **dict.fromkeys(("DZ", "IR", "IS", "TR"), 26), **dict.fromkeys(("BI", "CM", "DJ", "FR",
-    "GF", "GP", "GR", "IT", "MC", "MG", "MQ", "MR", "NC", "PF", "PM", "RE", "SM", "TF", "WF",
-    "YT"), 27), **dict.fromkeys(("AL", "AZ", "BF", "BJ", "BY", "CI", "CY", "DO", "GT", "HN",
-    "HU", "LB", "ML", "NI", "PL", "SN", "SV"), 28), **dict.fromkeys(("BR", "EG", "PS", "QA",
-    "UA"), 29), **dict.fromkeys(("JO", "KW", "MU", "YE"), 30), "MT": 31, "SC": 31, "LC": 32,
-    "RU": 33,
-}
+# ISO 13616 lengths by country (SWIFT IBAN registry, plus the countries Presidio also accepts)
+_IBAN_LENGTHS = {country: length for length, countries in {
+    15: "NO", 16: "BE", 18: "DK FI FK FO GL NL SD", 19: "MK SI", 20: "AT BA EE KZ LT LU MN XK",
+    21: "CH HR LI LV", 22: "BG BH CR DE GB GE IE ME RS VA", 23: "AE GI IL IQ OM SO TL",
+    24: "AD CZ ES MD PK RO SA SE SK TN VG", 25: "AO CV LY MZ PT ST", 26: "DZ IR IS TR",
+    27: "BI CM DJ FR GF GP GR IT MC MG MQ MR NC PF PM RE SM TF WF YT",
+    28: "AL AZ BF BJ BY CI CY DO GT HN HU LB ML NI PL SN SV", 29: "BR EG PS QA UA",
+    30: "JO KW MU YE", 31: "MT SC", 32: "LC", 33: "RU",
+}.items() for country in countries.split()}
 # ISO 13616 check: letters count as two digits, A = 10 … Z = 35
 _IBAN_DIGITS = {ord(letter): str(value) for value, letter in enumerate(
     "ABCDEFGHIJKLMNOPQRSTUVWXYZ", start=10)}
