@@ -22,6 +22,7 @@ from traitlets import Float, Integer, List, Unicode
 from analyst_magics._version import __version__
 from analyst_magics.config import ENV_PREFIX, AnalystSettings, load_settings
 
+from .errors import APIError
 from .frames import FrameCache
 from .handlers import routes
 from .jobs import JobManager
@@ -32,10 +33,11 @@ __all__ = ["AnalystExtension"]
 
 MB = 1024 * 1024
 #: Engine parts the server can serve, by the module that provides them.
-FEATURE_MODULES = {"load": "analyst_magics.data_utils",
-                   "profile": "analyst_magics.pipeline.profiling",
-                   "ask": "analyst_magics.nlq.engine", "analyze": "analyst_magics.analysis",
-                   "reports": "analyst_magics.report", "llm": "analyst_magics.nlq.llm"}
+FEATURE_MODULES = {"load": ("analyst_magics.data_utils",),
+                   "profile": ("analyst_magics.pipeline.profiling",),
+                   "ask": ("analyst_magics.nlq.engine",),
+                   "analyze": ("analyst_magics.analysis", "analyst_magics.nlq.engine"),
+                   "reports": ("analyst_magics.report",), "llm": ("analyst_magics.nlq.llm",)}
 #: Traits that map onto AnalystSettings fields of the same name.
 SETTINGS_TRAITS = ("data_dir", "reports_dir", "max_upload_mb", "allowed_extensions",
                    "retention_days", "max_question_chars")
@@ -127,8 +129,14 @@ class AnalystExtension(ExtensionApp):
     @staticmethod
     def features() -> dict[str, bool]:
         """Which engine parts are installed (an endpoint without its part answers 501)."""
-        return {name: importlib.util.find_spec(module) is not None
-                for name, module in FEATURE_MODULES.items()}
+        return {name: all(importlib.util.find_spec(m) is not None for m in modules)
+                for name, modules in FEATURE_MODULES.items()}
+
+    def require(self, feature: str) -> None:
+        """501 when the engine part behind an endpoint is not installed (yet)."""
+        if not self.features()[feature]:
+            raise APIError(501, f"This installation of analyst_magics has no {feature!r} "
+                                "engine; GET analyst/v1/info lists what it can do.")
 
     def info(self) -> dict[str, Any]:
         settings = self.settings_model

@@ -8,6 +8,7 @@ are removed from text: they never reach an export.
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import numpy as np
@@ -50,6 +51,8 @@ def write_export(frame: pd.DataFrame, fmt: str, out: Path) -> None:
     """Write ``frame`` as ``fmt`` (``csv`` or ``xlsx``) to ``out``."""
     safe = neutralise_formulas(frame)
     if fmt == "csv":
-        safe.to_csv(out, index=False)
+        # Quote every text field: pandas' minimal quoting leaves a bare carriage return
+        # unquoted, and spreadsheets start a new row (and a new formula) there.
+        safe.to_csv(out, index=False, quoting=csv.QUOTE_NONNUMERIC)
     else:
         safe.to_excel(out, index=False, engine="openpyxl")

@@ -12,6 +12,7 @@ import asyncio
 import datetime as dt
 import logging
 import multiprocessing
+import re
 import threading
 import uuid
 from collections.abc import Callable
@@ -67,6 +68,7 @@ class JobManager:
     def __init__(self, root: Path, *, workers: int, tasks_per_worker: int,
                  environment: dict[str, str], log: logging.Logger) -> None:
         self.root = root
+        self.data_root = root.parent
         self._environment = environment
         self.log = log
         self._workers = workers
@@ -125,8 +127,14 @@ class JobManager:
                                reference, result.get("traceback", ""))
                 raise APIError(500, f"Unexpected error in {task.__name__} (reference "
                                     f"{reference}); the server log has the details.")
-            raise APIError(result["status"], result["message"])
+            raise APIError(result["status"], self._scrub(result["message"]))
         return result
+
+    def _scrub(self, message: str) -> str:
+        """Engine messages name files by path; clients must not learn server paths."""
+        for root in {str(self.data_root.resolve()), str(self.data_root)}:
+            message = re.sub(re.escape(root) + r"[^'\"\s]*", "<uploaded file>", message)
+        return message
 
     def _reset_pool(self) -> None:
         if self._pool is not None:

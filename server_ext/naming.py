@@ -33,7 +33,7 @@ def _forbidden(text: str) -> tuple[int, str] | None:
     return None
 
 
-def canonical_name(text: str, *, what: str) -> str:
+def canonical_name(text: str, *, what: str, max_chars: int = MAX_NAME_CHARS) -> str:
     """``text`` as a safe label: NFKC, no zero-width characters, single spaces, capped length.
 
     Control and bidirectional-override characters are refused with a 400 that names the
@@ -46,7 +46,7 @@ def canonical_name(text: str, *, what: str) -> str:
                             f"position {index}. Rename it without control or text-direction "
                             "characters and upload again.")
     name = _SPACES.sub(" ", unicodedata.normalize("NFKC", text).translate(ZERO_WIDTH))
-    name = name.strip().rstrip(". ").strip()[:MAX_NAME_CHARS].rstrip(". ")
+    name = name.strip().rstrip(". ").strip()[:max_chars].rstrip(". ")
     if name.split(".")[0].upper() in WINDOWS_DEVICES:
         name = "_" + name
     return name
@@ -54,12 +54,13 @@ def canonical_name(text: str, *, what: str) -> str:
 
 def split_filename(filename: str) -> tuple[str, str]:
     """``(stem, extension)`` of a client file name: last path segment, lower-case extension."""
-    base = canonical_name(filename, what="file name")
+    base = canonical_name(filename, what="file name", max_chars=len(filename))
     base = re.split(r"[\\/]", base)[-1].strip()
-    stem, dot, ext = base.rpartition(".")
-    if not dot:
-        return base, ""
-    return stem.rstrip(". "), ext.strip().lower()
+    stem, dot, ext = base.rpartition(".") if "." in base else (base, "", "")
+    stem = stem[:MAX_NAME_CHARS].rstrip(". ")
+    if stem.split(".")[0].upper() in WINDOWS_DEVICES:
+        stem = "_" + stem
+    return stem, ext.strip().lower()
 
 
 def clean_text(text: str) -> str:

@@ -29,6 +29,7 @@ class AskHandler(AnalystHandler):
     @web.authenticated
     @authorized
     async def post(self) -> None:
+        self.ext.require("ask")
         from analyst_magics import ask
 
         body = self.parse_body(AskRequest)
@@ -45,12 +46,12 @@ class AnalyzeHandler(AnalystHandler):
     @web.authenticated
     @authorized
     async def post(self) -> None:
+        self.ext.require("analyze")
         body = self.parse_body(AnalyzeRequest)
         store, jobs = self.ext.store, self.ext.jobs
         meta = store.find(body.dataset)
-        if body.report and not self.ext.features()["reports"]:
-            raise APIError(501, "Reports are not available in this installation; "
-                                "send report: false.")
+        if body.report:
+            self.ext.require("reports")
         params = {"questions": body.questions, "name": meta["name"], "label": meta["filename"],
                   "clean": body.clean, "engine": body.engine}
         job = jobs.submit(
