@@ -17,39 +17,44 @@ import numpy as np
 import pandas as pd
 
 from ..errors import AnalystError, ColumnNotFoundError
-from ..jsonable import to_jsonable
 from ..models import ChartKind, ChartSpec
+from .chart_specs import (
+    MAX_BINS,
+    TOP_CATEGORIES,
+    bar_chart,
+    count_chart,
+    group_means,
+    heatmap_chart,
+    histogram_chart,
+    line_chart,
+    scatter_chart,
+    time_label,
+    top_groups,
+)
 from .periods import aggregate, bucket_codes, choose_period, wall_time
 
 if TYPE_CHECKING:  # pragma: no cover
     import plotly.graph_objects as go
 
+# The spec builders are re-exported: charts is the module people look for them in.
 __all__ = [
+    "MAX_BINS",
+    "TOP_CATEGORIES",
     "bar_chart",
     "choose_chart",
     "count_chart",
+    "group_means",
     "heatmap_chart",
     "histogram_chart",
     "line_chart",
     "scatter_chart",
-    "to_figure",
-    "group_means",
     "time_label",
+    "to_figure",
     "top_groups",
 ]
 
-#: Categories shown in a bar chart; the rest are pooled into one "other" bar.
-TOP_CATEGORIES = 12
 #: Categories drawn as separate lines or heatmap rows.
 TOP_SERIES = 6
-#: Upper bound on histogram bins, whatever NumPy's rule suggests for huge columns.
-MAX_BINS = 50
-#: Values NumPy's bin-count rule looks at.
-BIN_RULE_VALUES = 50_000
-#: Fixed seed so the same frame always gives the same sampled scatter.
-SEED = 0
-#: Significant digits kept in a spec's numbers: beyond what a chart can show.
-DIGITS = 6
 #: Record keys of pre-computed box plots (one record per box).
 BOX_KEYS = ("q1", "median", "q3", "lowerfence", "upperfence")
 
@@ -101,8 +106,8 @@ def choose_chart(df: pd.DataFrame, x: str | None, y: str | None = None, *,
     roles = {name: _role(series) for name, series in columns.items()}
     if None in roles.values():
         return None
-    ordered = sorted(names, key=lambda n: (TIME, CATEGORY, NUMBER).index(roles[n]))
-    builder = _BUILDERS.get(tuple(roles[n] for n in ordered))
+    ordered = sorted(names, key=lambda n: (TIME, CATEGORY, NUMBER).index(str(roles[n])))
+    builder = _BUILDERS.get(tuple(str(roles[n]) for n in ordered))
     frame = pd.DataFrame({n: columns[n] for n in ordered}).dropna(how="all")
     if builder is None or frame.empty:
         return None
@@ -226,140 +231,6 @@ _BUILDERS: dict[tuple[str, ...], Callable[..., ChartSpec | None]] = {
 }
 
 
-def time_label(times: pd.Series) -> str:
-    """An axis label for a time column, naming its time zone (times are drawn as wall time)."""
-    tz = getattr(times.dtype, "tz", None)
-    return f"{times.name} ({tz} time)" if tz is not None else str(times.name)
-
-
-# --------------------------------------------------------------------------- grouping
-
-
-def top_groups(keys: pd.Series, top_n: int) -> tuple[np.ndarray, list[str]]:
-    """Each row's group among the ``top_n`` most frequent values, the rest pooled.
-
-    Returns one code per row (``-1`` for missing keys) and the group labels; when values are
-    pooled the last label is ``"other (k values)"``.
-    """
-    codes, uniques = pd.factorize(keys, sort=False)
-    present = codes >= 0
-    counts = np.bincount(codes[present], minlength=len(uniques))
-    top = np.argsort(-counts, kind="stable")[:top_n]
-    group_of = np.full(len(uniques) + 1, -1, dtype=np.int64)  # the last slot: code -1 (missing)
-    group_of[:-1] = len(top)
-    group_of[top] = np.arange(len(top))
-    labels = [str(uniques[i]) for i in top]
-    if len(set(labels)) < len(labels):  # e.g. 1 and "1" in one object column
-        labels = [f"{label} ({type(uniques[i]).__name__})" for label, i in zip(labels, top)]
-    if len(uniques) > len(top):
-        labels.append(f"other ({len(uniques) - len(top):,} values)")
-    return group_of[codes], labels
-
-
-def group_means(keys: pd.Series, values: pd.Series, top_n: int) -> pd.Series:
-    """Mean of ``values`` per group of :func:`top_groups`, highest first, the pooled group last."""
-    group, labels = top_groups(keys, top_n)
-    numbers = values.to_numpy(dtype=float, na_value=np.nan)
-    valid = (group >= 0) & ~np.isnan(numbers)
-    sums = np.bincount(group[valid], weights=numbers[valid], minlength=len(labels))
-    counts = np.bincount(group[valid], minlength=len(labels))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        means = pd.Series(sums / counts, index=labels)[counts > 0]
-    pooled = means.index.isin(labels[top_n:])
-    return pd.concat([means[~pooled].sort_values(ascending=False), means[pooled]])
-
-
-# --------------------------------------------------------------------------- builders
-
-
-def _spec(kind: ChartKind, frame: pd.DataFrame, **fields: Any) -> ChartSpec | None:
-    if frame.empty:
-        return None
-    columns = {str(c): _plain(frame[c].to_numpy()) for c in frame.columns}
-    # Records of an aggregated spec: a few thousand at most, whatever the frame's size.
-    records = [dict(zip(columns, row)) for row in zip(*(v.tolist() for v in columns.values()))]
-    return ChartSpec(kind=kind, data=to_jsonable(records), **fields)
-
-
-def _plain(values: np.ndarray) -> np.ndarray:
-    """Values whose ``tolist()`` is JSON-ready: times as datetimes, floats rounded."""
-    if values.dtype.kind == "M":  # nanosecond times would become integers
-        return values.astype("datetime64[us]")
-    if values.dtype.kind != "f":
-        return values
-    largest = np.nanmax(np.abs(values), initial=0.0)
-    if not np.isfinite(largest) or largest == 0:
-        return values
-    # Rounded to DIGITS significant digits of the column's largest value: smaller JSON.
-    return np.round(values, DIGITS - 1 - int(np.floor(np.log10(largest))))
-
-
-def line_chart(frame: pd.DataFrame, *, x: str, y: str, title: str, color: str | None = None,
-               x_label: str | None = None, y_label: str | None = None,
-               note: str | None = None) -> ChartSpec | None:
-    """A line through already aggregated points (one line per ``color`` value)."""
-    keys = [k for k in (x, y, color) if k is not None]
-    return _spec(ChartKind.LINE, frame[keys], title=title, x=x, y=y, color=color,
-                 x_label=x_label or x, y_label=y_label or y, note=note)
-
-
-def bar_chart(values: pd.Series, *, x: str, y: str, title: str, x_label: str | None = None,
-              y_label: str | None = None, note: str | None = None) -> ChartSpec | None:
-    """One bar per index label of ``values`` (already aggregated, a few dozen at most)."""
-    frame = pd.DataFrame({x: [str(label) for label in values.index],
-                          y: values.to_numpy(dtype=float)})
-    return _spec(ChartKind.BAR, frame, title=title, x=x, y=y, x_label=x_label or x,
-                 y_label=y_label or y, note=note)
-
-
-def count_chart(keys: pd.Series, *, column: str, title: str | None = None) -> ChartSpec | None:
-    """Rows per value of a categorical column: the most frequent values, the rest pooled."""
-    group, labels = top_groups(keys, TOP_CATEGORIES)
-    counts = np.bincount(group[group >= 0], minlength=len(labels))
-    return bar_chart(pd.Series(counts, index=labels), x=column, y="rows",
-                     title=title or f"Rows by {column}", y_label="rows")
-
-
-def histogram_chart(values: pd.Series | np.ndarray, *, column: str,
-                    title: str | None = None) -> ChartSpec | None:
-    """Counts per bin of a numeric column, binned with NumPy (the spec holds bins, not values)."""
-    numbers = np.asarray(values, dtype=float)
-    numbers = numbers[np.isfinite(numbers)]
-    if numbers.size == 0:
-        return None
-    # NumPy's bin rule on an evenly strided subsample (its quantiles are the costly part), then
-    # equal-width bins over the full range, counted on every value.
-    step = max(1, numbers.size // BIN_RULE_VALUES)
-    bins = min(MAX_BINS, len(np.histogram_bin_edges(numbers[::step], bins="auto")) - 1)
-    counts, edges = np.histogram(numbers, bins=max(1, bins))
-    frame = pd.DataFrame({"bin_start": edges[:-1], "bin_end": edges[1:], "count": counts})
-    return _spec(ChartKind.HISTOGRAM, frame, title=title or f"Distribution of {column}",
-                 x="bin_start", y="count", x_label=column, y_label="rows")
-
-
-def scatter_chart(frame: pd.DataFrame, x: str, y: str, *, title: str | None = None,
-                  max_points: int = 2000) -> ChartSpec | None:
-    """Pairs of two numeric columns, sampled to ``max_points`` with a fixed seed."""
-    pairs = pd.DataFrame({x: frame[x].to_numpy(dtype=float, na_value=np.nan),
-                          y: frame[y].to_numpy(dtype=float, na_value=np.nan)})
-    pairs = pairs[np.isfinite(pairs).all(axis=1)]
-    note = None
-    if len(pairs) > max_points:
-        note = f"sampled {max_points:,} of {len(pairs):,} points"
-        pairs = pairs.sample(n=max_points, random_state=SEED).sort_index()
-    return _spec(ChartKind.SCATTER, pairs, title=title or f"{y} against {x}", x=x, y=y,
-                 x_label=x, y_label=y, note=note)
-
-
-def heatmap_chart(matrix: pd.DataFrame, *, x: str, y: str, value: str, title: str,
-                  note: str | None = None) -> ChartSpec | None:
-    """One cell per (row, column) of a small matrix, e.g. correlations or a crosstab."""
-    cells = matrix.rename_axis(index=y, columns=x).stack().rename(value).reset_index()
-    cells[[x, y]] = cells[[x, y]].astype(str)
-    return _spec(ChartKind.HEATMAP, cells, title=title, x=x, y=y, color=value, x_label=x,
-                 y_label=y, note=note)
-
-
 # --------------------------------------------------------------------------- Plotly
 
 
@@ -387,7 +258,7 @@ def to_figure(spec: ChartSpec) -> go.Figure:
     return figure
 
 
-def _column_of(spec: ChartSpec, key: str | None, records: list[dict[str, Any]]) -> list[Any]:
+def _column_of(key: str | None, records: list[dict[str, Any]]) -> list[Any]:
     return [record.get(key) for record in records] if key else []
 
 
@@ -402,7 +273,7 @@ def _by_color(spec: ChartSpec) -> list[tuple[str | None, list[dict[str, Any]]]]:
 
 def _xy_traces(trace: str, **style: Any) -> Callable[[Any, ChartSpec], list]:
     def build(go: Any, spec: ChartSpec) -> list:
-        return [getattr(go, trace)(x=_column_of(spec, spec.x, rows), y=_column_of(spec, spec.y, rows),
+        return [getattr(go, trace)(x=_column_of(spec.x, rows), y=_column_of(spec.y, rows),
                                    name=name or spec.y, showlegend=name is not None, **style)
                 for name, rows in _by_color(spec)]
     return build
@@ -419,17 +290,17 @@ def _histogram_traces(go: Any, spec: ChartSpec) -> list:
 
 def _box_traces(go: Any, spec: ChartSpec) -> list:
     stats = {key: [r.get(key) for r in spec.data] for key in BOX_KEYS}
-    return [go.Box(x=_column_of(spec, spec.x, spec.data), name=spec.y_label or spec.y, **stats)]
+    return [go.Box(x=_column_of(spec.x, spec.data), name=spec.y_label or spec.y, **stats)]
 
 
 def _heatmap_traces(go: Any, spec: ChartSpec) -> list:
-    xs = list(dict.fromkeys(r[spec.x] for r in spec.data))
-    ys = list(dict.fromkeys(r[spec.y] for r in spec.data))
-    z = np.full((len(ys), len(xs)), np.nan)
-    for record in spec.data:  # one record per cell of a small matrix
-        z[ys.index(record[spec.y]), xs.index(record[spec.x])] = record.get(spec.color, np.nan)
+    xs, ys = _column_of(spec.x, spec.data), _column_of(spec.y, spec.data)
+    columns, rows = list(dict.fromkeys(xs)), list(dict.fromkeys(ys))
+    z = np.full((len(rows), len(columns)), np.nan)
+    for x, y, value in zip(xs, ys, _column_of(spec.color, spec.data), strict=True):  # cells
+        z[rows.index(y), columns.index(x)] = np.nan if value is None else value
     diverging = np.nanmin(z, initial=0.0) < 0 <= np.nanmax(z, initial=0.0)
-    return [go.Heatmap(z=z, x=xs, y=ys, colorscale="RdBu" if diverging else "Blues",
+    return [go.Heatmap(z=z, x=columns, y=rows, colorscale="RdBu" if diverging else "Blues",
                        zmid=0 if diverging else None, colorbar={"title": {"text": spec.color}})]
 
 

@@ -123,8 +123,9 @@ def _context(data: pd.DataFrame, profile: Profile, alpha: float) -> Context:
                            "in one but not the other). Pass profile=analyst_magics.profile(df) "
                            "for the same frame, or leave profile out.")
     kinds = {name: c.semantic_type for name, c in columns.items()}
-    dtypes = dict(zip(data.columns, data.dtypes))
-    numeric = [n for n in data.columns if kinds[n] == SemanticType.NUMERIC and _is_number(dtypes[n])]
+    dtypes = dict(zip(data.columns, data.dtypes, strict=True))
+    numeric = [n for n in data.columns
+               if kinds[n] == SemanticType.NUMERIC and _is_number(dtypes[n])]
     categorical = [n for n in data.columns
                    if kinds[n] in (SemanticType.CATEGORICAL, SemanticType.BOOLEAN)
                    and columns[n].distinct >= 2]

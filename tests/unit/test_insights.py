@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+import analyst_magics as am
 from analyst_magics.errors import AnalystError, DataLoadError
 from analyst_magics.models import Insight, InsightKind
 from analyst_magics.pipeline.charts import to_figure
@@ -18,6 +19,7 @@ from analyst_magics.pipeline.findings.distribution import skew_p
 from analyst_magics.pipeline.findings.segment import variance_share
 from analyst_magics.pipeline.insights import insights
 from analyst_magics.pipeline.profiling import profile
+from analyst_magics.sample import PREMIUM_REGION
 
 TESTED = {InsightKind.CORRELATION, InsightKind.TREND, InsightKind.ANOMALY,
           InsightKind.SEGMENT_DIFFERENCE, InsightKind.SKEW}
@@ -115,7 +117,8 @@ def test_planted_segment_difference_names_top_and_bottom() -> None:
     found = insights(frame)
     segment = _of(found, InsightKind.SEGMENT_DIFFERENCE, "region", "units")
     assert len(segment) == 1
-    assert "highest for west" in segment[0].text and "lowest for north" in segment[0].text
+    assert "highest where region is west" in segment[0].text
+    assert "lowest where it is north" in segment[0].text
     assert segment[0].evidence.effect_size > 0.3
     _above_noise(found, segment[0])
     _valid(found)
@@ -225,6 +228,32 @@ def test_bad_input_says_what_to_do() -> None:
         insights(pd.DataFrame({"a": [1.0]}), alpha=1.5)
     with pytest.raises(AnalystError, match=r"profile does not describe this DataFrame.*'b'"):
         insights(pd.DataFrame({"a": [1.0]}), profile=profile(pd.DataFrame({"b": [1.0]})))
+
+
+def _sample_orders() -> pd.DataFrame:
+    """The bundled sample's date, region and revenue, parsed by hand (no cleaning step)."""
+    raw = am.sample_data()
+    return pd.DataFrame({"order_date": pd.to_datetime(raw["Order Date"], format="mixed"),
+                         "region": raw["Region"].str.strip(), "revenue": raw["Revenue"]})
+
+
+def _check_sample_findings(found: list[Insight]) -> None:
+    trend = _of(found, InsightKind.TREND, "order_date", "revenue")
+    assert len(trend) == 1 and trend[0].text.startswith("revenue rises ")
+    assert trend[0].evidence.details["change"] > 0.3
+    segment = _of(found, InsightKind.SEGMENT_DIFFERENCE, "region", "revenue")
+    assert len(segment) == 1
+    assert segment[0].evidence.details["highest"] == PREMIUM_REGION
+    _valid(found)
+
+
+def test_sample_dataset_trend_and_segment() -> None:
+    _check_sample_findings(insights(_sample_orders()))
+
+
+@pytest.mark.slow
+def test_sample_dataset_after_cleaning() -> None:
+    _check_sample_findings(insights(am.clean(am.sample_data()).data))
 
 
 def test_every_frame_shape(frame: pd.DataFrame) -> None:

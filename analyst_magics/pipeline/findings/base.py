@@ -115,15 +115,16 @@ class Context:
         return self.numeric[:MAX_PAIRED_COLUMNS]
 
     @cached_property
+    def values(self) -> np.ndarray:
+        """The sampled :attr:`paired` columns as one float matrix, missing values as NaN."""
+        if not self.paired:
+            return np.empty((len(self.sample), 0))
+        return self.sample[self.paired].to_numpy(dtype=float, na_value=np.nan)
+
+    @cached_property
     def ranks(self) -> np.ndarray:
         """Ranks of the sampled :attr:`paired` columns (ties averaged, missing values NaN)."""
         return self.sample[self.paired].rank().to_numpy(dtype=float, na_value=np.nan)
-
-    def matrix(self, columns: list[str]) -> np.ndarray:
-        """Sampled numeric columns as one float matrix, missing values as NaN."""
-        if not columns:
-            return np.empty((len(self.sample), 0))
-        return self.sample[columns].to_numpy(dtype=float, na_value=np.nan)
 
 
 @dataclass

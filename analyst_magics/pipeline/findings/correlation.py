@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from ...models import Evidence, InsightKind
-from ..charts import heatmap_chart, scatter_chart
+from ..chart_specs import heatmap_chart, scatter_chart
 from .base import MIN_EFFECT, Context, Finding, adjust, p_text, significance
 
 __all__ = ["correlation_p", "find_correlations", "pairwise_correlation"]
@@ -63,8 +65,7 @@ def find_correlations(ctx: Context) -> list[Finding]:
     columns = ctx.paired
     if len(columns) < 2:
         return []
-    values = ctx.matrix(columns)
-    pearson, n = pairwise_correlation(values, values)
+    pearson, n = pairwise_correlation(ctx.values, ctx.values)
     spearman, _ = pairwise_correlation(ctx.ranks, ctx.ranks)
     i, j = np.triu_indices(len(columns), 1)
     pairs = pd.DataFrame({"a": np.asarray(columns)[i], "b": np.asarray(columns)[j],
@@ -85,7 +86,7 @@ def find_correlations(ctx: Context) -> list[Finding]:
     return findings
 
 
-def _pair(ctx: Context, row: tuple, tested: int) -> Finding:
+def _pair(ctx: Context, row: Any, tested: int) -> Finding:
     use_rank = abs(row.spearman) >= abs(row.pearson)
     name, symbol, coef = ("Spearman", "ρ", row.spearman) if use_rank else \
         ("Pearson", "r", row.pearson)

@@ -11,7 +11,7 @@ import pandas as pd
 from scipy import stats
 
 from ...models import Evidence, InsightKind
-from ..charts import histogram_chart
+from ..chart_specs import histogram_chart
 from .base import (
     Context,
     Finding,
@@ -100,7 +100,7 @@ def _outliers(ctx: Context, summary: pd.DataFrame) -> list[Finding]:
     with np.errstate(divide="ignore", invalid="ignore"):
         z = np.maximum(scale["max"] - scale["median"], low) / sigma
     z = z.where(sigma > 0)
-    q = pd.Series(adjust(extreme_p(z, summary["n"]).to_numpy()), index=summary.index)
+    q = pd.Series(adjust(np.asarray(extreme_p(z, summary["n"]))), index=summary.index)
     far = z >= (FENCE + 0.5) * IQR_SIGMA  # beyond a fence, even for a symmetric column
     found = []
     for name in summary.index[(q <= ctx.alpha) & far]:  # a few columns, each counted at once

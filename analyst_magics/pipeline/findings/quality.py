@@ -4,12 +4,15 @@ one value dominating a column, duplicate rows.
 
 from __future__ import annotations
 
+from functools import partial
+from typing import Any
+
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from ...models import ChartSpec, Evidence, InsightKind
-from ..charts import TOP_CATEGORIES, bar_chart, count_chart, group_means
+from ..chart_specs import TOP_CATEGORIES, bar_chart, count_chart, group_means
 from .base import (
     MIN_EFFECT,
     Context,
@@ -45,11 +48,11 @@ def find_missingness(ctx: Context) -> list[Finding]:
     if rows == 0:
         return []
     shares = pd.Series(ctx.missing, dtype=float) / rows
-    partial = shares[(shares >= MISSING) & (shares < 1)].sort_values(ascending=False)
-    findings = [_missing(ctx, name, shares) for name in partial.index]
+    gaps = shares[(shares >= MISSING) & (shares < 1)].sort_values(ascending=False)
+    findings = [_missing(ctx, name, shares) for name in gaps.index]
     if (shares == 1).any():
         findings.append(_empty(ctx, shares[shares == 1].index.tolist(), shares))
-    return findings + _associations(ctx, partial.index[:MAX_MISSING_COLUMNS].tolist())
+    return findings + _associations(ctx, gaps.index[:MAX_MISSING_COLUMNS].tolist())
 
 
 def _missing_chart(shares: pd.Series) -> ChartSpec | None:
@@ -88,8 +91,8 @@ def _associations(ctx: Context, columns: list[str]) -> list[Finding]:
     if not columns:
         return []
     flags = ctx.sample[columns].isna().to_numpy(dtype=float)
-    values = ctx.numeric[:MAX_VALUE_COLUMNS]
-    r, n = pairwise_correlation(flags, ctx.matrix(values))
+    values = ctx.paired[:MAX_VALUE_COLUMNS]
+    r, n = pairwise_correlation(flags, ctx.values[:, :len(values)])
     tests = [{"column": c, "other": v, "strength": abs(r[i, j]), "signed": r[i, j], "n": n[i, j],
               "p": correlation_p(r[i, j], n[i, j]), "group": None}
              for i, c in enumerate(columns) for j, v in enumerate(values)]
@@ -98,7 +101,8 @@ def _associations(ctx: Context, columns: list[str]) -> list[Finding]:
         codes, groups = group_codes(ctx.sample[category])
         tests.extend(_chi2(flags[:, i], c, category, codes, groups)
                      for i, c in enumerate(columns) if c != category)
-    table = pd.DataFrame(tests, columns=["column", "other", "strength", "signed", "n", "p", "group"])
+    table = pd.DataFrame(tests, columns=["column", "other", "strength", "signed", "n", "p",
+                                         "group"])
     table["q"] = adjust(table["p"].to_numpy(dtype=float))
     found = table[(table["q"] <= ctx.alpha) & (table["strength"] >= MIN_EFFECT)]
     tested = int(table["p"].notna().sum())
@@ -117,7 +121,7 @@ def _chi2(flag: np.ndarray, column: str, category: str, codes: np.ndarray,
             "n": n, "p": p, "group": worst}
 
 
-def _association(ctx: Context, row: tuple, tested: int) -> Finding:
+def _association(ctx: Context, row: Any, tested: int) -> Finding:
     numeric = np.isfinite(row.signed)
     flag = ctx.sample[row.column].isna()
     if numeric:
@@ -162,7 +166,7 @@ def find_imbalance(ctx: Context) -> list[Finding]:
         findings.append(Finding(
             InsightKind.IMBALANCE, f"{name} is dominated by one value", text, [name], evidence,
             (share - 1 / k) / (1 - 1 / k), size_confidence(present),
-            lambda name=name: count_chart(ctx.data[name], column=name)))
+            partial(count_chart, ctx.data[name], column=name)))
     return findings
 
 

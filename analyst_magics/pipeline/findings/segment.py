@@ -8,12 +8,14 @@ same sums and is kept in the evidence.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from ...models import Evidence, InsightKind
-from ..charts import TOP_CATEGORIES, bar_chart, group_means
+from ..chart_specs import TOP_CATEGORIES, bar_chart, group_means
 from .base import MIN_EFFECT, Context, Finding, adjust, number, p_text, significance
 
 __all__ = ["find_segments", "group_codes", "variance_share"]
@@ -47,7 +49,7 @@ def find_segments(ctx: Context) -> list[Finding]:
     values = ctx.paired[:MAX_VALUE_COLUMNS]
     if not categories or not values:
         return []
-    matrix, ranks = ctx.matrix(values), ctx.ranks[:, :len(values)]
+    matrix, ranks = ctx.values[:, :len(values)], ctx.ranks[:, :len(values)]
     tests = pd.DataFrame([test for category in categories
                           for test in _tests(ctx, category, values, matrix, ranks)])
     tests["q"] = adjust(tests["p"].to_numpy())
@@ -59,8 +61,8 @@ def find_segments(ctx: Context) -> list[Finding]:
 def _tests(ctx: Context, category: str, values: list[str], matrix: np.ndarray,
            ranks: np.ndarray) -> list[dict[str, object]]:
     codes, groups = group_codes(ctx.sample[category])
-    return [_test(codes, len(groups), matrix[:, j], ranks[:, j]) | {"category": category, "value": v}
-            for j, v in enumerate(values)]
+    return [_test(codes, len(groups), matrix[:, j], ranks[:, j])
+            | {"category": category, "value": value} for j, value in enumerate(values)]
 
 
 def _test(codes: np.ndarray, groups: int, numbers: np.ndarray,
@@ -85,7 +87,7 @@ def group_codes(keys: pd.Series) -> tuple[np.ndarray, pd.Index]:
     return np.where(kept[codes], codes, -1), pd.Index(uniques)
 
 
-def _finding(ctx: Context, row: tuple, tested: int) -> Finding:
+def _finding(ctx: Context, row: Any, tested: int) -> Finding:
     keys, numbers = ctx.data[row.category], ctx.data[row.value]
     codes, uniques = pd.factorize(keys, sort=False)
     valid = (codes >= 0) & numbers.notna().to_numpy()
@@ -93,9 +95,10 @@ def _finding(ctx: Context, row: tuple, tested: int) -> Finding:
                                       codes[valid], len(uniques))
     means = pd.Series(means, index=[str(u) for u in uniques])[counts >= MIN_GROUP_ROWS]
     top, bottom = means.idxmax(), means.idxmin()
-    text = (f"Average {row.value} differs by {row.category}: highest for {top} "
-            f"({number(means[top])}), lowest for {bottom} ({number(means[bottom])}) across "
-            f"{row.groups} groups (Kruskal–Wallis {p_text(row.q)}, ε² = {row.epsilon2:.3f}).")
+    text = (f"Average {row.value} differs by {row.category}: highest where {row.category} is "
+            f"{top} ({number(means[top])}), lowest where it is {bottom} ({number(means[bottom])}),"
+            f" across {row.groups} groups (Kruskal–Wallis {p_text(row.q)}, "
+            f"ε² = {row.epsilon2:.3f}).")
     evidence = Evidence(
         test="Kruskal–Wallis H test (Benjamini–Hochberg adjusted)", statistic=row.h,
         p_value=row.q, effect_size=row.epsilon2, n=row.n,

@@ -1,9 +1,10 @@
 """Trends over time, and periods far off their trend, on per-period aggregates.
 
 Each (time column, numeric column) pair becomes one series of period means (plus one series of
-rows per period for each time column), computed on all rows with one ``groupby`` per time
-column. A series is tested with Mann–Kendall (Kendall's τ against time) and summarised with Sen's
-slope; residuals from that line give a robust z per period for anomalies.
+rows per period for each time column), aggregated with one pass per column over the sample
+(every row up to 100,000 rows). A series is tested with Mann–Kendall (Kendall's τ against
+time) and summarised with Sen's slope; residuals from that line give a robust z per period
+for anomalies.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import pandas as pd
 from scipy import stats
 
 from ...models import ChartSpec, Evidence, InsightKind
-from ..charts import line_chart, time_label
+from ..chart_specs import line_chart, time_label
 from ..periods import Period, aggregate, choose_period, wall_time
 from .base import (
     MIN_EFFECT,
@@ -54,6 +55,7 @@ class _Series:
     values: pd.Series  # indexed by period start
     positions: np.ndarray  # each value's period number on the full grid of periods
     error: np.ndarray | None  # standard error of each period's mean; None: Poisson counts
+    weight: float = 1.0  # rows each sampled row stands for
 
     @property
     def subject(self) -> str:
@@ -85,28 +87,29 @@ def find_trends(ctx: Context) -> list[Finding]:
     if not fitted:
         return []
     trend_q = adjust(np.array([fit.p for _, fit in fitted]))
-    findings = [_trend(ctx, s, fit, q, len(fitted)) for (s, fit), q in zip(fitted, trend_q)
-                if q <= ctx.alpha]
+    findings = [_trend(ctx, s, fit, q, len(fitted))
+                for (s, fit), q in zip(fitted, trend_q, strict=True) if q <= ctx.alpha]
     return [f for f in findings if f.strength >= MIN_EFFECT] + _anomalies(ctx, fitted)
 
 
 def _series(ctx: Context, time: str) -> list[_Series]:
-    times = wall_time(ctx.data[time])
+    times = wall_time(ctx.sample[time])
     period = choose_period(times)
     if period is None:
         return []
-    columns = ctx.numeric[:MAX_VALUE_COLUMNS]
-    means, counts = aggregate(ctx.data[columns].assign(**{time: times}), time, columns, period)
+    columns = ctx.paired[:MAX_VALUE_COLUMNS]
+    means, counts = aggregate(ctx.sample[columns].assign(**{time: times}), time, columns, period)
     grid = np.arange(len(counts))
     thick = (counts >= max(1.0, THIN_BUCKET * counts[counts > 0].median())).to_numpy()
     spread = ctx.sample[columns].std()
     found = [_Series(time, column, period, means[column][keep], grid[keep],
                      spread[column] / np.sqrt(counts.to_numpy()[keep]))
              for column in columns if (keep := thick & means[column].notna().to_numpy()).any()]
-    # Counts are scaled to equal-length periods (February is not a slump), and the first and
-    # last periods, usually partial, are left out.
-    rows = counts / period.lengths(counts.index)
-    found.append(_Series(time, None, period, rows.iloc[1:-1], grid[1:-1], None))
+    # Counts are scaled to all rows and to equal-length periods (February is not a slump);
+    # the first and last periods, usually partial, are left out.
+    weight = len(ctx.data) / len(ctx.sample)
+    rows = counts * weight / period.lengths(counts.index)
+    found.append(_Series(time, None, period, rows.iloc[1:-1], grid[1:-1], None, weight))
     return [s for s in found if len(s.values) >= MIN_BUCKETS]
 
 
@@ -138,21 +141,22 @@ def _trend(ctx: Context, series: _Series, fit: _Fit, q: float, tested: int) -> F
         details={"period": series.period.adjective, "slope_per_period": fit.slope,
                  "fitted_start": start, "fitted_end": end, "change": change, "p_raw": fit.p,
                  "series_tested": tested, "first": series.values.index[0],
-                 "last": series.values.index[-1]})
+                 "last": series.values.index[-1], **ctx.sampled})
     title = f"{series.column or f'Rows per {series.period.noun}'} {verb} over time"
     return Finding(InsightKind.TREND, title, text, _columns(series), evidence, strength,
                    significance(q, ctx.alpha), lambda: _chart(ctx, series, title))
 
 
 def _anomalies(ctx: Context, fitted: list[tuple[_Series, _Fit]]) -> list[Finding]:
-    robust = [(s, fit, _robust_z(s, fit)) for s, fit in fitted]
-    robust = [(s, fit, z) for s, fit, z in robust if z is not None]
-    worst = [int(np.argmax(np.abs(z))) for _, _, z in robust]
-    p = [extreme_p(z[i], len(z)) for (_, _, z), i in zip(robust, worst)]
-    q = adjust(np.array(p, dtype=float))
-    return [_anomaly(ctx, s, fit, float(z[i]), i, qi)
-            for (s, fit, z), i, qi in zip(robust, worst, q)
-            if qi <= ctx.alpha and abs(z[i]) >= ANOMALY_Z]
+    worst = []
+    for series, fit in fitted:  # a few dozen series
+        z = _robust_z(series, fit)
+        if z is not None:
+            i = int(np.argmax(np.abs(z)))
+            worst.append((series, fit, float(z[i]), i))
+    q = adjust(np.array([extreme_p(z, len(s.values)) for s, _, z, _ in worst], dtype=float))
+    return [_anomaly(ctx, s, fit, z, i, qi) for (s, fit, z, i), qi in zip(worst, q, strict=True)
+            if qi <= ctx.alpha and abs(z) >= ANOMALY_Z]
 
 
 def _robust_z(series: _Series, fit: _Fit) -> np.ndarray | None:
@@ -161,14 +165,17 @@ def _robust_z(series: _Series, fit: _Fit) -> np.ndarray | None:
     expected = fit.at(series.positions)
     residual = series.values.to_numpy(dtype=float) - expected
     centre = np.median(residual)
-    error = np.sqrt(np.maximum(expected, 1.0)) if series.error is None else series.error
+    error = series.error
+    if error is None:  # a count of sampled rows, scaled by the weight of each
+        error = np.sqrt(np.maximum(expected, 1.0) * series.weight)
     spread = np.maximum(np.median(np.abs(residual - centre)) / MAD_SCALE, error)
     return None if not np.all(spread > 0) else (residual - centre) / spread
 
 
 def _anomaly(ctx: Context, series: _Series, fit: _Fit, z: float, i: int, q: float) -> Finding:
     when = series.period.label(series.values.index[i])
-    value, expected = series.values.iloc[i], fit.at(series.positions[i])
+    value = float(series.values.iloc[i])
+    expected = fit.intercept + fit.slope * float(series.positions[i])
     side = "above" if z > 0 else "below"
     name = series.column or f"Rows per {series.period.noun}"
     text = (f"{name} in {when} ({number(value)}) is far {side} its {series.period.adjective} "
@@ -178,7 +185,7 @@ def _anomaly(ctx: Context, series: _Series, fit: _Fit, z: float, i: int, q: floa
              "Benjamini–Hochberg over series)",
         statistic=z, p_value=q, effect_size=abs(z), n=len(series.values),
         details={"period": series.period.adjective, "when": series.values.index[i],
-                 "value": value, "expected": expected})
+                 "value": value, "expected": expected, **ctx.sampled})
     title = f"{name}: unusual {series.period.noun} ({when})"
     return Finding(InsightKind.ANOMALY, title, text, _columns(series),
                    evidence, outlier_strength(z), significance(q, ctx.alpha),
