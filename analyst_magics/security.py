@@ -245,20 +245,30 @@ def _mask_categorical(column: pd.Series, placeholder: str) -> pd.Series:
 
 
 def _mask_texts(texts: pd.Series, placeholder: str) -> pd.Series:
-    """Mask distinct strings; vectorised pre-filters send only likely candidates to Python."""
+    """Mask distinct strings.
+
+    Pre-filters run vectorised in RE2 on Arrow strings, so only likely candidates reach the
+    Python recognisers, which run on object arrays (the Arrow path would only convert back).
+    """
     work = texts.astype(_ARROW_STRING)
-    work = work[work.str.contains(rec.ANY_HINT.pattern).to_numpy(dtype=bool)]
-    exotic = work.str.contains(_NON_ASCII).to_numpy(dtype=bool)
+    work = work[_contains(work, rec.ANY_HINT.pattern)]
+    exotic = _contains(work, _NON_ASCII)
     if exotic.any():
-        work[exotic] = work[exotic].str.normalize("NFKC").str.translate(rec.tables().fold)
+        normal = work[exotic].str.normalize("NFKC").astype(object)
+        work[exotic] = normal.str.translate(rec.tables().fold)
     for recogniser in rec.RECOGNISERS:
-        hit = work.str.contains(recogniser.hint).to_numpy(dtype=bool)
+        hit = _contains(work, recogniser.hint)
         if hit.any():
-            work[hit] = work[hit].str.replace(recogniser.pattern, recogniser.tag, regex=True)
-    work = work[work.str.contains(rec.TAG_CLASS).to_numpy(dtype=bool)]
+            candidates = work[hit].astype(object)
+            work[hit] = candidates.str.replace(recogniser.pattern, recogniser.tag, regex=True)
+    work = work[_contains(work, rec.TAG_CLASS)]
     for entity, tag in rec.TAG_OF_ENTITY.items():
         replacement = _fill(placeholder, entity).replace("\\", "\\\\")
         work = work.str.replace(re.escape(tag) + "+", replacement, regex=True)
     out = texts.copy()
     out[work.index] = work.astype(object)
     return out
+
+
+def _contains(texts: pd.Series, pattern: str) -> np.ndarray:
+    return texts.str.contains(pattern).to_numpy(dtype=bool)
