@@ -258,27 +258,43 @@ def _column_profile(stats: ColumnStats) -> ColumnProfile:
 def _duplicate_rows(df: pd.DataFrame, stats: list[ColumnStats]) -> int:
     """Rows equal to an earlier row (``df.duplicated().sum()``), by progressive row hashing.
 
-    Columns are hashed from the most to the least distinct; after each one, only rows whose
-    partial hash still repeats can be duplicates, so the rest are dropped from the work. A
-    column with a distinct value in every row settles it at once. Two different rows collide
-    with probability about 2**-64 per pair.
+    Columns are hashed from the most to the least distinct into one running hash per row. A
+    column with a distinct value in every row settles it at once; otherwise, after 1, 2, 4, 8 …
+    columns, rows whose partial hash is unique are dropped from the work (they cannot be
+    duplicates), and no repeated hash at all ends it. Two different rows collide with
+    probability about 2**-64 per pair.
     """
     if df.shape[1] == 0 or len(df) < 2:
         return 0
-    order = sorted(stats, key=lambda s: (-s.distinct, s.missing))
-    if order[0].distinct == len(df):
+    columns = sorted(stats, key=lambda s: (-s.distinct, s.missing))
+    if columns[0].distinct == len(df):
         return 0
     rows = np.arange(len(df))
     hashes = np.zeros(len(df), dtype=np.uint64)
-    for column in order:
+    for done, column in enumerate(columns, start=1):
         series = df.iloc[:, column.position]
         hashes = hashes * _HASH_MIX ^ _row_hashes(
             series if len(rows) == len(df) else series.take(rows))
-        repeated = pd.Series(hashes).duplicated(keep=False).to_numpy()
-        if not repeated.any():
-            return 0
-        rows, hashes = rows[repeated], hashes[repeated]
-    return int(pd.Series(hashes).duplicated().sum())
+        if done & (done - 1) == 0:  # a power of two: checking costs about one more column
+            candidates = np.count_nonzero(_in_groups(np.sort(hashes)))
+            if not candidates:
+                return 0
+            if candidates < len(rows) // 2:  # worth copying fewer rows
+                by_hash = np.argsort(hashes)
+                keep = np.empty(len(hashes), dtype=bool)
+                keep[by_hash] = _in_groups(hashes[by_hash])
+                rows, hashes = rows[keep], hashes[keep]
+    ordered = np.sort(hashes)
+    return int(np.count_nonzero(ordered[1:] == ordered[:-1]))
+
+
+def _in_groups(ordered: np.ndarray) -> np.ndarray:
+    """Which values of a sorted array have an equal neighbour (sorting beats hash tables here)."""
+    same = ordered[1:] == ordered[:-1]
+    grouped = np.zeros(len(ordered), dtype=bool)
+    grouped[1:] |= same
+    grouped[:-1] |= same
+    return grouped
 
 
 def _row_hashes(series: pd.Series) -> np.ndarray:
