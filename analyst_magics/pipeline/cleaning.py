@@ -213,7 +213,8 @@ def _repeated_rows(frame: pd.DataFrame) -> np.ndarray:
     hashes = pd.util.hash_pandas_object(frame, index=False).to_numpy()
     candidates = np.flatnonzero(pd.Series(hashes).duplicated(keep=False).to_numpy())
     repeated = np.zeros(len(frame), dtype=bool)
-    repeated[candidates] = _exact_repeats(frame.iloc[candidates])
+    if candidates.size:
+        repeated[candidates] = _exact_repeats(frame.iloc[candidates])
     return repeated
 
 

@@ -51,20 +51,16 @@ EXAMPLES = 10
 
 def numeric_positions(frame: pd.DataFrame) -> list[int]:
     """Positions of the real-valued columns worth modelling: not boolean, not entirely missing."""
-    positions = []
-    for pos, dtype in enumerate(frame.dtypes):
-        if pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_complex_dtype(dtype):
-            continue
-        if pd.api.types.is_numeric_dtype(dtype) and frame.iloc[:, pos].notna().any():
-            positions.append(pos)
-    return positions
+    api = pd.api.types
+    numeric = [pos for pos, dtype in enumerate(frame.dtypes) if api.is_numeric_dtype(dtype)
+               and not (api.is_bool_dtype(dtype) or api.is_complex_dtype(dtype))]
+    present = frame.iloc[:, numeric].notna().any().to_numpy()
+    return np.asarray(numeric, dtype=int)[present].tolist()
 
 
 def numeric_matrix(frame: pd.DataFrame, positions: list[int]) -> np.ndarray:
     """The columns at ``positions`` as one float64 array, with infinities as NaN."""
-    matrix = np.empty((len(frame), len(positions)))
-    for j, pos in enumerate(positions):
-        matrix[:, j] = frame.iloc[:, pos].to_numpy(dtype="float64", na_value=np.nan)
+    matrix = frame.iloc[:, positions].to_numpy(dtype="float64", na_value=np.nan, copy=True)
     matrix[np.isinf(matrix)] = np.nan
     return matrix
 
