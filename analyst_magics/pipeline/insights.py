@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..errors import AnalystError, DataLoadError
 from ..models import ColumnProfile, Insight, Profile, SemanticType
-from ..progress import ProgressCallback, report
+from ..progress import ProgressCallback, report, scaled
 from .findings.base import Context, Finding
 from .findings.correlation import find_correlations
 from .findings.distribution import find_distributions
@@ -27,6 +27,8 @@ from .findings.trend import find_trends
 
 __all__ = ["insights"]
 
+#: Share of the progress bar given to profiling when the profile is computed here.
+PROFILE_SHARE = 0.4
 #: Summary names of the profile's quantiles (``ColumnProfile.quantiles`` keys).
 _QUARTILES = (("q1", "25%"), ("median", "50%"), ("q3", "75%"))
 
@@ -82,7 +84,8 @@ def insights(df: pd.DataFrame, *, profile: Profile | None = None, max_insights: 
     if profile is None:
         from .profiling import profile as make_profile
 
-        profile = make_profile(data)
+        profile = make_profile(data, progress=scaled(progress, 0.0, PROFILE_SHARE))
+        progress = scaled(progress, PROFILE_SHARE, 1.0)
     ctx = _context(data, profile, alpha)
     findings: list[Finding] = []
     for i, (stage, family) in enumerate(FAMILIES):
@@ -112,7 +115,9 @@ def _with_text_labels(df: pd.DataFrame) -> pd.DataFrame:
         raise DataLoadError(f"Column names must be unique to find insights; {repeated[:10]} "
                             "appear more than once. Rename them (for example with "
                             "df.columns = [...]) and try again.")
-    return df.set_axis(labels, axis=1)
+    data = df.copy(deep=False)  # set_axis would copy every column on pandas 2
+    data.columns = labels
+    return data
 
 
 def _context(data: pd.DataFrame, profile: Profile, alpha: float) -> Context:

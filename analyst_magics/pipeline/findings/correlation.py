@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from scipy import stats
+from threadpoolctl import threadpool_limits
 
 from ...models import Evidence, InsightKind
 from ..chart_specs import heatmap_chart, scatter_chart
@@ -31,15 +32,18 @@ def pairwise_correlation(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.n
     present_a, present_b = ~np.isnan(a), ~np.isnan(b)
     za, zb = _centred(a, present_a), _centred(b, present_b)
     wa, wb = present_a.astype(float), present_b.astype(float)
-    n = wa.T @ wb
-    sum_a, sum_b = za.T @ wb, wa.T @ zb
+    # Products of at most 50 columns: one BLAS thread does them in milliseconds, while a
+    # threaded BLAS on a busy machine can spend a hundred times longer synchronising.
+    with threadpool_limits(limits=1, user_api="blas"):
+        n, sum_a, sum_b, cross = wa.T @ wb, za.T @ wb, wa.T @ zb, za.T @ zb
+        squares_a, squares_b = (za**2).T @ wb, wa.T @ zb**2
     with np.errstate(divide="ignore", invalid="ignore"):
-        cov = za.T @ zb - sum_a * sum_b / n
-        var_a = (za**2).T @ wb - sum_a**2 / n
-        var_b = wa.T @ zb**2 - sum_b**2 / n
+        cov = cross - sum_a * sum_b / n
+        var_a = squares_a - sum_a**2 / n
+        var_b = squares_b - sum_b**2 / n
         r = cov / np.sqrt(var_a * var_b)
     # A (near-)constant column on the shared rows has no correlation; rounding would invent one.
-    flat = (var_a <= 1e-12 * (za**2).T @ wb) | (var_b <= 1e-12 * wa.T @ zb**2)
+    flat = (var_a <= 1e-12 * squares_a) | (var_b <= 1e-12 * squares_b)
     r[flat | (n < 3)] = np.nan
     return np.clip(r, -1.0, 1.0), n.astype(np.int64)
 
