@@ -218,11 +218,14 @@ def _mask_column(column: pd.Series, placeholder: str) -> pd.Series:
 def _mask_objects(column: pd.Series, placeholder: str) -> pd.Series:
     """An object column: only its ``str`` cells are looked at; numbers, lists, NA stay."""
     values = column.to_numpy(dtype=object)
-    rows = np.flatnonzero(np.fromiter(map(isinstance, values, [str] * len(values)), bool,
-                                      len(values)))
+    if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
+        rows = np.arange(len(values))  # the common case: strings and missing values only
+    else:
+        rows = np.flatnonzero(np.fromiter(map(isinstance, values, [str] * len(values)), bool,
+                                          len(values)))
     codes, uniques = pd.factorize(values[rows])
     masked = _mask_texts(pd.Series(uniques, dtype=object), placeholder).to_numpy(dtype=object)
-    changed = (masked != uniques)[codes]
+    changed = np.append(masked != uniques, False)[codes]  # code -1, a missing value: kept
     if not changed.any():
         return column.copy()
     values = values.copy()  # the array is a read-only view of the input
