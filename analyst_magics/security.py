@@ -30,7 +30,8 @@ import pandas as pd
 from . import pii_recognizers as rec
 from .errors import AnalystError
 
-__all__ = ["MAX_TEXT_LENGTH", "PII_TYPES", "PIIMatch", "find_pii", "mask_pii", "sanitize_text"]
+__all__ = ["ELLIPSIS", "MAX_TEXT_LENGTH", "PII_TYPES", "PIIMatch", "find_pii", "mask_pii",
+           "sanitize_text"]
 
 #: Default cap, in characters, of :func:`sanitize_text` output (before HTML escaping).
 MAX_TEXT_LENGTH = 2000

@@ -8,6 +8,7 @@ import unicodedata
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -224,7 +225,8 @@ def test_series_masking_matches_string_masking(texts: list[str]) -> None:
 # --------------------------------------------------------------------------- Series, DataFrame
 
 
-@pytest.mark.parametrize("dtype", [object, "str", "string", "category"])
+@pytest.mark.parametrize("dtype", [object, "str", "string", "category",
+                                   pd.ArrowDtype(pa.large_string())])
 def test_series_keeps_index_name_dtype_and_missing_values(dtype: object) -> None:
     series = pd.Series(["ann@example.com", None, "fine", "ann@example.com", "bo@x.org"],
                        index=pd.Index([10, 3, 7, 1, 5], name="row"), name="contact", dtype=dtype)
