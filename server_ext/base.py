@@ -27,7 +27,7 @@ from .errors import APIError
 if TYPE_CHECKING:  # pragma: no cover
     from .app import AnalystExtension
 
-__all__ = ["AUTH_RESOURCE", "AnalystHandler", "envelope", "principal_of"]
+__all__ = ["AUTH_RESOURCE", "AnalystHandler", "EnvelopeErrors", "envelope", "principal_of"]
 
 AUTH_RESOURCE = "analyst"
 M = TypeVar("M", bound=BaseModel)
@@ -55,7 +55,51 @@ async def principal_of(handler: web.RequestHandler) -> str:
     return f"user:{handler.current_user.username}"
 
 
-class AnalystHandler(ExtensionHandlerMixin, APIHandler):
+class EnvelopeErrors:
+    """``write_error`` in the envelope with a reference id, for REST and WebSocket handlers."""
+
+    request: Any
+    log: logging.Logger
+
+    def log_exception(self, typ: Any, value: BaseException | None, tb: Any) -> None:
+        # write_error logs every error with its reference id; tornado's default would log the
+        # full URI (with any ?token=) and the request's repr.
+        return None
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        reference = uuid.uuid4().hex[:12]
+        exc = kwargs.get("exc_info", (None, None, None))[1]
+        data: dict[str, Any] = {"reference": reference}
+        where = f"{self.request.method} {self.request.path}"
+        if isinstance(exc, APIError):
+            message = exc.message
+            data.update(exc.data or {})
+        elif isinstance(exc, web.HTTPError) and exc.log_message:
+            message = exc.log_message % exc.args if exc.args else exc.log_message
+        else:
+            message = responses.get(status_code, "Error")
+        if status_code >= 500:
+            if not isinstance(exc, web.HTTPError):
+                message = (f"Unexpected server error (reference {reference}). "
+                           "The server log has the details.")
+            self.log.error("analyst: %s failed [ref %s]", where, reference,
+                           exc_info=kwargs.get("exc_info"))
+        else:
+            self.log.warning("analyst: %s -> %d %s [ref %s]", where, status_code, message,
+                             reference)
+        if status_code == 405:
+            self.set_header("Allow", ", ".join(self._allowed_methods()))
+        self.set_header("Content-Type", "application/json")
+        self.set_header("Cache-Control", "no-store")
+        self.finish(envelope(data, message, ok=False))
+
+    def _allowed_methods(self) -> list[str]:
+        own = [m for m in ("GET", "POST", "PUT", "PATCH", "DELETE")
+               if getattr(type(self), m.lower()) is not getattr(web.RequestHandler, m.lower())]
+        return own or ["OPTIONS"]
+
+
+class AnalystHandler(EnvelopeErrors, ExtensionHandlerMixin, APIHandler):
     """Base class of the ``/analyst/v1`` REST handlers."""
 
     auth_resource = AUTH_RESOURCE
@@ -93,39 +137,3 @@ class AnalystHandler(ExtensionHandlerMixin, APIHandler):
             detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
             raise APIError(400, f"Invalid request body: {detail}.",
                            data={"errors": errors}) from None
-
-    def log_exception(self, typ: Any, value: BaseException | None, tb: Any) -> None:
-        # write_error logs every error with its reference id; tornado's default would log the
-        # full URI (with any ?token=) and the request's repr.
-        return None
-
-    def write_error(self, status_code: int, **kwargs: Any) -> None:
-        reference = uuid.uuid4().hex[:12]
-        exc = kwargs.get("exc_info", (None, None, None))[1]
-        data: dict[str, Any] = {"reference": reference}
-        where = f"{self.request.method} {self.request.path}"
-        if isinstance(exc, APIError):
-            message = exc.message
-            data.update(exc.data or {})
-        elif isinstance(exc, web.HTTPError) and exc.log_message:
-            message = exc.log_message % exc.args if exc.args else exc.log_message
-        else:
-            message = responses.get(status_code, "Error")
-        if status_code >= 500:
-            if not isinstance(exc, web.HTTPError):
-                message = (f"Unexpected server error (reference {reference}). "
-                           "The server log has the details.")
-            self.log.error("analyst: %s failed [ref %s]", where, reference,
-                           exc_info=kwargs.get("exc_info"))
-        else:
-            self.log.warning("analyst: %s -> %d %s [ref %s]", where, status_code, message,
-                             reference)
-        if status_code == 405:
-            self.set_header("Allow", ", ".join(self._allowed_methods()))
-        self.set_header("Cache-Control", "no-store")
-        self.finish(envelope(data, message, ok=False))
-
-    def _allowed_methods(self) -> list[str]:
-        own = [m for m in ("GET", "POST", "PUT", "PATCH", "DELETE")
-               if getattr(type(self), m.lower()) is not getattr(web.RequestHandler, m.lower())]
-        return own or ["OPTIONS"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from functools import partial
 from typing import Any
 
@@ -15,7 +16,7 @@ from jupyter_server.extension.handler import ExtensionHandlerMixin
 from tornado import web, websocket
 
 from .. import worker
-from ..base import AUTH_RESOURCE, AnalystHandler, principal_of
+from ..base import AUTH_RESOURCE, AnalystHandler, EnvelopeErrors, principal_of
 from ..errors import APIError
 from ..schemas import AnalyzeRequest, AskRequest
 from ..storage import atomic_write_json
@@ -89,7 +90,7 @@ class JobHandler(AnalystHandler):
         self.reply({**job.public(), "result": jobs.result(job)}, job.message)
 
 
-class ProgressHandler(ExtensionHandlerMixin, WebSocketMixin, JupyterHandler,
+class ProgressHandler(EnvelopeErrors, ExtensionHandlerMixin, WebSocketMixin, JupyterHandler,
                       websocket.WebSocketHandler):
     """A WebSocket of ``ProgressEvent`` messages; the last one is ``done`` or ``error``.
 
@@ -99,15 +100,16 @@ class ProgressHandler(ExtensionHandlerMixin, WebSocketMixin, JupyterHandler,
     auth_resource = AUTH_RESOURCE
     job: Any = None
 
+    @property
+    def log(self) -> logging.Logger:
+        return self.serverapp.log  # type: ignore[no-any-return]
+
     async def pre_get(self, job_id: str) -> None:
         allowed = await ensure_async(
             self.authorizer.is_authorized(self, self.current_user, "read", AUTH_RESOURCE))
         if not allowed:
-            raise web.HTTPError(403)
-        try:
-            self.job = self.extensionapp.jobs.get(job_id, await principal_of(self))
-        except APIError as exc:
-            raise web.HTTPError(exc.status_code) from None
+            raise APIError(403, f"Not authorized to read resource {AUTH_RESOURCE!r}.")
+        self.job = self.extensionapp.jobs.get(job_id, await principal_of(self))
 
     @ws_authenticated
     async def get(self, job_id: str) -> None:  # type: ignore[override]
