@@ -7,6 +7,7 @@ the same fields.
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
@@ -48,6 +49,9 @@ class AnalystSettings(BaseSettings):
     sandbox_timeout_s: float = Field(
         10.0, gt=0, le=3600, description="Time limit of generated code, in seconds.")
     sandbox_memory_mb: int = Field(4096, ge=128, description="Memory limit of a sandbox worker.")
+    sandbox_workers: int = Field(
+        default_factory=lambda: min(2, os.cpu_count() or 1), ge=1, le=64,
+        description="Warm sandbox worker processes; concurrent questions share them.")
     llm_base_url: str = Field("", description="OpenAI-compatible endpoint; empty means offline.")
     llm_model: str = Field("", description="Model name sent to the endpoint.")
     llm_api_key: SecretStr = Field(SecretStr(""), description="API key (never logged).")
