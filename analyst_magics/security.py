@@ -275,4 +275,4 @@ def _mask_texts(texts: pd.Series, placeholder: str) -> pd.Series:
 
 
 def _contains(texts: pd.Series, pattern: str) -> np.ndarray:
-    return texts.str.contains(pattern).to_numpy(dtype=bool)
+    return np.asarray(texts.str.contains(pattern), dtype=bool)
