@@ -295,9 +295,10 @@ def _box_traces(go: Any, spec: ChartSpec) -> list:
 
 def _heatmap_traces(go: Any, spec: ChartSpec) -> list:
     xs, ys = _column_of(spec.x, spec.data), _column_of(spec.y, spec.data)
+    values = _column_of(spec.color, spec.data) if spec.color else [None] * len(xs)
     columns, rows = list(dict.fromkeys(xs)), list(dict.fromkeys(ys))
     z = np.full((len(rows), len(columns)), np.nan)
-    for x, y, value in zip(xs, ys, _column_of(spec.color, spec.data), strict=True):  # cells
+    for x, y, value in zip(xs, ys, values, strict=True):  # one record per cell
         z[rows.index(y), columns.index(x)] = np.nan if value is None else value
     diverging = np.nanmin(z, initial=0.0) < 0 <= np.nanmax(z, initial=0.0)
     return [go.Heatmap(z=z, x=columns, y=rows, colorscale="RdBu" if diverging else "Blues",

@@ -75,9 +75,9 @@ def insights(df: pd.DataFrame, *, profile: Profile | None = None, max_insights: 
     --------
     >>> import numpy as np, pandas as pd
     >>> x = np.arange(200.0)
-    >>> found = insights(pd.DataFrame({"x": x, "y": x + np.sin(x)}))
-    >>> found[0].kind.value
-    'correlation'
+    >>> found = insights(pd.DataFrame({"x": x, "y": x + 20 * np.sin(x)}))
+    >>> found[0].title
+    'x and y are strongly positively correlated'
     """
     _check(df, max_insights, alpha)
     data = _with_text_labels(df)
@@ -176,4 +176,5 @@ def _rank(findings: list[Finding], max_insights: int) -> list[Finding]:
             varied.append(finding)
     chosen = varied[:max_insights]
     rest = [f for f in ranked if f not in chosen][:max_insights - len(chosen)]
-    return sorted(chosen + rest, key=ranked.index)
+    position = {id(f): i for i, f in enumerate(ranked)}
+    return sorted(chosen + rest, key=lambda f: position[id(f)])

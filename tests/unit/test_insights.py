@@ -14,7 +14,7 @@ from analyst_magics.errors import AnalystError, DataLoadError
 from analyst_magics.models import Insight, InsightKind
 from analyst_magics.pipeline.charts import to_figure
 from analyst_magics.pipeline.findings.base import SAMPLE_ROWS, adjust
-from analyst_magics.pipeline.findings.correlation import pairwise_correlation
+from analyst_magics.pipeline.findings.correlation import SCATTER_POINTS, pairwise_correlation
 from analyst_magics.pipeline.findings.distribution import skew_p
 from analyst_magics.pipeline.findings.segment import variance_share
 from analyst_magics.pipeline.insights import insights
@@ -185,7 +185,8 @@ def test_large_frames_are_sampled_and_say_so() -> None:
     pair = _of(found, InsightKind.CORRELATION, "x", "y")[0]
     assert pair.evidence.n == SAMPLE_ROWS
     assert "random sample of 100,000 of 120,000 rows" in pair.evidence.details["sample"]
-    assert len(pair.chart.data) == 2_000
+    assert len(pair.chart.data) == SCATTER_POINTS
+    assert pair.chart.note == f"sampled {SCATTER_POINTS} of 120,000 points"
 
 
 def test_max_insights_progress_and_no_mutation() -> None:

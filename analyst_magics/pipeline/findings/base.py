@@ -127,7 +127,7 @@ class Context:
         return self.sample[self.paired].rank().to_numpy(dtype=float, na_value=np.nan)
 
 
-@dataclass
+@dataclass(eq=False)  # compared by identity while ranking
 class Finding:
     """A candidate insight; its chart is drawn only if it makes the final list."""
 

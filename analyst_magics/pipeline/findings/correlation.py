@@ -13,10 +13,12 @@ from ...models import Evidence, InsightKind
 from ..chart_specs import heatmap_chart, scatter_chart
 from .base import MIN_EFFECT, Context, Finding, adjust, p_text, significance
 
-__all__ = ["correlation_p", "find_correlations", "pairwise_correlation"]
+__all__ = ["SCATTER_POINTS", "correlation_p", "find_correlations", "pairwise_correlation"]
 
 #: Both coefficients at least this high: the same quantity twice (a copy, another unit).
 NEAR_DUPLICATE = 0.999
+#: Points in a correlation's scatter: enough to see the shape, small enough for a report card.
+SCATTER_POINTS = 600
 #: Columns shown in the correlation overview heatmap.
 HEATMAP_COLUMNS = 15
 #: Significant pairs needed before an overview of the correlation structure is worth a card.
@@ -109,7 +111,7 @@ def _pair(ctx: Context, row: Any, tested: int) -> Finding:
     return Finding(InsightKind.CORRELATION, f"{row.a} and {row.b} are {_adjective(coef)} "
                    "correlated", text, [row.a, row.b], evidence, row.strength,
                    significance(row.q, ctx.alpha),
-                   lambda: scatter_chart(ctx.data, row.a, row.b,
+                   lambda: scatter_chart(ctx.data, row.a, row.b, max_points=SCATTER_POINTS,
                                          title=f"{row.b} against {row.a} ({symbol} = {coef:.2f})"))
 
 
