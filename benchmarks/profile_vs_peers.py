@@ -310,6 +310,10 @@ def _seconds(found: Measurement | None) -> float | None:
     return None if found is None else found.seconds
 
 
+def _cpu(found: Measurement | None) -> float | None:
+    return None if found is None else found.cpu_seconds
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=1_000_000, help="rows of the frame")
@@ -365,6 +369,10 @@ def _print_results(floor: Measurement, ours: dict[str, Measurement | None],
                 "skipped" if ydata_skipped else "failed"))
     if main_key == "profile":
         print("ratios below use am.profile alone: am.insights is not available yet")
+    print(f"cpu-time ratios (steadier on a shared machine): "
+          f"vs_ydata={_ratio(_cpu(ydata), _cpu(headline))} "
+          f"vs_skrub={_ratio(_cpu(skrub), _cpu(headline))} "
+          f"vs_floor={_ratio(_cpu(headline), floor.cpu_seconds)}")
     clean = ours["clean"]
     per_million = "n/a" if clean is None else f"{clean.seconds / (rows / 1e6):.2f}"
     memory = _ratio(headline.peak_extra_bytes if headline else None, frame_bytes)
