@@ -28,10 +28,8 @@ from ..errors import AnalystError
 from ..models import CleaningReport, CleaningResult, CleaningStep
 from ..progress import ProgressCallback, report
 from ..validation import require_frame
-from .imputation import impute_numeric
-from .outliers import flag_outliers as flag_isolated_rows
+from . import imputation, outliers, type_inference
 from .step_log import Snapshot, StepOutcome, column_label, count, run_step, skipped, unchanged
-from .type_inference import infer_types, is_text_dtype
 
 __all__ = ["STEPS", "clean"]
 
@@ -120,11 +118,11 @@ def _plan(options: dict[str, Any], mapping: dict[str, str],
     return [
         ("normalize_columns", partial(_normalize_columns, mapping=mapping)),
         ("trim", _trim),
-        ("infer_types", infer_types),
+        ("infer_types", type_inference.infer_types),
         ("drop_duplicates", _drop_duplicates),
-        ("flag_outliers", partial(flag_isolated_rows, column=options["outlier_column"],
+        ("flag_outliers", partial(outliers.flag_outliers, column=options["outlier_column"],
                                   random_state=seed)),
-        ("impute", partial(impute_numeric, random_state=seed)),
+        ("impute", partial(imputation.impute_numeric, random_state=seed)),
     ]
 
 
@@ -162,7 +160,7 @@ def _trim(frame: pd.DataFrame) -> StepOutcome:
     trimmed: dict[str, int] = {}
     blanked: dict[str, int] = {}
     for pos, dtype in enumerate(frame.dtypes):
-        if not is_text_dtype(dtype):
+        if not type_inference.is_text_dtype(dtype):
             continue
         column = frame.iloc[:, pos]
         if pd.api.types.infer_dtype(column, skipna=True) not in _STRIP_TYPES:

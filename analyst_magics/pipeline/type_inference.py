@@ -1,11 +1,12 @@
 """Giving text columns the type their values have: booleans, numbers, dates, categories.
 
-Each text column is factorised once and the parsers of :mod:`analyst_magics.data_utils` read
-only its distinct values, which are then spread back over the rows. On a 1,000,000-row
-column of 1,000 distinct dates that is 0.04 s instead of 0.2 s per parser (measured), and
-the same for every low-cardinality column. A parser's result is kept only when at least
-:data:`MIN_PARSED_SHARE` of the column's non-missing *rows* parse (the parsers themselves
-judge the distinct values), so one frequent junk value cannot slip through.
+Each text column is factorised once; the parsers of :mod:`analyst_magics.data_utils` read
+only its distinct values, and the codes spread their results back over the rows, count the
+rows each value stands for, and become the codes of a categorical. Parsing the distinct
+values of a 1,000,000-row column of 1,000 dates took 0.04 s against 0.2 s for the whole
+column (measured). A parser's result is kept only when at least :data:`MIN_PARSED_SHARE` of
+the column's non-missing *rows* parse (the parser itself judges the distinct values), so one
+frequent junk value cannot slip through.
 """
 
 from __future__ import annotations

@@ -77,6 +77,24 @@ def test_every_shape_gets_a_full_log_and_an_untouched_input(frame: pd.DataFrame)
     json.loads(result.report.to_json())  # strict JSON: raises on NaN or Infinity
 
 
+def test_before_and_after_figures_are_measured() -> None:
+    result = clean(_orders())
+    trim = _step(result, "trim")
+    assert trim.missing_after - trim.missing_before == sum(trim.details["emptied"].values())
+    types = _step(result, "infer_types")
+    assert types.dtypes_changed["paid"] == (str(_orders()["Paid"].dtype), "boolean")
+    assert types.memory_after < types.memory_before  # labels and flags take less room as types
+    impute = _step(result, "impute")
+    assert impute.missing_before - impute.missing_after == sum(impute.details["filled"].values())
+
+
+def test_frames_without_columns_or_with_infinities() -> None:
+    assert clean(pd.DataFrame(index=range(5))).data.shape == (5, 0)
+    values = np.r_[np.linspace(0, 1, 58), np.inf, -np.inf]
+    data = clean(pd.DataFrame({"v": values})).data
+    assert np.isinf(data["v"]).sum() == 2 and len(data) == 60
+
+
 def test_a_step_that_did_nothing_says_so() -> None:
     result = clean(pd.DataFrame({"a": np.arange(60.0), "b": np.arange(60.0) * 2}))
     trim = _step(result, "trim")
