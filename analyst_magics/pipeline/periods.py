@@ -110,7 +110,7 @@ def aggregate(frame: pd.DataFrame, time: str, values: list[str],
     means = {}
     for name in values:  # two weighted bincounts per column, no boolean indexing of rows
         numbers = frame[name].to_numpy(dtype=float, na_value=np.nan)
-        valid = ~np.isnan(numbers)
+        valid = np.isfinite(numbers)
         sums = np.bincount(codes, weights=np.where(valid, numbers, 0.0), minlength=size + 1)
         present = np.bincount(codes, weights=valid, minlength=size + 1)
         with np.errstate(invalid="ignore", divide="ignore"):

@@ -257,6 +257,28 @@ def test_sample_dataset_after_cleaning() -> None:
     _check_sample_findings(insights(am.clean(am.sample_data()).data))
 
 
+def test_nullable_infinite_and_unusual_dtypes() -> None:
+    rng = np.random.default_rng(11)
+    n = 400
+    x = rng.normal(size=n)
+    frame = pd.DataFrame({
+        0: x, 1: pd.array(np.round(3 * x + rng.normal(size=n)), dtype="Int64"),
+        "flag": pd.array(np.where(rng.random(n) < 0.1, None, rng.random(n) > 0.5),
+                         dtype="boolean"),
+        "label": pd.Categorical(rng.choice(["x", "y"], n), categories=["x", "y", "z"]),
+        "inf": np.where(rng.random(n) < 0.05, np.inf, rng.normal(size=n)),
+        "never": pd.Series([pd.NaT] * n, dtype="datetime64[ns]"),
+        "wait": pd.to_timedelta(rng.integers(0, 100, n), unit="s"),
+        "when": pd.Series(pd.date_range("2024-01-01", periods=n, freq="D", tz="UTC")),
+    })
+    before = frame.copy()
+    found = insights(frame)
+    _valid(found)
+    assert _of(found, InsightKind.CORRELATION, "0", "1")
+    assert "entirely empty: never" in _of(found, InsightKind.MISSINGNESS, "never")[0].text
+    pd.testing.assert_frame_equal(frame, before)
+
+
 def test_every_frame_shape(frame: pd.DataFrame) -> None:
     before = frame.copy()
     found = insights(frame)

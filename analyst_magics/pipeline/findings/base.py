@@ -116,15 +116,16 @@ class Context:
 
     @cached_property
     def values(self) -> np.ndarray:
-        """The sampled :attr:`paired` columns as one float matrix, missing values as NaN."""
+        """The sampled :attr:`paired` columns as one float matrix; missing or infinite: NaN."""
         if not self.paired:
             return np.empty((len(self.sample), 0))
-        return self.sample[self.paired].to_numpy(dtype=float, na_value=np.nan)
+        values = self.sample[self.paired].to_numpy(dtype=float, na_value=np.nan)
+        return np.where(np.isfinite(values), values, np.nan)
 
     @cached_property
     def ranks(self) -> np.ndarray:
-        """Ranks of the sampled :attr:`paired` columns (ties averaged, missing values NaN)."""
-        return self.sample[self.paired].rank().to_numpy(dtype=float, na_value=np.nan)
+        """Ranks of :attr:`values` per column (ties averaged, NaN kept)."""
+        return pd.DataFrame(self.values).rank().to_numpy(dtype=float)
 
 
 @dataclass(eq=False)  # compared by identity while ranking
@@ -194,8 +195,10 @@ def outlier_strength(z: float) -> float:
 
 def number(value: float) -> str:
     """A number for a sentence: ``1,234``, ``12.3``, ``0.0457``."""
-    if not math.isfinite(value):
+    if math.isnan(value):
         return "n/a"
+    if math.isinf(value):
+        return "infinity" if value > 0 else "minus infinity"
     if abs(value) >= 1000:
         return f"{value:,.0f}"
     text = f"{value:.3g}"

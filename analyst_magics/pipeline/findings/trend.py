@@ -98,10 +98,11 @@ def _series(ctx: Context, time: str) -> list[_Series]:
     if period is None:
         return []
     columns = ctx.paired[:MAX_VALUE_COLUMNS]
-    means, counts = aggregate(ctx.sample[columns].assign(**{time: times}), time, columns, period)
+    values = pd.DataFrame(ctx.values[:, :len(columns)], columns=columns, index=times.index)
+    means, counts = aggregate(values.assign(**{time: times}), time, columns, period)
     grid = np.arange(len(counts))
     thick = (counts >= max(1.0, THIN_BUCKET * counts[counts > 0].median())).to_numpy()
-    spread = ctx.sample[columns].std()
+    spread = values.std()
     found = [_Series(time, column, period, means[column][keep], grid[keep],
                      spread[column] / np.sqrt(counts.to_numpy()[keep]))
              for column in columns if (keep := thick & means[column].notna().to_numpy()).any()]
