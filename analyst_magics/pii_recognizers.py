@@ -43,9 +43,11 @@ _AT_HINT = r"(?i:[\[({<][^a-z0-9]*at[^a-z0-9]*[\])}>])"
 ANY_HINT = re.compile(r"[0-9@]|[^\x00-\x7f]|" + _AT_HINT)
 
 Spans = list[tuple[int, int]]
-# a number starts at a word boundary and is not the tail of "12-", "3.", "7/" ...
-_NUMBER_START = r"(?<!\w)(?<!\d[.\-/])"
-_NUMBER_END = r"(?!\w)(?![.\-/]\d)"
+# A number starts and ends at a word boundary, is not the tail or head of another number
+# ("12-", "3.", "/7") and is not a group of a hyphenated code such as a UUID ("…c6f1-0039-…").
+_NUMBER_START = r"(?<!\w)(?<!\d[.\-/])(?<![\dA-Fa-f]{4}-)"
+_NUMBER_END = r"(?!\w|[.\-/]\d|-\w)"
+_WORD_GOES_ON = re.compile(r"\w|-\w")
 _DIGITS = re.compile(r"\d+")
 # "DE89 3704 0044 …", "… TRAJ 0102 0000": digits that continue an IBAN-shaped run, or a run of
 # four-character blocks with a capital letter in it, belong to that account or reference
@@ -177,7 +179,7 @@ def _before(text: str, start: int) -> str:
 
 
 def _ends_number(text: str, end: int) -> bool:
-    return end >= len(text) or not (text[end].isalnum() or text[end] == "_")
+    return not _WORD_GOES_ON.match(text, end)
 
 
 # --------------------------------------------------------------------------- e-mail
@@ -260,10 +262,17 @@ def _is_card(window: Window) -> bool:
     digits = window.digits
     if len(digits) not in _CARD_LENGTHS.get(int(digits[:4]), ()) or len(set(window.seps)) > 1:
         return False
-    # printed in groups of three or more ("4111 1111 …", "3714 496353 98431"), or spaced
-    # out digit by digit; a list such as "1 2 3 … 10 11" is neither
-    sizes = set(map(len, window.groups))
-    return (min(sizes) >= 3 or sizes == {1}) and _luhn(digits)
+    return _card_layout(window.groups) and _luhn(digits)
+
+
+def _card_layout(groups: Sequence[str]) -> bool:
+    """Printed as one block, as 4-4-4-4(-3), 4-6-5 or 4-6-4, or spaced out digit by digit.
+
+    Two unrelated numbers ("463 448 4865 169", "#50631789 113553") are none of these.
+    """
+    sizes = [len(group) for group in groups]
+    return (len(sizes) == 1 or set(sizes) == {1}
+            or (sizes[0] == 4 and set(sizes[1:-1]) <= {4, 6} and 1 <= sizes[-1] <= 6))
 
 
 # --------------------------------------------------------------------------- US SSN
@@ -292,7 +301,8 @@ _COUNTRY_CODES = frozenset(map(str, (
     *range(370, 384), 385, 386, 387, 389, 420, 421, 423, *range(500, 510), *range(590, 600),
     670, *range(672, 693), 800, 808, 850, 852, 853, 855, 856, 870, 878, *range(880, 884), 886,
     888, *range(960, 969), *range(970, 978), 979, *range(992, 997), 998)))
-_INTERNATIONAL = re.compile(r"(?<![\w+])(?:\+ ?\(?|(?<!\d)00)(?=[1-9])[\d ().\-/]*")
+_INTERNATIONAL = re.compile(
+    r"(?<![\w+])(?<![\dA-Fa-f]{4}-)(?:\+ ?\(?|(?<!\d)00)(?=[1-9])[\d ().\-/]*")
 _NANP = re.compile(
     rf"{_NUMBER_START}(?<![(+])(1[ .\-]?)?(?:\(([2-9]\d\d)\) ?|([2-9]\d\d)([ .\-]?))"
     rf"([2-9]\d\d)([ .\-]?)(\d{{4}}){_NUMBER_END}")
@@ -361,9 +371,13 @@ def _international_spans(match: re.Match[str]) -> Spans:
     spans = _windows(match, _is_international, digits=range(8, 17), anchored=True, offset=body)
     if not spans:
         return []
-    # a bare "0049301234567" is more likely an identifier than a number dialled from abroad
+    # dialled with 00, the country code stands alone ("0049 30 …"); "0049301234567" or
+    # "00475286-7227" are identifiers
     dialled = match.group()[:spans[0][1]]
-    return [] if dialled.startswith("00") and dialled.isdigit() else [(0, spans[0][1])]
+    alone = _DIGITS.match(dialled, 2)
+    if dialled.startswith("00") and not (alone and alone.group() in _COUNTRY_CODES):
+        return []
+    return [(0, spans[0][1])]
 
 
 # --------------------------------------------------------------------------- the order

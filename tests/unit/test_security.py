@@ -101,6 +101,9 @@ def test_sanitize_output_never_holds_markup_or_line_breaks(text: str) -> None:
     ("(030) 1234567", "PHONE_NUMBER"),
     ("01 42 68 53 00", "PHONE_NUMBER"),
     ("my phone number is 4258829090", "PHONE_NUMBER"),
+    ("SSN-078-05-1123", "US_SSN"),
+    ("card 4111111111111111/12", "CREDIT_CARD"),
+    ("Diners 3056 930902 5904", "CREDIT_CARD"),
 ])
 def test_each_entity_is_found(text: str, kind: str) -> None:
     found = find_pii(text)
@@ -119,6 +122,9 @@ def test_each_entity_is_found(text: str, kind: str) -> None:
     "123e4567-e89b-12d3-a456-426614174000", "ISBN 0-306-40615-2", "total 1,234,567.89",
     "ZIP 94105-1804", "order 4258829090", "1 2 3 4 5 6 7 8 9 10 11 12 13 14",
     "icon@2x.png", "user@localhost", "DE89 3704 0044 0532 0130 01",
+    "#50631789 113553.60",  # neighbouring numbers make no card
+    "af65fa0f-0039-0009-4714-55967861bdd6", "00475286-7227-927d-8e5a-56df86273203",
+    "58288258-8661-0913-a65e-0abfeac6907d", "0049301234567",
 ])
 def test_lookalikes_are_left_alone(text: str) -> None:
     assert find_pii(text) == []
