@@ -8,6 +8,7 @@ from the most to the least distinct and stopping as soon as no two rows can stil
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -97,11 +98,11 @@ def _check_arguments(df: Any, top_k: Any, threshold: Any) -> None:
         hint = " Use series.to_frame() first." if isinstance(df, pd.Series) else (
             " Load a file with am.load(path), or build one with pd.DataFrame(...).")
         raise DataLoadError(f"profile() needs a pandas DataFrame, got {type(df).__name__}.{hint}")
-    if isinstance(top_k, bool) or not isinstance(top_k, (int, np.integer)) or top_k < 0:
+    if isinstance(top_k, bool) or not isinstance(top_k, numbers.Integral) or top_k < 0:
         raise AnalystError(f"profile(): top_k must be a whole number >= 0 (how many frequent "
                            f"values to keep per column), got {top_k!r}.")
-    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not (
-            0.0 <= threshold <= 1.0):
+    if isinstance(threshold, bool) or not isinstance(threshold, numbers.Real) or not (
+            0.0 <= float(threshold) <= 1.0):
         raise AnalystError(f"profile(): high_missing_threshold must be a fraction between 0 and 1 "
                            f"(e.g. 0.5 for half the rows missing), got {threshold!r}.")
 
