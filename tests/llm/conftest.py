@@ -1,8 +1,9 @@
 """A real HTTP server on 127.0.0.1 speaking the OpenAI chat-completions protocol.
 
 Each test scripts its replies: a list whose items are a reply text, a callable taking the
-request body and returning a reply text, or ``(status, body)`` for an HTTP error. Every request
-is recorded (path, headers, JSON body) so tests can read exactly what left the machine.
+request body and returning a reply text, or ``(status, body)`` / ``(status, body, headers)`` for
+an HTTP error. Every request is recorded (path, lower-cased headers, JSON body) so tests can
+read exactly what left the machine.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ import pytest
 
 from analyst_magics.config import get_settings
 
-Reply = str | Callable[[dict[str, Any]], str] | tuple[int, dict[str, Any]]
+Reply = (str | Callable[[dict[str, Any]], str] | tuple[int, dict[str, Any]]
+         | tuple[int, dict[str, Any], dict[str, str]])
 
 
 @dataclass
@@ -45,16 +47,23 @@ def _completion(text: str, model: str) -> dict[str, Any]:
 
 def _handler(fake: FakeModel) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
-        def _send(self, status: int, body: dict[str, Any]) -> None:
+        def _send(self, status: int, body: dict[str, Any],
+                  headers: dict[str, str] | None = None) -> None:
             raw = json.dumps(body).encode()
             self.send_response(status)
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(raw)))
             self.end_headers()
             self.wfile.write(raw)
 
+        def _record(self, body: dict[str, Any]) -> None:
+            fake.requests.append({"path": self.path, "body": body, "headers": {
+                name.lower(): value for name, value in self.headers.items()}})
+
         def do_GET(self) -> None:
-            fake.requests.append({"path": self.path, "headers": dict(self.headers), "body": {}})
+            self._record({})
             if self.path.endswith("/models"):
                 self._send(200, {"object": "list", "data": [
                     {"id": m, "object": "model", "created": 0, "owned_by": "test"}
@@ -65,8 +74,7 @@ def _handler(fake: FakeModel) -> type[BaseHTTPRequestHandler]:
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length", 0))
             body = json.loads(self.rfile.read(length) or b"{}")
-            fake.requests.append({"path": self.path, "headers": dict(self.headers),
-                                  "body": body})
+            self._record(body)
             if body.get("model") not in fake.models:
                 self._send(404, {"error": {"message": f"The model `{body.get('model')}` does "
                                            "not exist", "type": "invalid_request_error",
@@ -88,12 +96,19 @@ def _handler(fake: FakeModel) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that timed out has closed its socket before a slow reply was written.
+        pass
+
+
 @pytest.fixture
 def fake_model(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeModel]:
     """A scripted OpenAI-compatible server, configured as the package's model endpoint."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(fake := FakeModel(url="")))
+    server = _Server(("127.0.0.1", 0), _handler(fake := FakeModel(url="")))
     fake.url = f"http://127.0.0.1:{server.server_address[1]}/v1"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02},
+                              daemon=True)
     thread.start()
     monkeypatch.setenv("ANALYST_LLM_BASE_URL", fake.url)
     monkeypatch.setenv("ANALYST_LLM_MODEL", "test-model")
@@ -107,9 +122,14 @@ def fake_model(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeModel]:
         get_settings.cache_clear()
 
 
-def code_reply(code: str, chart: dict[str, Any] | None = None) -> str:
-    """A model reply in the expected shape."""
-    text = f"Here you go.\n```python\n{code}\n```\n"
-    if chart is not None:
-        text += f"```json\n{json.dumps(chart)}\n```\n"
-    return text
+@pytest.fixture
+def code_reply() -> Callable[..., str]:
+    """Build a model reply in the expected shape: ``code_reply(code, chart=None)``."""
+
+    def build(code: str, chart: dict[str, Any] | None = None) -> str:
+        text = f"Here you go.\n```python\n{code}\n```\n"
+        if chart is not None:
+            text += f"```json\n{json.dumps(chart)}\n```\n"
+        return text
+
+    return build
