@@ -58,10 +58,11 @@ def _widget_bar() -> object | None:
 
 
 def show_chart(spec: ChartSpec) -> None:
-    """Show a chart through Plotly's own renderer (interactive in JupyterLab, VS Code, classic)."""
-    from .pipeline.charts import to_figure
+    """Show a chart as Plotly's mime bundle: interactive in JupyterLab, Notebook 7 and VS Code,
+    without embedding plotly.js in every notebook."""
+    from .report.notebook import chart_bundle
 
-    display(to_figure(spec))
+    display(chart_bundle(spec), raw=True)
 
 
 def show_report_links(report: Report) -> None:

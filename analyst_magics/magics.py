@@ -30,7 +30,7 @@ class _Parser(argparse.ArgumentParser):
     """argparse that raises instead of exiting, so a typo is a message, not a dead kernel."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        raise AnalystError(f"{self.prog}: {message}. Usage: {self.format_usage().strip()}")
+        raise AnalystError(f"{self.prog}: {message}. Usage: {self.usage}")
 
 
 @dataclass
@@ -55,8 +55,8 @@ class AnalyzeArgs:
 
 def _ask_parser() -> _Parser:
     parser = _Parser(prog="%ask", add_help=False,
-                     description='%ask [dataframe] "question" [--engine auto|rules|llm] '
-                                 "[--insert] [-o name] [--debug]")
+                     usage='%ask [dataframe] "question" [--engine auto|rules|llm] [--insert] '
+                           "[-o name] [--debug]")
     parser.add_argument("words", nargs="+")
     parser.add_argument("--engine", choices=ENGINES, default="auto")
     parser.add_argument("--insert", action="store_true")
@@ -66,7 +66,9 @@ def _ask_parser() -> _Parser:
 
 
 def _analyze_parser() -> _Parser:
-    parser = _Parser(prog="%%analyze", add_help=False)
+    parser = _Parser(prog="%%analyze", add_help=False,
+                     usage="%%analyze [dataframe] [--report html,pdf,ipynb,zip] [--no-clean] "
+                           "[--questions-only] [--debug]")
     parser.add_argument("frame", nargs="?")
     parser.add_argument("--report", default="", type=_report_formats)
     parser.add_argument("--no-clean", dest="clean", action="store_false")

@@ -33,6 +33,7 @@ __all__ = [
     "FrequentValue",
     "Insight",
     "InsightKind",
+    "PLOTLY_MIME",
     "Profile",
     "Report",
     "Result",
@@ -80,6 +81,10 @@ class Result(BaseModel):
 
 
 # --------------------------------------------------------------------------- charts
+
+
+#: The mime type Plotly figures are displayed and stored under (JupyterLab, VS Code, nbconvert).
+PLOTLY_MIME = "application/vnd.plotly.v1+json"
 
 
 class ChartKind(StrEnum):

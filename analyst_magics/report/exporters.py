@@ -20,11 +20,11 @@ from nbformat import NotebookNode
 from traitlets import Unicode, default
 from traitlets.config import Config
 
+from ..models import PLOTLY_MIME
 from .chromium import print_to_pdf
 
-__all__ = ["AnalystHTMLExporter", "AnalystPDFExporter", "PLOTLY_MIME"]
+__all__ = ["AnalystHTMLExporter", "AnalystPDFExporter"]
 
-PLOTLY_MIME = "application/vnd.plotly.v1+json"
 TEMPLATES = Path(__file__).with_name("templates")
 
 
