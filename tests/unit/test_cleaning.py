@@ -371,7 +371,7 @@ def _frames(draw: st.DrawFn) -> pd.DataFrame:
     return pd.DataFrame(columns)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_frames())
 def test_the_input_is_never_modified(raw: pd.DataFrame) -> None:
     before = raw.copy(deep=True)
