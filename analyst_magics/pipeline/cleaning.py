@@ -92,6 +92,10 @@ def clean(
             f"clean() got MultiIndex columns ({frame.columns.nlevels} levels) with "
             "normalize_columns=False. Pass normalize_columns=True to flatten them into names "
             "like 'level1_level2', or flatten them yourself first.")
+    if not isinstance(outlier_column, str) or not outlier_column.strip():
+        raise AnalystError(f"clean() needs outlier_column to be a column name, got "
+                           f"{outlier_column!r}. Pass a name such as 'is_outlier', or "
+                           "flag_outliers=False to skip outlier flagging.")
     options = {"normalize_columns": normalize_columns, "trim": trim, "infer_types": infer_types,
                "drop_duplicates": drop_duplicates, "flag_outliers": flag_outliers,
                "impute": impute, "outlier_column": outlier_column, "random_state": random_state}

@@ -118,6 +118,11 @@ def test_rejects_what_is_not_a_dataframe() -> None:
         clean(pd.Series([1, 2]))
 
 
+def test_outlier_column_must_be_a_name() -> None:
+    with pytest.raises(AnalystError, match="outlier_column to be a column name, got ''"):
+        clean(_orders(), outlier_column="")
+
+
 def test_progress_is_reported_between_steps() -> None:
     calls: list[tuple[str, float]] = []
     clean(_orders(), progress=lambda stage, fraction: calls.append((stage, fraction)))
