@@ -45,8 +45,8 @@ ANY_HINT = re.compile(r"[0-9@]|[^\x00-\x7f]|" + _AT_HINT)
 Spans = list[tuple[int, int]]
 # A number starts and ends at a word boundary, is not the tail or head of another number
 # ("12-", "3.", "/7") and is not a group of a hyphenated code such as a UUID ("…c6f1-0039-…").
-_NUMBER_START = r"(?<!\w)(?<!\d[.\-/])(?<![\dA-Fa-f]{4}-)"
-_NUMBER_END = r"(?!\w|[.\-/]\d|-\w)"
+_NUMBER_START = r"(?<!\w)(?<!\d[.\-/:])(?<![\dA-Fa-f]{4}-)"
+_NUMBER_END = r"(?!\w|[.\-/:]\d|-\w)"
 _WORD_GOES_ON = re.compile(r"\w|-\w")
 _DIGITS = re.compile(r"\d+")
 # "DE89 3704 0044 …", "… TRAJ 0102 0000": digits that continue an IBAN-shaped run, or a run of
@@ -160,10 +160,12 @@ def _windows(match: re.Match[str], accept: Callable[[Window], bool], *, digits: 
     spans, i = [], 0
     while i < len(words) and ends[-1] - (ends[i - 1] if i else 0) >= digits.start:
         done, start = (ends[i - 1] if i else 0), origin + bounds[i][0]
-        found = next((k for k in range(bisect_right(ends, done + digits.stop - 1),
-                                       bisect_left(ends, done + digits.start), -1)
-                      if accept(Window(tuple(words[i:k]), tuple(seps[i:k - 1]), full, start))),
-                     None)
+        # a number never starts inside "43171-4216" or "1.5": only after a space
+        glued = i and seps[i - 1] in (".", "-", "/")
+        found = None if glued else next(
+            (k for k in range(bisect_right(ends, done + digits.stop - 1),
+                              bisect_left(ends, done + digits.start), -1)
+             if accept(Window(tuple(words[i:k]), tuple(seps[i:k - 1]), full, start))), None)
         if found is not None and not _ACCOUNT_LEAD.search(_before(full, start)):
             spans.append((bounds[i][0], bounds[found - 1][1]))
             i = found
@@ -266,13 +268,13 @@ def _is_card(window: Window) -> bool:
 
 
 def _card_layout(groups: Sequence[str]) -> bool:
-    """Printed as one block, as 4-4-4-4(-3), 4-6-5 or 4-6-4, or spaced out digit by digit.
+    """One block, fours (4-4-4-4, 4-4-4-4-3, 4-4-4-1), 4-6-5 or 4-6-4, or digit by digit.
 
-    Two unrelated numbers ("463 448 4865 169", "#50631789 113553") are none of these.
+    Neighbouring numbers ("#50631789 113553", "4216 9280 43171") have none of these layouts.
     """
     sizes = [len(group) for group in groups]
-    return (len(sizes) == 1 or set(sizes) == {1}
-            or (sizes[0] == 4 and set(sizes[1:-1]) <= {4, 6} and 1 <= sizes[-1] <= 6))
+    fours = len(sizes) >= 3 and set(sizes[:-1]) == {4} and sizes[-1] <= 4
+    return len(sizes) == 1 or set(sizes) == {1} or fours or sizes in ([4, 6, 5], [4, 6, 4])
 
 
 # --------------------------------------------------------------------------- US SSN
@@ -302,11 +304,15 @@ _COUNTRY_CODES = frozenset(map(str, (
     670, *range(672, 693), 800, 808, 850, 852, 853, 855, 856, 870, 878, *range(880, 884), 886,
     888, *range(960, 969), *range(970, 978), 979, *range(992, 997), 998)))
 _INTERNATIONAL = re.compile(
-    r"(?<![\w+])(?<![\dA-Fa-f]{4}-)(?:\+ ?\(?|(?<!\d)00)(?=[1-9])[\d ().\-/]*")
+    r"(?<![\w+])(?<![\dA-Fa-f]{4}-)(?:\+ ?\(?|(?<!\d)(?<!\d[,.])00)(?=[1-9])[\d ().\-/]*")
 _NANP = re.compile(
-    rf"{_NUMBER_START}(?<![(+])(1[ .\-]?)?(?:\(([2-9]\d\d)\) ?|([2-9]\d\d)([ .\-]?))"
+    rf"{_NUMBER_START}(?<![(+])(?<!\d,)(1[ .\-]?)?(?:\(([2-9]\d\d)\) ?|([2-9]\d\d)([ .\-]?))"
     rf"([2-9]\d\d)([ .\-]?)(\d{{4}}){_NUMBER_END}")
-_NATIONAL = re.compile(rf"{_NUMBER_START}(?<![(+])(?<!\d )(?:\(0\d{{1,4}}\) ?|0)\d*(?:[ .\-/]\d+)*")
+_NATIONAL = re.compile(  # not after "12 " or "1,": a national number opens its digit run
+    rf"{_NUMBER_START}(?<![(+])(?<!\d )(?<!\d,)(?:\(0\d{{1,4}}\) ?|0)\d*(?:[ .\-/]\d+)*")
+
+
+_ZIP_PLUS_4 = re.compile(r"\d{5}-\d{4}(?!\d)")  # "02235-2376" and "00965-8766" are no phones
 
 
 def _seps_ok(seps: Sequence[str]) -> bool:
@@ -354,12 +360,16 @@ def _nanp_spans(match: re.Match[str]) -> Spans:
     trunk, bracketed, area, sep1, exchange, sep2, line = match.groups()
     if not _nanp_ok((bracketed or area) + exchange + line):
         return []
+    if area and sep2 and sep1 != sep2:
+        return []  # "682584 8607" and "594.614 2541" are no phone layouts; "425 8829090" is
     bare = not (bracketed or sep1 or sep2)
     context = _PHONE_CONTEXT.search(_before(match.string, match.start()))
     return [] if bare and not context else _whole(match)
 
 
 def _national_spans(match: re.Match[str]) -> Spans:
+    if _ZIP_PLUS_4.match(match.group()):
+        return []
     spans = _windows(match, _is_national, digits=range(9, 13), anchored=True)
     if spans and match.group().startswith("("):  # "(030) 1234567": mask the bracket too
         spans[0] = (0, spans[0][1])
@@ -367,6 +377,8 @@ def _national_spans(match: re.Match[str]) -> Spans:
 
 
 def _international_spans(match: re.Match[str]) -> Spans:
+    if _ZIP_PLUS_4.match(match.group()):
+        return []  # "00965-8766": a ZIP+4 code, not 00 965 …
     body = len(match.group()) - len(match.group().lstrip("+ (0"))  # digits after the prefix
     spans = _windows(match, _is_international, digits=range(8, 17), anchored=True, offset=body)
     if not spans:

@@ -125,6 +125,8 @@ def test_each_entity_is_found(text: str, kind: str) -> None:
     "#50631789 113553.60",  # neighbouring numbers make no card
     "af65fa0f-0039-0009-4714-55967861bdd6", "00475286-7227-927d-8e5a-56df86273203",
     "58288258-8661-0913-a65e-0abfeac6907d", "0049301234567",
+    "21:03 3863 3863", "72,449,046 5331 86302", "$69,007.00 02068-9505 247", "02235-2376 32",
+    "00965-8766 234", "order 682584 8607", "1.594.614 2541", "43171-4216 9280 43171-4216",
 ])
 def test_lookalikes_are_left_alone(text: str) -> None:
     assert find_pii(text) == []
