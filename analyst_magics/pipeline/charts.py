@@ -142,11 +142,11 @@ def _role(series: pd.Series) -> str | None:
 
 def _time_counts(frame: pd.DataFrame, time: str, *, title: str | None,
                  max_points: int) -> ChartSpec | None:
-    times = wall_time(frame[time]).to_frame()
-    period = choose_period(times[time])
+    times = wall_time(frame[time])
+    period = choose_period(times)
     if period is None:
         return None
-    _, counts = aggregate(times, time, [], period)
+    _, counts = aggregate(times, np.empty((len(times), 0)), period)
     return line_chart(counts.rename("rows").rename_axis(time).reset_index(), x=time, y="rows",
                       title=title or f"Rows per {period.noun}", x_label=time_label(frame[time]),
                       y_label=f"rows per {period.noun}")
@@ -154,12 +154,14 @@ def _time_counts(frame: pd.DataFrame, time: str, *, title: str | None,
 
 def _time_means(frame: pd.DataFrame, time: str, value: str, *, title: str | None,
                 max_points: int) -> ChartSpec | None:
-    data = frame.assign(**{time: wall_time(frame[time])})
-    period = choose_period(data[time])
+    times = wall_time(frame[time])
+    period = choose_period(times)
     if period is None:
         return None
-    means, _ = aggregate(data, time, [value], period)
-    return line_chart(means.dropna().rename_axis(time).reset_index(), x=time, y=value,
+    numbers = frame[[value]].to_numpy(dtype=float, na_value=np.nan)
+    means, counts = aggregate(times, numbers, period)
+    line = pd.DataFrame({time: counts.index, value: means[:, 0]}).dropna()
+    return line_chart(line, x=time, y=value,
                       title=title or f"{value} over time ({period.adjective} average)",
                       x_label=time_label(frame[time]), y_label=f"average {value}",
                       note=f"{period.adjective} averages")

@@ -151,10 +151,10 @@ def _context(data: pd.DataFrame, profile: Profile, alpha: float) -> Context:
 
 def _summary(numeric: list[ColumnProfile]) -> pd.DataFrame:
     """The profile's figures of the numeric columns, one row per column (NaN when absent)."""
-    rows = {c.name: {"n": c.count, "mean": c.mean, "skew": c.skewness, "min": c.min,
+    rows = {c.name: {"n": c.count, "mean": c.mean, "std": c.std, "skew": c.skewness, "min": c.min,
                      "max": c.max, **{key: c.quantiles.get(level) for key, level in _QUARTILES}}
             for c in numeric}
-    columns = ["n", "mean", "skew", "min", "max", *(key for key, _ in _QUARTILES)]
+    columns = ["n", "mean", "std", "skew", "min", "max", *(key for key, _ in _QUARTILES)]
     return pd.DataFrame.from_dict(rows, orient="index", columns=columns).astype(float)
 
 

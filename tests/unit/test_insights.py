@@ -13,7 +13,7 @@ import analyst_magics as am
 from analyst_magics.errors import AnalystError, DataLoadError
 from analyst_magics.models import Insight, InsightKind
 from analyst_magics.pipeline.charts import to_figure
-from analyst_magics.pipeline.findings.base import SAMPLE_ROWS, adjust
+from analyst_magics.pipeline.findings.base import SAMPLE_ROWS, adjust, average_ranks
 from analyst_magics.pipeline.findings.correlation import SCATTER_POINTS, pairwise_correlation
 from analyst_magics.pipeline.findings.distribution import skew_p
 from analyst_magics.pipeline.findings.segment import variance_share
@@ -211,6 +211,8 @@ def test_statistics_helpers_match_references() -> None:
     expected = pd.DataFrame(values).corr().to_numpy()
     np.testing.assert_allclose(r, expected, atol=1e-12)
     assert n[0, 1] == np.sum(~np.isnan(values[:, 1]))
+    ties = np.column_stack([rng.integers(0, 5, 300).astype(float), values[:, 1]])
+    np.testing.assert_allclose(average_ranks(ties), pd.DataFrame(ties).rank().to_numpy())
     skewed = rng.lognormal(size=80)
     assert skew_p(pd.Series(skewed).skew(), 80) == pytest.approx(stats.skewtest(skewed).pvalue)
     p = np.array([0.01, np.nan, 0.04, 0.03])

@@ -40,6 +40,7 @@ __all__ = [
     "Context",
     "Finding",
     "adjust",
+    "average_ranks",
     "extreme_p",
     "number",
     "outlier_strength",
@@ -78,9 +79,9 @@ class Context:
 
     ``data`` has string column labels; ``sample`` is ``data`` itself or a fixed-seed sample of
     :data:`SAMPLE_ROWS` rows, on which every pairwise test runs. ``summary`` holds the profile's
-    figures of the numeric columns (``n``, ``mean``, ``skew``, ``min``, ``q1``, ``median``,
-    ``q3``, ``max``); ``top_counts`` the most frequent value of each categorical column, its
-    count and the column's count of non-missing values.
+    figures of the numeric columns (``n``, ``mean``, ``std``, ``skew``, ``min``, ``q1``,
+    ``median``, ``q3``, ``max``); ``top_counts`` the most frequent value of each categorical
+    column, its count and the column's count of non-missing values.
     """
 
     data: pd.DataFrame
@@ -125,7 +126,7 @@ class Context:
     @cached_property
     def ranks(self) -> np.ndarray:
         """Ranks of :attr:`values` per column (ties averaged, NaN kept)."""
-        return pd.DataFrame(self.values).rank().to_numpy(dtype=float)
+        return average_ranks(self.values)
 
 
 @dataclass(eq=False)  # compared by identity while ranking
@@ -149,6 +150,29 @@ class Finding:
     def to_insight(self) -> Insight:
         return Insight(kind=self.kind, title=self.title, text=self.text, score=self.score,
                        columns=self.columns, evidence=self.evidence, chart=self.chart())
+
+
+def average_ranks(values: np.ndarray) -> np.ndarray:
+    """Ranks (1 to n, ties averaged, NaN kept) of each column of a 2-D array.
+
+    Sorts each column once, in a transposed copy so that every sort runs over contiguous memory
+    (about twice as fast as ``DataFrame.rank``); runs of equal values get the mean of their
+    first and last positions.
+    """
+    rows = np.ascontiguousarray(values.T)
+    order = np.argsort(rows, axis=1)
+    ordered = np.take_along_axis(rows, order, axis=1)
+    starts = np.ones(rows.shape, dtype=bool)
+    np.not_equal(ordered[:, 1:], ordered[:, :-1], out=starts[:, 1:])
+    ends = np.ones(rows.shape, dtype=bool)
+    ends[:, :-1] = starts[:, 1:]
+    position = np.arange(rows.shape[1], dtype=float)
+    first = np.maximum.accumulate(np.where(starts, position, 0.0), axis=1)
+    last = np.minimum.accumulate(np.where(ends, position, np.inf)[:, ::-1], axis=1)[:, ::-1]
+    ranks = np.empty(rows.shape)
+    np.put_along_axis(ranks, order, (first + last) / 2 + 1, axis=1)
+    ranks[np.isnan(rows)] = np.nan
+    return ranks.T
 
 
 def adjust(p_values: np.ndarray) -> np.ndarray:

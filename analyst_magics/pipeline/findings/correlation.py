@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy import stats
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from ...models import Evidence, InsightKind
 from ..chart_specs import heatmap_chart, scatter_chart
@@ -36,7 +37,7 @@ def pairwise_correlation(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.n
     wa, wb = present_a.astype(float), present_b.astype(float)
     # Products of at most 50 columns: one BLAS thread does them in milliseconds, while a
     # threaded BLAS on a busy machine can spend a hundred times longer synchronising.
-    with threadpool_limits(limits=1, user_api="blas"):
+    with _blas().limit(limits=1, user_api="blas"):
         n, sum_a, sum_b, cross = wa.T @ wb, za.T @ wb, wa.T @ zb, za.T @ zb
         squares_a, squares_b = (za**2).T @ wb, wa.T @ zb**2
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -48,6 +49,12 @@ def pairwise_correlation(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.n
     flat = (var_a <= 1e-12 * squares_a) | (var_b <= 1e-12 * squares_b)
     r[flat | (n < 3)] = np.nan
     return np.clip(r, -1.0, 1.0), n.astype(np.int64)
+
+
+@cache
+def _blas() -> ThreadpoolController:
+    """The loaded thread pools, inspected once (each inspection walks the loaded libraries)."""
+    return ThreadpoolController()
 
 
 def _centred(values: np.ndarray, present: np.ndarray) -> np.ndarray:

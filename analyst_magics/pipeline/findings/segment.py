@@ -2,8 +2,8 @@
 
 Kruskal–Wallis is computed as the share of rank variance between groups (which includes the tie
 correction), with ``np.bincount`` over integer group codes: one pass per (category, number) pair
-on the sample, no Python loop over groups or rows. ANOVA's η² on the raw values comes from the
-same sums and is kept in the evidence.
+on the sample, no Python loop over groups or rows. For the pairs found, group means on every row
+give the text its numbers and the evidence ANOVA's η².
 """
 
 from __future__ import annotations
@@ -72,11 +72,10 @@ def _test(codes: np.ndarray, groups: int, numbers: np.ndarray,
     rank = ranks[valid] if valid.sum() == (~np.isnan(numbers)).sum() else \
         stats.rankdata(numbers[valid])
     share, counts, _ = variance_share(rank, codes[valid], groups)
-    eta2, _, _ = variance_share(numbers[valid], codes[valid], groups)
     k, n = int((counts > 0).sum()), int(valid.sum())
     h = (n - 1) * share
     p = float(stats.chi2.sf(h, k - 1)) if k >= 2 and np.isfinite(h) else np.nan
-    return {"h": h, "p": p, "epsilon2": share, "eta2": eta2, "groups": k, "n": n}
+    return {"h": h, "p": p, "epsilon2": share, "groups": k, "n": n}
 
 
 def group_codes(keys: pd.Series) -> tuple[np.ndarray, pd.Index]:
@@ -90,9 +89,9 @@ def group_codes(keys: pd.Series) -> tuple[np.ndarray, pd.Index]:
 def _finding(ctx: Context, row: Any, tested: int) -> Finding:
     keys, numbers = ctx.data[row.category], ctx.data[row.value]
     codes, uniques = pd.factorize(keys, sort=False)
-    valid = (codes >= 0) & numbers.notna().to_numpy()
-    _, counts, means = variance_share(numbers.to_numpy(dtype=float, na_value=np.nan)[valid],
-                                      codes[valid], len(uniques))
+    finite = numbers.to_numpy(dtype=float, na_value=np.nan)
+    valid = (codes >= 0) & np.isfinite(finite)
+    eta2, counts, means = variance_share(finite[valid], codes[valid], len(uniques))
     means = pd.Series(means, index=[str(u) for u in uniques])[counts >= MIN_GROUP_ROWS]
     top, bottom = means.idxmax(), means.idxmin()
     text = (f"Average {row.value} differs by {row.category}: highest where {row.category} is "
@@ -102,7 +101,7 @@ def _finding(ctx: Context, row: Any, tested: int) -> Finding:
     evidence = Evidence(
         test="Kruskal–Wallis H test (Benjamini–Hochberg adjusted)", statistic=row.h,
         p_value=row.q, effect_size=row.epsilon2, n=row.n,
-        details={"groups": row.groups, "eta_squared": row.eta2, "highest": top,
+        details={"groups": row.groups, "eta_squared": eta2, "highest": top,
                  "highest_mean": means[top], "lowest": bottom, "lowest_mean": means[bottom],
                  "p_raw": row.p, "pairs_tested": tested, **ctx.sampled})
     title = f"{row.value} differs by {row.category}"

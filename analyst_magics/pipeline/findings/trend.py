@@ -1,8 +1,8 @@
 """Trends over time, and periods far off their trend, on per-period aggregates.
 
 Each (time column, numeric column) pair becomes one series of period means (plus one series of
-rows per period for each time column), aggregated with one pass per column over the sample
-(every row up to 100,000 rows). A series is tested with Mann–Kendall (Kendall's τ against
+rows per period for each time column), aggregated in one pass over the sample (every row up
+to 100,000 rows). A series is tested with Mann–Kendall (Kendall's τ against
 time) and summarised with Sen's slope; residuals from that line give a robust z per period
 for anomalies.
 """
@@ -98,14 +98,13 @@ def _series(ctx: Context, time: str) -> list[_Series]:
     if period is None:
         return []
     columns = ctx.paired[:MAX_VALUE_COLUMNS]
-    values = pd.DataFrame(ctx.values[:, :len(columns)], columns=columns, index=times.index)
-    means, counts = aggregate(values.assign(**{time: times}), time, columns, period)
+    means, counts = aggregate(times, ctx.values[:, :len(columns)], period)
     grid = np.arange(len(counts))
     thick = (counts >= max(1.0, THIN_BUCKET * counts[counts > 0].median())).to_numpy()
-    spread = values.std()
-    found = [_Series(time, column, period, means[column][keep], grid[keep],
-                     spread[column] / np.sqrt(counts.to_numpy()[keep]))
-             for column in columns if (keep := thick & means[column].notna().to_numpy()).any()]
+    found = [_Series(time, column, period, pd.Series(means[keep, j], index=counts.index[keep]),
+                     grid[keep], ctx.summary.at[column, "std"] / np.sqrt(counts.to_numpy()[keep]))
+             for j, column in enumerate(columns)
+             if (keep := thick & np.isfinite(means[:, j])).any()]
     # Counts are scaled to all rows and to equal-length periods (February is not a slump);
     # the first and last periods, usually partial, are left out.
     weight = len(ctx.data) / len(ctx.sample)
