@@ -306,10 +306,10 @@ _COUNTRY_CODES = frozenset(map(str, (
 _INTERNATIONAL = re.compile(
     r"(?<![\w+])(?<![\dA-Fa-f]{4}-)(?:\+ ?\(?|(?<!\d)(?<!\d[,.])00)(?=[1-9])[\d ().\-/]*")
 _NANP = re.compile(
-    rf"{_NUMBER_START}(?<![(+])(?<!\d,)(1[ .\-]?)?(?:\(([2-9]\d\d)\) ?|([2-9]\d\d)([ .\-]?))"
+    rf"{_NUMBER_START}(?<!\+)(?<!\d,)(1[ .\-]?)?(?:\(([2-9]\d\d)\) ?|([2-9]\d\d)([ .\-]?))"
     rf"([2-9]\d\d)([ .\-]?)(\d{{4}}){_NUMBER_END}")
 _NATIONAL = re.compile(  # not after "12 " or "1,": a national number opens its digit run
-    rf"{_NUMBER_START}(?<![(+])(?<!\d )(?<!\d,)(?:\(0\d{{1,4}}\) ?|0)\d*(?:[ .\-/]\d+)*")
+    rf"{_NUMBER_START}(?<!\+)(?<!\d )(?<!\d,)(?:\(0\d{{1,4}}\) ?|0)\d*(?:[ .\-/]\d+)*")
 
 
 _ZIP_PLUS_4 = re.compile(r"\d{5}-\d{4}(?!\d)")  # "02235-2376" and "00965-8766" are no phones

@@ -104,6 +104,8 @@ def test_sanitize_output_never_holds_markup_or_line_breaks(text: str) -> None:
     ("SSN-078-05-1123", "US_SSN"),
     ("card 4111111111111111/12", "CREDIT_CARD"),
     ("Diners 3056 930902 5904", "CREDIT_CARD"),
+    ("(call me: (201) 765-7181)", "PHONE_NUMBER"),
+    ("(02-6114139)", "PHONE_NUMBER"),
 ])
 def test_each_entity_is_found(text: str, kind: str) -> None:
     found = find_pii(text)
