@@ -11,13 +11,12 @@ from typing import Any
 
 import pandas as pd
 
-from . import ranking
+from . import comparisons, ranking
 from .context import DATE_KINDS, Context
-from .cues import Cue
 from .intents import AggRef, Intent, IntentKind
 from .lexicon import GENERIC_ROWS
 
-__all__ = ["choose", "read_comparison", "problem"]
+__all__ = ["choose", "problem"]
 
 TREND_SAMPLE = 2000  # dates looked at to choose the period of a trend
 #: spans (in days) above which a trend is shown per year, month, week; else per day
@@ -27,15 +26,16 @@ _NEGATIVE = ("negative", "inverse")
 
 
 def choose(ctx: Context, *, top: ranking.Top | None, threshold: float | None,
-           compare: dict[str, Any] | None) -> Intent | None:
+           comparison: comparisons.Comparison | None) -> Intent | None:
     """The intent of the question, or ``None`` when no reading fills its slots."""
-    if compare is not None:
-        return Intent(kind=IntentKind.COMPARE, conditions=ctx.conditions, **compare)
+    if comparison is not None:
+        return comparisons.compare(ctx, comparison)
     steps = [
         ("corr", lambda: correlation(ctx)),
         ("outlier", lambda: outliers(ctx, threshold)),
         ("missing", lambda: missing(ctx)),
-        ("yesno", lambda: yes_no(ctx, top)),
+        ("yesno", lambda: comparisons.yes_no(ctx, top)),
+        ("diff", lambda: comparisons.difference(ctx)),
         ("distribution", lambda: distribution(ctx)),
         ("trend", lambda: trend(ctx)),
         ("time", lambda: trend(ctx) if _per_period(ctx) else None),
@@ -56,6 +56,15 @@ def choose(ctx: Context, *, top: ranking.Top | None, threshold: float | None,
             intent = build()
             if intent is not None:
                 return intent
+    return _values_where(ctx)
+
+
+def _values_where(ctx: Context) -> Intent | None:
+    """"revenue where region is S": no cue, one column and conditions — its values."""
+    free = ctx.free()
+    if len(free) == 1 and ctx.conditions:
+        ctx.use(free[0].positions)
+        return Intent(kind=IntentKind.LOOKUP, label=free[0].column, conditions=ctx.conditions)
     return None
 
 
@@ -192,50 +201,6 @@ def distinct(ctx: Context) -> Intent | None:
 def describe(ctx: Context) -> Intent:
     columns = [m.column for m in ctx.free()]
     return Intent(kind=IntentKind.DESCRIBE, columns=columns, conditions=ctx.conditions)
-
-
-# ----------------------------------------------------------------------------- yes / no
-
-
-def read_comparison(ctx: Context) -> dict[str, Any] | None:
-    """"Is the average fare above 30?": an aggregate compared with a number."""
-    agg = ctx.cue("agg")
-    cmp = next((c for c in ctx.cues_of("cmp") if agg is not None and c.start > agg.end), None)
-    if agg is None or cmp is None:
-        return None
-    target = next((m for m in ctx.free() if agg.end < m.start < cmp.start), None)
-    number = next((t for t in ctx.tokens[cmp.end + 1:cmp.end + 3] if t.kind == "number"), None)
-    if target is None or number is None:
-        return None
-    ctx.use([*agg.positions, *target.positions, *cmp.positions, number.i])
-    return {"agg": agg.value, "target": target.column, "method": cmp.value,
-            "other": number.number}
-
-
-def yes_no(ctx: Context, top: ranking.Top | None) -> Intent | None:
-    cue = next((c for c in ctx.cues_of("super")), None)
-    if cue is not None and top is None:
-        checked = _check(ctx, cue)
-        if checked is not None:
-            return checked
-    conditions = list(ctx.conditions)
-    if top is not None:
-        extra = ranking.top_condition(ctx, top)
-        conditions += [extra] if extra is not None else []
-    if not conditions:
-        return None
-    return Intent(kind=IntentKind.EXISTS, conditions=conditions)
-
-
-def _check(ctx: Context, cue: Cue) -> Intent | None:
-    """"Is the person with the highest net worth self-made?"."""
-    before = [c for c in ctx.conditions if c.position < cue.start]
-    after = [c for c in ctx.conditions if c.position > cue.start]
-    measure = ranking.order_measure(ctx, cue)
-    if measure is None or measure.column is None or measure.agg == "size" or not after:
-        return None
-    return Intent(kind=IntentKind.CHECK, target=measure.column, ascending=cue.value[0] == "min",
-                  conditions=before, predicate=after)
 
 
 # ----------------------------------------------------------------------------- aggregates

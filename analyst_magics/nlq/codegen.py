@@ -286,8 +286,35 @@ def _exists(code: Code) -> None:
 
 def _compare(code: Code) -> None:
     intent = code.intent
+    if isinstance(intent.other, list):
+        left, right = _two_sides(code)
+        code.add(f"result = bool({left} {intent.method} {right})")
+        return
     left = reduce(code, code.rows, intent.target, intent.agg or "mean")
     code.add(f"result = bool({left} {intent.method} {literal(intent.other)})")
+
+
+def _difference(code: Code) -> None:
+    left, right = _two_sides(code)
+    if code.intent.method == "abs":
+        code.add(f"result = abs({left} - {right})")
+    else:
+        code.add(f"result = {left} - {right}")
+
+
+def _two_sides(code: Code) -> tuple[str, str]:
+    """Select the rows of each side; return the expressions of their aggregates."""
+    intent = code.intent
+    sides = []
+    for name, conditions in (("first", intent.predicate), ("second", intent.other)):
+        code.add(f"{name} = {code.rows}[{mask(code, conditions, code.rows)}]")
+        sides.append(f"len({name})" if intent.target is None or intent.agg == "size"
+                     else reduce(code, name, intent.target, intent.agg or "sum"))
+    return sides[0], sides[1]
+
+
+def _all(code: Code) -> None:
+    code.add(f"result = bool(({mask(code, code.intent.predicate, code.rows)}).all())")
 
 
 def _mode(code: Code) -> None:
@@ -322,5 +349,5 @@ _WRITERS = {
     IntentKind.GROUP_ARG: _group_arg, IntentKind.TOP: _top, IntentKind.ARG: _arg,
     IntentKind.CHECK: _check, IntentKind.EXISTS: _exists, IntentKind.COMPARE: _compare,
     IntentKind.MODE: _mode, IntentKind.LOOKUP: _lookup, IntentKind.ROWS: _rows,
-    IntentKind.DISTINCT: _distinct,
+    IntentKind.DISTINCT: _distinct, IntentKind.ALL: _all, IntentKind.DIFFERENCE: _difference,
 }

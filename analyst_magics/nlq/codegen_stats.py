@@ -9,7 +9,9 @@ from .intents import IntentKind
 __all__ = ["WRITERS"]
 
 HISTOGRAM_BINS = 10
-_PERIODS = {"D": "D", "W": "W", "M": "M", "Q": "Q"}
+DESCRIBE_COLUMNS = 50  # a summary of more columns is neither quick nor readable
+#: period starts, so that each period is labelled by its first day
+_PERIODS = {"D": "D", "W": "W-MON", "M": "MS", "Q": "QS"}
 
 
 def _share(code: Code) -> None:
@@ -93,26 +95,17 @@ def _trend(code: Code) -> None:
     intent = code.intent
     rows = code.rows
     info = code.info(intent.by)
-    when = column_ref(rows, intent.by)
     if info is not None and info.yearlike:
         key = literal(intent.by)
+    elif intent.freq in (None, "Y"):
+        key = f"{column_ref(rows, intent.by)}.dt.year"
     else:
-        freq = intent.freq or "M"
-        if freq == "Y":
-            key = f"{when}.dt.year"
-        else:
-            naive = f"{when}.dt.tz_localize(None)" if _tz_aware(code, intent.by) else when
-            key = f"{naive}.dt.to_period({literal(_PERIODS[freq])})"
+        key = f"pd.Grouper(key={literal(intent.by)}, freq={literal(_PERIODS[intent.freq])})"
     if intent.target is None or intent.agg == "size":
         code.add(f"result = {rows}.groupby({key}).size()")
     else:
         code.add(f"result = {rows}.groupby({key})[{literal(intent.target)}]"
                  f".{intent.agg or 'sum'}()")
-
-
-def _tz_aware(code: Code, column: object) -> bool:
-    info = code.info(column)
-    return bool(info is not None and info.tz)
 
 
 def _missing(code: Code) -> None:
@@ -155,7 +148,14 @@ def _outliers(code: Code) -> None:
 
 def _describe(code: Code) -> None:
     columns = code.intent.columns
-    picked = f"{code.rows}[{literal(columns)}]" if columns else code.rows
+    numbers = any(c.kind == "number" for c in code.schema.columns)
+    picked = (f"{code.rows}[{literal(columns)}]" if columns else
+              f"{code.rows}.select_dtypes(\"number\")" if numbers else code.rows)
+    total = len(code.schema.columns)
+    if not columns and total > DESCRIBE_COLUMNS:
+        picked = f"{picked}.iloc[:, :{DESCRIBE_COLUMNS}]"
+        code.notes.append(f"Described the first {DESCRIBE_COLUMNS} of {total:,} columns; name "
+                          "columns to describe others.")
     code.add(f"result = {picked}.describe()")
 
 

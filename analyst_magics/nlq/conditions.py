@@ -31,6 +31,8 @@ def extract_conditions(ctx: Context) -> None:
     _numbers_beside_columns(ctx)
     _zero_counts(ctx)
     _flags(ctx)
+    ctx.conditions.sort(key=lambda c: c.position)
+    ctx.separate_conditions = list(ctx.conditions)
     ctx.conditions = _merged(ctx.conditions)
 
 

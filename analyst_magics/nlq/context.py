@@ -33,6 +33,7 @@ class Context:
     derived: list[Derived] = field(default_factory=list)
     consumed: set[int] = field(default_factory=set)
     conditions: list[Condition] = field(default_factory=list)
+    separate_conditions: list[Condition] = field(default_factory=list)  # before merging
     warnings: list[str] = field(default_factory=list)
     penalty: float = 0.0
 

@@ -37,8 +37,11 @@ _TABLE: list[tuple[tuple[str, ...], str, Any]] = [
     *((p, "cmp_after", v) for p, v in TRAILING_COMPARATORS.items()),
     *(((w, "than"), "cmp_adj", v) for w, v in COMPARATIVE_ADJECTIVES.items()),
     (("between",), "between", None),
+    *((tuple(_W(p)), "diff", None) for p in (
+        "difference", "differ", "differs", "how many more", "how much more", "how many fewer",
+        "how much less", "how much higher", "how much lower", "gap")),
     *((tuple(_W(p)), "count", None) for p in (
-        "how many", "number of", "count of", "count", "how often", "amount of", "total number of",
+        "how many", "number of", "count of", "count", "how often", "amount of",
         "the number of", "number")),
     *((tuple(_W(p)), "group", None) for p in (
         "by", "per", "for each", "for every", "in each", "across", "each", "grouped by",

@@ -33,6 +33,8 @@ class IntentKind(StrEnum):
     MISSING = "missing"              # missing values
     OUTLIERS = "outliers"            # z-score or IQR outliers
     EXISTS = "exists"                # is there any row that matches
+    ALL = "all"                      # do all the rows that match satisfy something
+    DIFFERENCE = "difference"        # an aggregate on some rows minus the same on others
     CHECK = "check"                  # does the row with the largest value satisfy something
     COMPARE = "compare"              # is one aggregate larger than a number or another one
     LOOKUP = "lookup"                # values of a column in the rows that match
@@ -96,7 +98,7 @@ class Intent(BaseModel):
     columns: list[Any] = Field(default_factory=list)
     method: str | None = None
     threshold: float | None = None
-    other: Any = None  # COMPARE: a number, or the conditions of the other side
+    other: Any = None  # COMPARE, DIFFERENCE: a number, or the conditions of the other side
     percent: bool = False
     derived: list[Derived] = Field(default_factory=list)
 

@@ -151,7 +151,7 @@ MODIFIER_TOKENS = frozenset(
 STOPWORDS = frozenset(
     "a an the of in on at to for from by with and or is are was were be been being do does did "
     "has have had that this these those which who whom whose what there their its it they them "
-    "as than then any all each every some me please show tell give find list name get what's "
+    "as than then any all each every some me please show tell give find list get what's "
     "how much many much i we you our your my can could would should will shall may might "
     "dataset data table rows row records record entries entry values value column columns "
     "field variable variables".split())

@@ -96,7 +96,27 @@ def find_mentions(tokens: list[Token], schema: Schema, reserved: set[int] | froz
         if taken.isdisjoint(mention.positions):
             taken.update(mention.positions)
             (columns if isinstance(mention, ColumnMention) else values).append(mention)
+    values += _short_values_beside(tokens, schema, columns, taken | set(reserved))
     return sorted(columns, key=lambda m: m.start), sorted(values, key=lambda m: m.start)
+
+
+def _short_values_beside(tokens: list[Token], schema: Schema, columns: list[ColumnMention],
+                         taken: set[int]) -> list[ValueMention]:
+    """Codes too short to find alone, next to their column: "region N", "grade = A"."""
+    found = []
+    for mention in columns:
+        for pos in (mention.end + 1, mention.end + 2, mention.start - 1):
+            if pos in taken or not 0 <= pos < len(tokens) or tokens[pos].kind != "word":
+                continue
+            if pos == mention.end + 2 and tokens[mention.end + 1].low not in ("=", "is"):
+                continue
+            hits = [h for h in schema.values.get(normalize_value(tokens[pos].text), ())
+                    if h[0] == mention.column]
+            if hits:
+                taken.add(pos)
+                found.append(ValueMention((pos,), tuple(hits), 0.9))
+                break
+    return found
 
 
 def _preference(mention: ColumnMention | ValueMention, schema: Schema) -> int:

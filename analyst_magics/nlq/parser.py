@@ -13,12 +13,12 @@ from typing import Any
 
 import pandas as pd
 
-from . import builders
+from . import builders, comparisons
 from .ranking import Top
 from .conditions import extract_conditions
 from .context import Context
 from .cues import find_cues, reserved_positions
-from .intents import Derived, Parse
+from .intents import Derived, IntentKind, Parse
 from .matching import ColumnMention, find_mentions
 from .schema import normalize_value, schema_of
 from .text import tokenize
@@ -29,6 +29,9 @@ __all__ = ["parse", "CONFIDENT"]
 CONFIDENT = 0.6
 _OPERATORS = {"sum": "+", "plus": "+", "+": "+", "difference": "-", "minus": "-", "-": "-",
               "product": "*", "times": "*", "*": "*", "ratio": "/", "divided": "/", "/": "/"}
+#: intents about the whole table, which need no column named
+_WHOLE_TABLE = frozenset({IntentKind.COUNT, IntentKind.MISSING, IntentKind.DESCRIBE,
+                          IntentKind.CORRELATION, IntentKind.STRONGEST_CORRELATION})
 _JOINERS = frozenset({"and", "the", "of", "columns", "column", ",", "with"})
 _THRESHOLD_WORDS = ("z", "score", "zscore", "deviation", "deviations", "sigma", "std", "iqr",
                     "times", "sd", "sds")
@@ -41,13 +44,16 @@ def parse(df: pd.DataFrame, question: str) -> Parse:
     _drop_cue_only(ctx)
     threshold = _read_threshold(ctx)
     top = _read_top(ctx)
-    compare = builders.read_comparison(ctx) if ctx.has("yesno") else None
+    comparison = comparisons.read_comparison(ctx) if ctx.has("yesno") else None
     extract_conditions(ctx)
-    intent = builders.choose(ctx, top=top, threshold=threshold, compare=compare)
+    intent = builders.choose(ctx, top=top, threshold=threshold, comparison=comparison)
     understood = _understood(ctx)
     if intent is None:
         return Parse(confidence=0.0, warnings=ctx.warnings, understood=understood,
                      problem=builders.problem(ctx))
+    if not (ctx.columns or ctx.values or ctx.conditions) and intent.kind not in _WHOLE_TABLE:
+        return Parse(confidence=0.0, warnings=ctx.warnings, understood=understood,
+                     problem="no column or value of the table is named in the question")
     intent.derived = ctx.derived
     _warn_unused(ctx)
     confidence = max(0.0, min(1.0, 1.0 - ctx.penalty))
@@ -151,11 +157,15 @@ def _read_threshold(ctx: Context) -> float | None:
 
 def _read_top(ctx: Context) -> Top | None:
     """"top 5", "bottom 3", "5 highest", "3 oldest", "show 10 rows"."""
+    inside_comparisons = {p for c in ctx.cues_of("cmp") for p in c.positions}
     for cue in ctx.cues_of("super"):
+        if cue.start in inside_comparisons:
+            continue  # "at least 30": a comparison, not a top 30
         word = ctx.word(cue.start)
         before, after = ctx.tokens[cue.start - 1] if cue.start else None, (
             ctx.tokens[cue.end + 1] if cue.end + 1 < len(ctx.tokens) else None)
-        if word in ("top", "bottom") and after is not None and after.kind == "number":
+        if after is not None and after.kind == "number" and not after.ordinal and (
+                word in ("top", "bottom") or _counted_after(ctx, after.i)):
             ctx.use([*cue.positions, after.i])
             return Top(int(after.number or 1), cue.value[0], cue)
         if before is not None and before.kind == "number" and not before.ordinal and (
@@ -168,6 +178,13 @@ def _read_top(ctx: Context) -> Top | None:
             ctx.use([after.i])
             return Top(int(after.number or 1), "first", cue)
     return None
+
+
+def _counted_after(ctx: Context, position: int) -> bool:
+    """"lowest 3 ages": a number after a superlative counts the items that follow it."""
+    return position + 1 < len(ctx.tokens) and any(
+        position < m.start <= position + 2 for m in ctx.columns) and not any(
+        c.start == position + 1 for c in ctx.cues_of("cmp"))
 
 
 # ----------------------------------------------------------------------------- reporting

@@ -22,6 +22,7 @@ __all__ = ["Measure", "Top", "read_measure", "find_measure", "order_measure", "a
 
 _QUANTITY_WORDS = frozenset({"number", "count", "amount", "total", "of", "the", "a", "an",
                              "average", "mean"})
+_QUALITY_WORDS = frozenset({"top", "bottom", "best", "worst"})
 REPEATS = 0.7  # a column whose distinct/rows ratio is below this groups rows
 
 
@@ -43,8 +44,11 @@ class Top:
     cue: Cue
 
 
-def rank_like(ctx: Context, column: Any) -> bool:
-    """Ranks and positions: the "top" of them is their smallest value."""
+def rank_like(ctx: Context, column: Any, cue: Cue | None = None) -> bool:
+    """Ranks and positions: their "top" (best) is their smallest value. Only words of quality
+    ("top", "best") flip; "highest rank" is the largest number."""
+    if cue is not None and ctx.word(cue.start) not in _QUALITY_WORDS:
+        return False
     return column is not None and bool(set(ctx.info(column).words) & RANK_NAMES)
 
 
@@ -224,7 +228,7 @@ def top_k(ctx: Context, top: Top) -> Intent | None:
         column = subject.column if subject is not None else None
         if column is None or not ctx.numeric(column):
             return _top_groups(ctx, column, Measure("size"), k, ascending)
-        if rank_like(ctx, column):
+        if rank_like(ctx, column, top.cue):
             ascending = not ascending
         return Intent(kind=IntentKind.TOP, target=column, k=k, ascending=ascending,
                       conditions=ctx.conditions)
@@ -233,7 +237,7 @@ def top_k(ctx: Context, top: Top) -> Intent | None:
     label = subject.column if subject is not None else ctx.schema.label_column
     if measure.column is None:
         return None
-    if rank_like(ctx, measure.column):
+    if rank_like(ctx, measure.column, top.cue):
         ascending = not ascending
     return Intent(kind=IntentKind.TOP, target=measure.column, label=label, k=k,
                   ascending=ascending, conditions=ctx.conditions)
@@ -292,6 +296,6 @@ def top_condition(ctx: Context, top: Top) -> Condition | None:
     if subject is None:
         return None
     ctx.use(subject.positions)
-    largest = (direction == "max") != rank_like(ctx, subject.column)
+    largest = (direction == "max") != rank_like(ctx, subject.column, top.cue)
     return Condition(column=subject.column, op="top" if largest else "bottom", value=k,
                      words=f"top {k} {subject.column}", position=position)

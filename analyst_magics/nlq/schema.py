@@ -46,6 +46,7 @@ TYPE_SAMPLE = 200  # values looked at to tell numbers, dates and flags written a
 MAX_DATE_LENGTH = 40
 VALUE_INDEX_MAX = 5000  # text columns with more distinct values are not indexed
 LARGE_FRAME = 50_000
+MIN_ID_ROWS = 20  # shorter runs of 1, 2, 3 … are as likely counts as row numbers
 MAX_VALUE_LENGTH = 80
 
 
@@ -123,7 +124,8 @@ def schema_of(df: pd.DataFrame) -> Schema:
 
 def _build(df: pd.DataFrame) -> Schema:
     head = df.head(SAMPLE_SIZE)
-    columns = [_describe(df.iloc[:, i], head.iloc[:, i], i, len(df))
+    numbers = _number_stats(df, head)
+    columns = [_describe(df.iloc[:, i], head.iloc[:, i], i, len(df), numbers)
                for i in range(df.shape[1])]
     schema = Schema(columns=columns, rows=len(df))
     for info in columns:
@@ -134,7 +136,23 @@ def _build(df: pd.DataFrame) -> Schema:
     return schema
 
 
-def _describe(series: pd.Series, head: pd.Series, position: int, rows: int) -> ColumnInfo:
+def _number_stats(df: pd.DataFrame, head: pd.DataFrame) -> dict[int, tuple[Any, ...]]:
+    """(min, max, whole numbers?, distinct in the head) of every numeric column, computed
+    column-block-wise: a frame of thousands of columns is described in one pass."""
+    positions = [i for i, dtype in enumerate(df.dtypes)
+                 if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)]
+    if not positions:
+        return {}
+    block, top = df.iloc[:, positions], head.iloc[:, positions]
+    lows, highs = block.min().to_numpy(), block.max().to_numpy()
+    whole = ((top % 1 == 0) | top.isna()).all().to_numpy()
+    distinct = top.nunique().to_numpy()
+    return {pos: (lows[k], highs[k], bool(whole[k]), int(distinct[k]))
+            for k, pos in enumerate(positions)}
+
+
+def _describe(series: pd.Series, head: pd.Series, position: int, rows: int,
+              numbers: dict[int, tuple[Any, ...]]) -> ColumnInfo:
     info = ColumnInfo(name=series.name, position=position, kind="other",
                       words=split_name(str(series.name)))
     dtype = series.dtype
@@ -147,7 +165,8 @@ def _describe(series: pd.Series, head: pd.Series, position: int, rows: int) -> C
     elif pd.api.types.is_datetime64_any_dtype(dtype):
         info.kind, info.tz = "date", isinstance(dtype, pd.DatetimeTZDtype)
     elif pd.api.types.is_numeric_dtype(dtype):
-        _describe_number(series, info, rows)
+        stats = numbers.get(position) or (series.min(), series.max(), False, head.nunique())
+        _describe_number(series, info, rows, stats)
     elif pd.api.types.is_string_dtype(dtype) or dtype == object:
         _describe_text(series, head, info)
     if info.distinct is None and info.kind in ("number", "text", "bool"):
@@ -156,24 +175,25 @@ def _describe(series: pd.Series, head: pd.Series, position: int, rows: int) -> C
     return info
 
 
-def _describe_number(series: pd.Series, info: ColumnInfo, rows: int) -> None:
+def _describe_number(series: pd.Series, info: ColumnInfo, rows: int,
+                     stats: tuple[Any, ...]) -> None:
     info.kind = "number"
-    values = series.dropna()
-    if values.empty:
+    low, high, whole, distinct = stats
+    info.distinct = distinct
+    if pd.isna(low):
         return
     words = set(info.words)
-    low, high = values.min(), values.max()
-    integral = pd.api.types.is_integer_dtype(series.dtype) or bool(
-        (values.head(SAMPLE_SIZE) % 1 == 0).all())
-    if low >= 0 and high <= 1 and integral and not words & _ID_WORDS and values.nunique() == 2:
+    integral = pd.api.types.is_integer_dtype(series.dtype) or whole
+    if low == 0 and high == 1 and integral and not words & _ID_WORDS:
         info.kind, info.true_value = "bool", 1
         return
     info.yearlike = bool(integral and 1800 <= low and high <= 2100
                          and words & {"year", "season", "yr"})
-    sequence = integral and series.is_monotonic_increasing and series.is_unique and (
-        high - low == rows - 1)
+    sequence = (pd.api.types.is_integer_dtype(series.dtype) and rows >= MIN_ID_ROWS
+                and high - low == rows - 1 and series.is_monotonic_increasing
+                and series.is_unique)
     info.is_id = bool(words & _ID_WORDS or info.words[:1] == ("unnamed",)
-                      or (sequence and rows > 2 and not info.yearlike))
+                      or (sequence and not info.yearlike))
 
 
 def _describe_text(series: pd.Series, head: pd.Series, info: ColumnInfo) -> None:

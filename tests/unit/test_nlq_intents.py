@@ -161,7 +161,7 @@ CASES: list[tuple[str, str, IntentKind, Callable[[], Any]]] = [
      lambda: (P["SibSp"] + P["Parch"]).corr(P["Fare"])),
     # trend
     ("sales", "monthly revenue", K.TREND,
-     lambda: S.groupby(S["date"].dt.to_period("M"))["revenue"].sum()),
+     lambda: S.set_index("date")["revenue"].resample("MS").sum()),
     ("sales", "average price per year", K.TREND,
      lambda: S.groupby(S["date"].dt.year)["price"].mean()),
     # distinct

@@ -1,0 +1,96 @@
+"""From the value the code produced to an :class:`~analyst_magics.models.Answer`'s fields.
+
+The sandbox returns plain values, lists, Series or DataFrames. Here they get their kind
+(number, text, boolean, list, table), NumPy scalars become Python ones, and tables that can be
+drawn get a :class:`~analyst_magics.models.ChartSpec` (time → line, labels → bar, a correlation
+matrix → heatmap).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..models import AnswerKind, ChartSpec
+
+__all__ = ["plain_value", "kind_of", "chart_for"]
+
+MAX_BARS = 60  # tables with more rows are not drawn as bars
+MAX_LINE_POINTS = 2000
+
+
+def plain_value(value: Any) -> Any:
+    """``value`` with NumPy/pandas scalars as Python ones; tables are kept as they are."""
+    if isinstance(value, (pd.DataFrame, pd.Series)):
+        return value
+    if isinstance(value, (pd.Index, np.ndarray, list, tuple, set)):
+        return [plain_value(v) for v in (sorted(value, key=str) if isinstance(value, set)
+                                         else list(value))]
+    if isinstance(value, dict):
+        return pd.Series(value)
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat() if value == value.normalize() else value.isoformat()
+    if isinstance(value, (dt.date, pd.Period, pd.Interval)):
+        return str(value)
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if value is pd.NaT or value is pd.NA:
+        return None
+    return value
+
+
+def kind_of(value: Any) -> AnswerKind:
+    """The kind of a :func:`plain_value`."""
+    if isinstance(value, bool):
+        return AnswerKind.BOOLEAN
+    if isinstance(value, (int, float)):
+        return AnswerKind.NUMBER
+    if isinstance(value, (pd.DataFrame, pd.Series)):
+        return AnswerKind.TABLE
+    if isinstance(value, list):
+        return AnswerKind.LIST
+    return AnswerKind.TEXT
+
+
+def chart_for(value: Any, title: str) -> ChartSpec | None:
+    """A chart of a table answer, when one helps: a bar, a line or a heatmap."""
+    from ..pipeline.charts import bar_chart, heatmap_chart, line_chart
+
+    if isinstance(value, pd.DataFrame):
+        numeric = value.select_dtypes("number")
+        square = value.shape[0] == value.shape[1] and list(value.index) == list(value.columns)
+        if square and numeric.shape == value.shape and 1 < len(value) <= MAX_BARS:
+            return heatmap_chart(value, x="column", y="row", value="value", title=title)
+        if value.shape[1] == 2 and numeric.shape[1] >= 1 and len(value) <= MAX_BARS:
+            label, number = value.columns[0], numeric.columns[-1]
+            series = pd.Series(value[number].to_numpy(), index=value[label].astype(str))
+            return bar_chart(series, x=str(label), y=str(number), title=title)
+        return None
+    if not isinstance(value, pd.Series) or value.empty:
+        return None
+    if not pd.api.types.is_numeric_dtype(value.dtype) or pd.api.types.is_bool_dtype(value.dtype):
+        return None
+    x, y = str(value.index.name or "label"), str(value.name or "value")
+    if x == y:
+        y = "value"
+    if _is_time(value.index) and len(value) <= MAX_LINE_POINTS:
+        frame = pd.DataFrame({x: [str(v) for v in value.index], y: value.to_numpy(dtype=float)})
+        return line_chart(frame, x=x, y=y, title=title)
+    if len(value) <= MAX_BARS:
+        return bar_chart(value, x=x, y=y, title=title)
+    return None
+
+
+def _is_time(index: pd.Index) -> bool:
+    named = str(index.name or "").lower()
+    return isinstance(index, (pd.PeriodIndex, pd.DatetimeIndex)) or (
+        pd.api.types.is_integer_dtype(index.dtype) and any(w in named for w in _TIME_NAMES))
+
+
+_TIME_NAMES = ("year", "date", "season", "month", "time")
