@@ -50,7 +50,7 @@ def insights(df: pd.DataFrame, *, profile: Profile | None = None, max_insights: 
 
     Every tested finding is significant at ``alpha`` after a Benjamini–Hochberg correction over
     the tests of its family, and has an effect size worth mentioning; all findings share one
-    0–1 score so that they rank together. Pairwise statistics on more than 100,000 rows run on a
+    0–1 score so that they rank together. Pairwise statistics on more than 50,000 rows run on a
     fixed-seed sample, and the evidence says so.
 
     Parameters

@@ -2,7 +2,7 @@
 
 Each (time column, numeric column) pair becomes one series of period means (plus one series of
 rows per period for each time column), aggregated in one pass over the sample (every row up
-to 100,000 rows). A series is tested with Mann–Kendall (Kendall's τ against
+to 50,000 rows). A series is tested with Mann–Kendall (Kendall's τ against
 time) and summarised with Sen's slope; residuals from that line give a robust z per period
 for anomalies.
 """
