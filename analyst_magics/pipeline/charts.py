@@ -31,7 +31,7 @@ from .chart_specs import (
     time_label,
     top_groups,
 )
-from .periods import aggregate, bucket_codes, choose_period, wall_time
+from .periods import Period, aggregate, bucket_codes, choose_period, wall_time
 
 if TYPE_CHECKING:  # pragma: no cover
     import plotly.graph_objects as go
@@ -140,10 +140,15 @@ def _role(series: pd.Series) -> str | None:
     return CATEGORY
 
 
+def _periods(times: pd.Series) -> tuple[pd.Series, Period | None]:
+    """Times as wall-clock times, and the period they are best bucketed by."""
+    local = wall_time(times)
+    return local, choose_period(local)
+
+
 def _time_counts(frame: pd.DataFrame, time: str, *, title: str | None,
                  max_points: int) -> ChartSpec | None:
-    times = wall_time(frame[time])
-    period = choose_period(times)
+    times, period = _periods(frame[time])
     if period is None:
         return None
     _, counts = aggregate(times, np.empty((len(times), 0)), period)
@@ -154,8 +159,7 @@ def _time_counts(frame: pd.DataFrame, time: str, *, title: str | None,
 
 def _time_means(frame: pd.DataFrame, time: str, value: str, *, title: str | None,
                 max_points: int) -> ChartSpec | None:
-    times = wall_time(frame[time])
-    period = choose_period(times)
+    times, period = _periods(frame[time])
     if period is None:
         return None
     numbers = frame[[value]].to_numpy(dtype=float, na_value=np.nan)
@@ -169,8 +173,7 @@ def _time_means(frame: pd.DataFrame, time: str, value: str, *, title: str | None
 
 def _time_by_category(frame: pd.DataFrame, time: str, category: str, *, title: str | None,
                       max_points: int) -> ChartSpec | None:
-    times = wall_time(frame[time])
-    period = choose_period(times)
+    times, period = _periods(frame[time])
     if period is None:
         return None
     buckets, starts = bucket_codes(times, period)
