@@ -151,6 +151,8 @@ def _windows(match: re.Match[str], accept: Callable[[Window], bool], *, digits: 
     ``anchored`` windows must start at the first group and follow each other.
     """
     text, full, origin = match.group(), match.string, match.start()
+    if len(text) - offset < digits.start:
+        return []  # too short to hold enough digits: most candidates end here
     bounds = [m.span() for m in _DIGITS.finditer(text, offset)]
     if bounds and not _ends_number(full, origin + bounds[-1][1]):
         bounds.pop()  # the run continues into a word ("123abc"): its last group is no number
@@ -215,6 +217,8 @@ _IBAN_LENGTHS = {country: length for length, countries in {
 # ISO 13616 check: letters count as two digits, A = 10 … Z = 35
 _IBAN_DIGITS = {ord(letter): str(value) for value, letter in enumerate(
     "ABCDEFGHIJKLMNOPQRSTUVWXYZ", start=10)}
+_IBAN_BODY = {length: re.compile(rf"(?:[ -]?[A-Z0-9]){{{length}}}")
+              for length in set(_IBAN_LENGTHS.values())}
 # upper case only, as ISO 13616 writes it: "GI75 aWBK …" is no IBAN
 _IBAN = re.compile(r"(?<![\w-])[A-Z]{2}\d{2}(?:[ -]?[A-Z0-9]){11,30}")
 
@@ -222,7 +226,7 @@ _IBAN = re.compile(r"(?<![\w-])[A-Z]{2}\d{2}(?:[ -]?[A-Z0-9]){11,30}")
 def _iban_spans(match: re.Match[str]) -> Spans:
     text = match.group()
     length = _IBAN_LENGTHS.get(text[:2])
-    body = length and re.match(rf"(?:[ -]?[A-Z0-9]){{{length}}}", text)
+    body = length and _IBAN_BODY[length].match(text)
     if not body or not _ends_number(match.string, match.start() + body.end()):
         return []  # too short for its country, or runs on into letters or digits
     if {" ", "-"} <= set(body.group()):
