@@ -44,11 +44,12 @@ def test_resource_limits(code: str, kinds: set[str], small: pd.DataFrame) -> Non
 
 def test_parent_survives_a_killed_worker(small: pd.DataFrame) -> None:
     assert run("result = df['x'].sum()", small) == 6.0
-    pid = pool().pid
-    assert pid is not None
-    os.kill(pid, signal.SIGKILL)
+    pids = pool().pids
+    assert pids
+    for pid in pids:
+        os.kill(pid, signal.SIGKILL)
     assert run("result = df['x'].max()", small) == 3.0
-    assert pool().pid != pid
+    assert not set(pool().pids) & set(pids)
 
 
 def test_no_state_leaks_between_runs(small: pd.DataFrame) -> None:
@@ -80,13 +81,7 @@ def test_several_named_frames() -> None:
 
 
 def test_results_round_trip(frame: pd.DataFrame) -> None:
-    if frame.dtypes.eq(object).any() and frame.map(type).nunique().gt(2).any():
-        pytest.skip("mixed-type object columns are sent as text; see codec._arrow_column")
-    back = run("result = df", frame)
-    assert back.shape == frame.shape
-    assert [str(c) for c in back.columns] == [str(c) for c in frame.columns]
-    numeric = frame.select_dtypes("number")
-    pd.testing.assert_frame_equal(back[numeric.columns], numeric, check_dtype=False)
+    pd.testing.assert_frame_equal(run("result = df", frame), frame)
 
 
 def test_plain_values_and_refused_objects(small: pd.DataFrame) -> None:
@@ -121,7 +116,7 @@ def test_confinement_holds_without_the_policy(tmp_path: os.PathLike) -> None:
         layers = confine(timeout=5, memory_mb=1024)
         outcome = [",".join(layers), str(os.system(f"touch {marker}"))]
         for attempt in (lambda: socket.socket(socket.AF_INET, socket.SOCK_STREAM),
-                        lambda: open(marker, "w")):
+                        lambda: os.open(marker, os.O_WRONLY | os.O_CREAT)):
             try:
                 attempt()
                 outcome.append("allowed")

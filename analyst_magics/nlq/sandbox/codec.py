@@ -1,9 +1,11 @@
-"""Results from the worker to the parent: JSON for plain values, Arrow IPC for tables.
+"""Results from the worker to the parent: tagged JSON for plain values, Arrow IPC for tables.
 
 The worker runs untrusted code, so the parent never unpickles what it sends: a reply is a
 length-prefixed JSON header (plain values as tagged JSON) followed by Arrow IPC streams for
-DataFrames, Series, Indexes and arrays. Decoding builds only plain values, pandas and NumPy
-objects; anything else is refused when encoding, with a message that says what to return.
+DataFrames, Series, Indexes, arrays and pandas scalars (``tables.py`` says how a frame is laid
+out and how object columns keep their cells). Decoding builds only plain values, pandas and
+NumPy objects; anything else is refused when encoding, with a message that says what to
+return.
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ import datetime
 import decimal
 import json
 import struct
-import warnings
 from typing import Any
 
 import numpy as np
@@ -21,38 +22,47 @@ import pandas as pd
 import pyarrow as pa
 
 from ...errors import SandboxError
+from .tables import decode_frame, encode_frame
 
 __all__ = ["MAX_DEPTH", "decode", "encode", "encode_error"]
 
 #: Deepest nesting of lists/dicts accepted in a result.
 MAX_DEPTH = 32
 _HEADER = struct.Struct("<Q")
-_LEAF_SCALARS = (pd.Timestamp, pd.Timedelta, pd.Period, pd.Interval, datetime.date,
-                 datetime.time, datetime.timedelta, decimal.Decimal, np.datetime64,
-                 np.timedelta64)
+#: Scalars sent as a one-cell table, so their type and time zone survive.
+_TABLE_SCALARS = (pd.Timestamp, pd.Timedelta, pd.Period, pd.Interval, datetime.datetime,
+                  datetime.timedelta, np.datetime64, np.timedelta64)
+#: Scalars sent as text that their constructor reads back exactly.
+_TEXT_SCALARS = {decimal.Decimal: ("decimal", str),
+                 datetime.date: ("date", datetime.date.isoformat),
+                 datetime.time: ("time", datetime.time.isoformat)}
+_FROM_TEXT = {"decimal": decimal.Decimal, "date": datetime.date.fromisoformat,
+              "time": datetime.time.fromisoformat}
 _CONTAINERS = {list: "list", tuple: "tuple", set: "set", frozenset: "frozenset"}
 _ARRAY_KINDS = "biufcmMU"
 
 
 class _Writer:
     def __init__(self) -> None:
-        self.blobs: list[bytes] = []
+        self.blobs: list[pa.Buffer] = []
 
-    def blob(self, frame: pd.DataFrame) -> dict[str, Any]:
-        meta, table = _to_arrow(frame, self)
+    def store(self, table: pa.Table) -> int:
         sink = pa.BufferOutputStream()
         with pa.ipc.new_stream(sink, table.schema) as stream:
             stream.write_table(table)
-        self.blobs.append(sink.getvalue().to_pybytes())
-        return {"b": len(self.blobs) - 1, **meta}
+        self.blobs.append(sink.getvalue())
+        return len(self.blobs) - 1
+
+    def frame(self, frame: pd.DataFrame, depth: int) -> dict[str, Any]:
+        return encode_frame(frame, lambda v: self.value(v, depth + 1), self.store)
 
     def value(self, obj: Any, depth: int = 0) -> Any:
         if depth > MAX_DEPTH:
             raise TypeError(f"the result is nested more than {MAX_DEPTH} levels deep")
-        if obj is None or isinstance(obj, (bool, str)):
-            return obj
         if isinstance(obj, np.generic) and not isinstance(obj, (np.datetime64, np.timedelta64)):
             obj = obj.item()
+        if obj is None or isinstance(obj, (bool, str)):
+            return obj
         if isinstance(obj, int) and not isinstance(obj, bool):
             return obj if abs(obj) < 2**63 else {"$": "int", "v": hex(obj)}
         if isinstance(obj, float):
@@ -66,8 +76,11 @@ class _Writer:
             return {"$": "complex", "v": [self.value(obj.real), self.value(obj.imag)]}
         if isinstance(obj, bytes):
             return {"$": "bytes", "v": base64.b64encode(obj).decode()}
-        if isinstance(obj, _LEAF_SCALARS):
-            return {"$": "scalar", **self.blob(pd.DataFrame({"v": pd.Series([obj])}))}
+        if isinstance(obj, _TABLE_SCALARS):
+            return {"$": "scalar", **self.frame(_column(pd.Series([obj])), depth)}
+        if type(obj) in _TEXT_SCALARS:
+            tag, text = _TEXT_SCALARS[type(obj)]
+            return {"$": tag, "v": text(obj)}
         if isinstance(obj, dict):
             return {"$": "dict", "k": [self.value(k, depth + 1) for k in obj],
                     "v": [self.value(v, depth + 1) for v in obj.values()]}
@@ -80,14 +93,14 @@ class _Writer:
         if isinstance(obj, range):
             return {"$": "list", "v": list(obj)}
         if isinstance(obj, pd.DataFrame):
-            return {"$": "frame", **self.blob(obj)}
+            return {"$": "frame", **self.frame(obj, depth)}
         if isinstance(obj, pd.Series):
             return {"$": "series", "name": self.value(obj.name, depth + 1),
-                    **self.blob(obj.to_frame(name="values"))}
+                    **self.frame(_column(obj), depth)}
         if isinstance(obj, pd.Index):
-            return {"$": "index", **self.blob(pd.DataFrame(index=obj))}
+            return {"$": "index", **self.frame(pd.DataFrame(index=obj), depth)}
         if isinstance(obj, (pd.Categorical, pd.api.extensions.ExtensionArray)):
-            return {"$": "array", **self.blob(pd.DataFrame({"values": obj}))}
+            return {"$": "array", **self.frame(_column(obj), depth)}
         if isinstance(obj, np.ndarray):
             return self._ndarray(obj, depth)
         raise TypeError(f"the result is a {type(obj).__name__}")
@@ -97,54 +110,30 @@ class _Writer:
             return {"$": "objarray", "v": self.value(array.tolist(), depth + 1)}
         frame = pd.DataFrame(array.reshape(len(array), -1) if array.ndim else array.reshape(1, 1))
         return {"$": "ndarray", "shape": list(array.shape), "dtype": array.dtype.str,
-                **self.blob(frame)}
+                **self.frame(frame, depth)}
 
 
-def _to_arrow(frame: pd.DataFrame, writer: _Writer) -> tuple[dict[str, Any], pa.Table]:
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error")  # lossy conversions warn: use the positional form
-            return {"form": "pandas"}, pa.Table.from_pandas(frame, preserve_index=True)
-    except (pa.ArrowException, ValueError, TypeError, UserWarning):
-        return _positional(frame, writer)
+def _column(values: Any) -> pd.DataFrame:
+    """One unnamed column; its labels are a RangeIndex, which costs nothing to send."""
+    return pd.DataFrame({0: values}, copy=False).set_axis(pd.RangeIndex(1), axis=1)
 
 
-def _positional(frame: pd.DataFrame, writer: _Writer) -> tuple[dict[str, Any], pa.Table]:
-    """Frames Arrow cannot take as they are (duplicate labels, mixed object columns)."""
-    flat = frame.reset_index(drop=True)
-    columns = {f"c{i}": flat.iloc[:, i] for i in range(flat.shape[1])}
-    levels = {f"i{j}": frame.index.get_level_values(j) for j in range(frame.index.nlevels)}
-    arrays = {name: _arrow_column(values) for name, values in {**levels, **columns}.items()}
-    meta = {"form": "positional", "labels": writer.value(list(frame.columns), 1),
-            "column_names": writer.value(list(frame.columns.names), 1),
-            "index_names": writer.value(list(frame.index.names), 1)}
-    return meta, pa.table(arrays) if arrays else pa.table({})
-
-
-def _arrow_column(values: Any) -> pa.Array:
-    series = pd.Series(values)
-    try:
-        return pa.Array.from_pandas(series)
-    except (pa.ArrowException, ValueError, TypeError):
-        # mixed Python objects: keep their text, keep missing values missing
-        return pa.array(series.astype(str).where(series.notna(), None).tolist(), pa.string())
-
-
-def encode(value: Any) -> bytes:
-    """Serialize a result for the parent, or raise TypeError naming what cannot be sent."""
+def encode(value: Any) -> list[bytes | pa.Buffer]:
+    """Serialize a result for the parent as message parts, or raise TypeError naming what
+    cannot be sent."""
     writer = _Writer()
     tree = writer.value(value)
-    return _pack({"value": tree, "sizes": [len(b) for b in writer.blobs]}, writer.blobs)
+    return _pack({"value": tree, "sizes": [blob.size for blob in writer.blobs]}, writer.blobs)
 
 
-def encode_error(kind: str, message: str) -> bytes:
+def encode_error(kind: str, message: str) -> list[bytes | pa.Buffer]:
     """Serialize a refusal or failure of the analysis code."""
     return _pack({"error": {"kind": kind, "message": message}}, [])
 
 
-def _pack(header: dict[str, Any], blobs: list[bytes]) -> bytes:
+def _pack(header: dict[str, Any], blobs: list[pa.Buffer]) -> list[bytes | pa.Buffer]:
     text = json.dumps(header, allow_nan=False).encode()
-    return b"".join([_HEADER.pack(len(text)), text, *blobs])
+    return [_HEADER.pack(len(text)), text, *blobs]
 
 
 def decode(data: bytes) -> Any:
@@ -163,7 +152,8 @@ def decode(data: bytes) -> Any:
         return _Reader(blobs).value(header["value"])
     except SandboxError:
         raise
-    except (ValueError, TypeError, KeyError, IndexError, struct.error, pa.ArrowException) as exc:
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError, OSError, struct.error,
+            pa.ArrowException) as exc:
         raise SandboxError(f"The sandbox worker sent a malformed result ({exc}).",
                            kind="runtime") from None
 
@@ -189,6 +179,8 @@ class _Reader:
         if tag == "dict":
             return dict(zip((self.value(k) for k in tree["k"]),
                             (self.value(v) for v in tree["v"]), strict=True))
+        if tag in _FROM_TEXT:
+            return _FROM_TEXT[tag](str(tree["v"]))
         return self._leaf(tag, tree)
 
     def _leaf(self, tag: str, tree: dict[str, Any]) -> Any:
@@ -222,17 +214,7 @@ class _Reader:
             [int(n) for n in tree["shape"]])
 
     def frame(self, tree: dict[str, Any]) -> pd.DataFrame:
-        table = pa.ipc.open_stream(self.blobs[int(tree["b"])]).read_all()
-        table.validate(full=True)
-        if tree["form"] == "pandas":
-            return table.to_pandas()
-        frame = table.to_pandas()
-        index_names = self.value(tree["index_names"])
-        levels = [name for name in frame.columns if name.startswith("i")]
-        frame = frame.set_index(levels) if levels else frame
-        frame.index.names = index_names
-        labels = self.value(tree["labels"])
-        frame.columns = (pd.MultiIndex.from_tuples(labels) if labels and all(
-            isinstance(label, tuple) for label in labels) else pd.Index(labels, dtype=object))
-        frame.columns.names = self.value(tree["column_names"])
-        return frame
+        return decode_frame(tree, self.value, self._table)
+
+    def _table(self, number: Any) -> pa.Table:
+        return pa.ipc.open_stream(pa.py_buffer(self.blobs[int(number)])).read_all()

@@ -23,6 +23,7 @@ from typing import Any
 
 __all__ = ["Confinement", "confine", "current_address_space"]
 
+_PR_SET_PDEATHSIG = 1
 _PR_SET_NO_NEW_PRIVS = 38
 _PR_SET_SECCOMP = 22
 _SECCOMP_MODE_FILTER = 2
@@ -80,6 +81,14 @@ class Confinement:
                 _PR_SET_SECCOMP, _SECCOMP_MODE_FILTER, self.program[1], 0, 0) == 0:
             layers.append("seccomp")
         return layers
+
+    def die_with(self, parent: int) -> None:
+        """Have the kernel kill this process when ``parent`` dies (Linux), so a worker that
+        is killed mid-run (an interrupted caller, a crash) leaves no child running."""
+        if self.libc is not None:
+            self.libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        if os.getppid() != parent:  # it died before the request took effect
+            os._exit(1)
 
 
 def confine(*, timeout: float, memory_mb: int) -> list[str]:

@@ -41,12 +41,13 @@ from .guards import (
 __all__ = ["RESERVED_NAMES", "facades", "namespace", "safe_builtins"]
 
 _BUILTIN_NAMES = (
-    "abs all any bool callable chr dict divmod enumerate filter float format frozenset hash "
-    "int isinstance iter len list map max min next ord pow range repr reversed round set "
-    "slice sorted str sum tuple zip True False None ArithmeticError Exception IndexError "
-    "KeyError LookupError NotImplementedError OverflowError RuntimeError StopIteration "
-    "TypeError ValueError ZeroDivisionError"
-).split()
+    "abs", "all", "any", "bool", "callable", "chr", "dict", "divmod", "enumerate", "filter",
+    "float", "format", "frozenset", "hash", "int", "isinstance", "iter", "len", "list", "map",
+    "max", "min", "next", "ord", "pow", "range", "repr", "reversed", "round", "set", "slice",
+    "sorted", "str", "sum", "tuple", "zip", "True", "False", "None", "ArithmeticError",
+    "Exception", "IndexError", "KeyError", "LookupError", "NotImplementedError", "OverflowError",
+    "RuntimeError", "StopIteration", "TypeError", "ValueError", "ZeroDivisionError",
+)
 
 #: Names of the scope that frames may not take.
 RESERVED_NAMES = frozenset({"pd", "np", "result"})
@@ -74,9 +75,9 @@ def facades() -> dict[str, Facade]:
         "numpy": Facade("np", numpy_members),
         "math": Facade("math", _members(math, public_math)),
         "datetime": Facade("datetime", _members(datetime, frozenset(
-            "date datetime time timedelta timezone".split()))),
+            {"date", "datetime", "time", "timedelta", "timezone"}))),
         "collections": Facade("collections", _members(collections, frozenset(
-            "Counter OrderedDict defaultdict".split()))),
+            {"Counter", "OrderedDict", "defaultdict"}))),
     }
 
 

@@ -2,68 +2,35 @@
 
 Started by the parent as ``python -m analyst_magics.nlq.sandbox.worker READ_FD WRITE_FD``
 (no reliance on ``__main__`` of a kernel or server). It imports pandas once, keeps the frames
-it was sent, and for each run forks a child that confines itself (``confine.py``), runs the
+it was sent (a pickle whose array buffers arrive out of band, straight into their final
+memory), and for each run forks a child that confines itself (``confine.py``), runs the
 compiled code in a fresh namespace and writes its encoded result to a pipe. The worker kills
 the child's process group at the deadline, so state changed by the code (monkey-patching
-included) dies with the child, and C code that ignores signals cannot outlive its limit.
-The worker itself never runs analysis code and relays the child's bytes without decoding.
+included) dies with the child, and C code that ignores signals cannot outlive its limit; a
+child also dies with its worker. The worker itself never runs analysis code and relays the
+child's bytes without decoding.
 """
 
 from __future__ import annotations
 
 import builtins
+import contextlib
 import json
 import marshal
 import os
 import pickle
-import select
 import signal
-import struct
 import sys
 import time
 import traceback
 from typing import Any
 
-__all__ = ["main", "read_message", "write_message"]
+from .wire import read_message, read_segments, widen_pipe, write_message
 
-_LENGTH = struct.Struct("<Q")
+__all__ = ["main"]
+
 _EXIT_MEMORY, _EXIT_INTERNAL = 3, 4
 _POLL_S = 0.005
-
-
-def write_message(fd: int, payload: bytes) -> None:
-    """Send one length-prefixed message."""
-    _write_all(fd, _LENGTH.pack(len(payload)) + payload)
-
-
-def _write_all(fd: int, payload: bytes) -> None:
-    data = memoryview(payload)
-    while data:
-        data = data[os.write(fd, data):]
-
-
-def read_message(fd: int, deadline: float | None = None, limit: int | None = None) -> bytes:
-    """Receive one message; ``TimeoutError`` at the deadline, ``EOFError`` if the peer left,
-    ``OverflowError`` if it announces more than ``limit`` bytes."""
-    (length,) = _LENGTH.unpack(_read_exactly(fd, _LENGTH.size, deadline))
-    if limit is not None and length > limit:
-        raise OverflowError(length)
-    return _read_exactly(fd, length, deadline)
-
-
-def _read_exactly(fd: int, size: int, deadline: float | None) -> bytes:
-    chunks, remaining = [], size
-    while remaining:
-        if deadline is not None:
-            wait = deadline - time.monotonic()
-            if wait <= 0 or not select.select([fd], [], [], wait)[0]:
-                raise TimeoutError
-        chunk = os.read(fd, min(remaining, 1 << 22))
-        if not chunk:
-            raise EOFError
-        chunks.append(chunk)
-        remaining -= len(chunk)
-    return b"".join(chunks)
 
 
 class Worker:
@@ -71,6 +38,7 @@ class Worker:
 
     def __init__(self, fd_in: int, fd_out: int) -> None:
         self.fd_in, self.fd_out = fd_in, fd_out
+        self.pid = os.getpid()
         self.frames: dict[str, Any] = {}
         self.children: list[int] = []
         from .confine import Confinement
@@ -83,6 +51,8 @@ class Worker:
                 request = pickle.loads(read_message(self.fd_in))  # from the trusted parent
             except EOFError:
                 return
+            for key in request.get("drop", ()):
+                self.frames.pop(key, None)
             handler = getattr(self, f"op_{request['op']}")
             status, payload = handler(request)
             write_message(self.fd_out, json.dumps(status).encode())
@@ -91,16 +61,13 @@ class Worker:
             while self.children:  # reaped after replying: exit teardown is off the clock
                 _kill_group(self.children.pop())
 
-    def op_ping(self, request: dict) -> tuple[dict, None]:
-        return {"status": "ok", "frames": sorted(self.frames)}, None
-
     def op_put(self, request: dict) -> tuple[dict, None]:
-        self.frames[request["key"]] = pickle.loads(request["frame"])
-        return {"status": "ok"}, None
-
-    def op_drop(self, request: dict) -> tuple[dict, None]:
-        for key in request["keys"]:
-            self.frames.pop(key, None)
+        """Receive a frame: a pickle and its out-of-band buffers, read straight into place."""
+        body, *buffers = read_segments(self.fd_in, request["sizes"], None)
+        try:
+            self.frames[request["key"]] = pickle.loads(body, buffers=buffers)
+        except Exception as exc:  # noqa: BLE001 - reported to the parent, the worker goes on
+            return {"status": "error", "message": f"{type(exc).__name__}: {exc}"}, None
         return {"status": "ok"}, None
 
     def op_run(self, request: dict) -> tuple[dict, bytes | None]:
@@ -121,11 +88,12 @@ def _child(worker: Worker, request: dict, write_fd: int) -> None:
     code = 0
     try:
         os.setpgid(0, 0)
+        worker.confinement.die_with(worker.pid)
         os.close(worker.fd_in)  # the child cannot talk to the parent
         os.close(worker.fd_out)
         frames = {name: worker.frames[key] for name, key in request["bindings"].items()}
-        write_message(write_fd, _execute(marshal.loads(request["code"]), frames, request,
-                                         worker.confinement))
+        write_message(write_fd, *_execute(marshal.loads(request["code"]), frames, request,
+                                          worker.confinement))
     except MemoryError:
         code = _EXIT_MEMORY
     except BaseException:  # noqa: BLE001 - report, then leave without running cleanup
@@ -134,7 +102,7 @@ def _child(worker: Worker, request: dict, write_fd: int) -> None:
     os._exit(code)
 
 
-def _execute(code: Any, frames: dict[str, Any], request: dict, confinement: Any) -> bytes:
+def _execute(code: Any, frames: dict[str, Any], request: dict, confinement: Any) -> list:
     from . import codec, guards
     from .facades import namespace, safe_builtins
 
@@ -154,7 +122,9 @@ def _execute(code: Any, frames: dict[str, Any], request: dict, confinement: Any)
         return codec.encode_error("runtime", "The analysis code did not assign 'result'.")
     try:
         return codec.encode(scope["result"])
-    except TypeError as exc:
+    except MemoryError:
+        return codec.encode_error("memory_limit", _memory_message(request))
+    except Exception as exc:  # noqa: BLE001 - an object that cannot be sent, said in words
         return codec.encode_error("runtime", f"Cannot return the result: {exc}. Assign a "
                                   "number, text, list, dict, DataFrame or Series to 'result'.")
 
@@ -225,14 +195,10 @@ def _killed(kind: str, message: str) -> dict:
 
 
 def _kill_group(pid: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-    try:
+    with contextlib.suppress(ChildProcessError):  # already reaped
         os.waitpid(pid, 0)
-    except ChildProcessError:  # already reaped
-        pass
 
 
 def _warm_up() -> None:
@@ -259,6 +225,7 @@ def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     fd_in, fd_out = int(args[0]), int(args[1])
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C in a kernel reaches the group
+    widen_pipe(fd_in)
     _warm_up()
     write_message(fd_out, json.dumps({"status": "ready", "pid": os.getpid()}).encode())
     Worker(fd_in, fd_out).serve()

@@ -1,0 +1,171 @@
+"""Which frames a worker holds, whether each is still what the user has, and what to drop.
+
+A frame crosses to a worker once and is reused while it is unchanged. With copy-on-write
+(always on in pandas 3) "unchanged" is exact and cheap: the cache keeps a shallow copy, so
+any in-place write to the user's frame makes pandas copy the written block, which changes the
+block's reference set (checked in microseconds, whatever the size). Without copy-on-write
+(pandas 2.2 by default) the cache compares a checksum of the frame's data, computed at most
+once per call however many workers are asked (:class:`Probe`).
+
+Memory is bounded per worker: when a frame is sent, the least recently used frames the call
+does not need are dropped until the frames held fit the byte budget. The frame just sent
+stays even if it alone exceeds the budget (it would otherwise be sent for every question).
+"""
+
+from __future__ import annotations
+
+import collections
+import time
+import weakref
+import zlib
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["FrameCache", "Probe"]
+
+
+def _copy_on_write() -> bool:
+    return int(pd.__version__.split(".")[0]) >= 3 or pd.get_option("mode.copy_on_write") is True
+
+
+def _blocks(frame: pd.DataFrame) -> list[tuple[Any, bytes]]:
+    return [(block.refs, block.mgr_locs.as_array.tobytes()) for block in frame._mgr.blocks]
+
+
+def _checksum(frame: pd.DataFrame) -> tuple[int, ...]:
+    """A position-sensitive checksum of the data: CRC-32 of NumPy blocks as they lie in
+    memory, of pandas' row hashes for the other blocks (text, extension arrays)."""
+    sums = []
+    for block in frame._mgr.blocks:
+        values = block.values
+        if isinstance(values, np.ndarray) and values.dtype.kind in "biufcmM":
+            data = np.ascontiguousarray(values).view(np.uint8)
+        else:
+            positions = block.mgr_locs.as_array
+            data = pd.util.hash_pandas_object(frame.iloc[:, positions], index=False).to_numpy()
+        sums.append(zlib.crc32(memoryview(data).cast("B")))
+    return tuple(sums)
+
+
+class Probe:
+    """One frame of one call: its shape now, and its checksum when first needed."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.frame = frame
+        self.cow = _copy_on_write()
+        self.names = (tuple(frame.index.names), tuple(frame.columns.names), frame.shape)
+        self._checksum: tuple[int, ...] | None = None
+
+    def prepare(self) -> None:
+        """Compute now what matching will need (the checksum, without copy-on-write)."""
+        if not self.cow:
+            self.checksum  # noqa: B018 - computed for its side effect: cached
+
+    @property
+    def checksum(self) -> tuple[int, ...]:
+        if self._checksum is None:
+            self._checksum = _checksum(self.frame)
+        return self._checksum
+
+
+@dataclass
+class _Held:
+    key: str
+    ident: int
+    size: int
+    ref: weakref.ref
+    names: tuple
+    axes: tuple[pd.Index, pd.Index]
+    snapshot: pd.DataFrame | None
+    checksum: tuple[int, ...] | None
+    used: float = field(default_factory=time.monotonic)
+
+    def matches(self, probe: Probe) -> bool:
+        frame = probe.frame
+        if self.ref() is not frame or self.names != probe.names:
+            return False
+        if not all(now is then or now.equals(then)
+                   for now, then in zip((frame.index, frame.columns), self.axes, strict=True)):
+            return False
+        if self.snapshot is None:
+            return self.checksum == probe.checksum
+        now, then = _blocks(frame), _blocks(self.snapshot)
+        return len(now) == len(then) and all(
+            a[0] is b[0] and a[1] == b[1] for a, b in zip(now, then, strict=True))
+
+
+class FrameCache:
+    """The parent's record of the frames one worker holds, by the user's frame objects."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self._held: dict[str, _Held] = {}
+        self._by_id: dict[int, str] = {}
+        self._gone: collections.deque[str] = collections.deque()  # filled by weakref callbacks
+        self._dropped: list[str] = []
+        self._serial = 0
+
+    def find(self, probe: Probe) -> str | None:
+        """The worker's key for the probed frame if it holds it unchanged (marks it used)."""
+        held = self._lookup(probe)
+        if held is None:
+            return None
+        held.used = time.monotonic()
+        return held.key
+
+    def held_bytes(self, probes: list[Probe]) -> int:
+        """Bytes of these frames the worker already holds (to choose a worker)."""
+        return sum(held.size for held in map(self._lookup, probes) if held is not None)
+
+    def _lookup(self, probe: Probe) -> _Held | None:
+        self._collect()
+        held = self._held.get(self._by_id.get(id(probe.frame), ""))
+        return held if held is not None and held.matches(probe) else None
+
+    def make_room(self, incoming: int, keep: set[str]) -> None:
+        """Drop least recently used frames, except ``keep``, until ``incoming`` bytes fit."""
+        self._collect()
+        total = sum(held.size for held in self._held.values()) + incoming
+        for held in sorted(self._held.values(), key=lambda h: h.used):
+            if total <= self.budget:
+                break
+            if held.key not in keep:
+                total -= held.size
+                self.drop(held.key)
+
+    def add(self, probe: Probe, size: int) -> str:
+        """Record that the worker now holds the probed frame; returns its new key."""
+        frame = probe.frame
+        stale = self._by_id.get(id(frame))
+        if stale is not None:
+            self.drop(stale)
+        self._serial += 1
+        key = f"f{self._serial}"
+        self._held[key] = _Held(
+            key, id(frame), size, weakref.ref(frame, lambda _, key=key: self._gone.append(key)),
+            probe.names, (frame.index, frame.columns), frame.copy(deep=False) if probe.cow
+            else None, None if probe.cow else probe.checksum)
+        self._by_id[id(frame)] = key
+        return key
+
+    def take_dropped(self) -> list[str]:
+        """Keys the worker should forget (sent with the next request)."""
+        self._collect()
+        dropped, self._dropped = self._dropped, []
+        return dropped
+
+    def _collect(self) -> None:
+        while self._gone:
+            self.drop(self._gone.popleft())
+
+    def drop(self, key: str) -> None:
+        """Forget a frame; the worker is told with the next request."""
+        held = self._held.pop(key, None)
+        if held is None:
+            return
+        self._dropped.append(key)
+        if self._by_id.get(held.ident) == key:
+            del self._by_id[held.ident]

@@ -1,0 +1,305 @@
+"""DataFrames as Arrow tables and back, faithfully, and what counts as a plain cell value.
+
+A frame becomes a table of positional fields: ``i..`` for its index and ``c0..`` for its
+columns, plus a small table ``l..`` for its column labels. A ``RangeIndex`` is sent as its
+bounds, a MultiIndex as its codes with each level in a table of its own. Names travel as
+tagged JSON beside the tables, never as Arrow field names, so duplicate, non-string and
+tuple labels come back as they were. Typed columns keep their dtype through pandas' Arrow
+metadata (categoricals, tz-aware and non-nanosecond datetimes, nullable and Arrow-backed
+dtypes, ``str``/``string``, periods, intervals).
+
+Object columns are sent as a dense Arrow union with one child per cell type: ``None``,
+``bool``, ``int``, ``float`` (NaN stays NaN), ``str`` and ``bytes`` cells in typed children,
+any other plain value (containers, integers beyond 64 bits, dates, Decimals, timestamps...)
+as tagged JSON, and a cell that is not a plain value as its text. So an object column of
+``[1, "two", 3.0, None, True, "6"]`` comes back exactly, still of dtype object. A column that
+Arrow cannot hold with its dtype comes back with the same values: as its NumPy dtype (complex
+numbers), else as an object column (a categorical of mixed-type categories, a sparse column).
+
+:func:`portable` is the same rule on the way in: before a frame crosses to the worker, every
+object cell that is not a plain value (an instance of a class defined in a notebook, a
+function, a file...) is replaced by its ``str()``, so the worker can always rebuild the frame
+and analysis code only ever sees plain values.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import json
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+__all__ = ["decode_frame", "encode_frame", "is_plain", "portable"]
+
+#: Deepest nesting of containers inside one cell that still counts as a plain value.
+MAX_CELL_DEPTH = 32
+_CHILDREN = (("none", pa.null()), ("bool", pa.bool_()), ("int", pa.int64()),
+             ("float", pa.float64()), ("str", pa.large_string()), ("bytes", pa.large_binary()),
+             ("tree", pa.large_string()))
+_UNION = pa.dense_union([pa.field(name, kind) for name, kind in _CHILDREN])
+_SLOT = {type(None): 0, bool: 1, int: 2, float: 3, str: 4, bytes: 5}
+_TREE = len(_CHILDREN) - 1
+_SCALARS = frozenset({type(None), bool, int, float, complex, str, bytes, decimal.Decimal,
+                      datetime.date, datetime.time, datetime.datetime, datetime.timedelta,
+                      pd.Timestamp, pd.Timedelta, pd.Period, pd.Interval, type(pd.NaT),
+                      type(pd.NA)})
+_CONTAINERS = (list, tuple, set, frozenset)
+_ARROW_ERRORS = (pa.ArrowException, ValueError, TypeError, OverflowError)
+#: Field metadata key of the NumPy dtype an object-encoded column is restored to.
+_CAST = b"numpy"
+_NUMPY_KINDS = "biufcmM"
+_type_of = np.frompyfunc(type, 1, 1)
+
+Value = Callable[[Any], Any]
+
+
+def is_plain(cell: Any, depth: int = 0) -> bool:
+    """Whether ``cell`` is a plain value: a number, text, bytes, date/time, a pandas or NumPy
+    scalar, or a list/tuple/set/dict of plain values."""
+    kind = type(cell)
+    if kind in _SCALARS or issubclass(kind, np.generic):
+        return True
+    if depth >= MAX_CELL_DEPTH:
+        return False
+    if kind in _CONTAINERS:
+        return all(is_plain(item, depth + 1) for item in cell)
+    if kind is dict:
+        return all(is_plain(k, depth + 1) and is_plain(v, depth + 1) for k, v in cell.items())
+    return False
+
+
+def _text(cell: Any) -> str:
+    try:
+        return str(cell)
+    except Exception:  # noqa: BLE001 - a broken __str__ still yields a cell
+        return f"<{type(cell).__name__} object>"
+
+
+def _plain_objects(values: np.ndarray) -> np.ndarray | None:
+    """``values`` with non-plain cells as text, or None when every cell is plain already."""
+    codes, kinds = pd.factorize(_type_of(values)) if len(values) else (None, [])
+    simple = np.array([k in _SCALARS or issubclass(k, np.generic) for k in kinds], dtype=bool)
+    if simple.all():
+        return None
+    suspects = np.flatnonzero(~simple[codes])
+    bad = [i for i in suspects if not is_plain(values[i])]
+    if not bad:
+        return None
+    fixed = values.copy()
+    fixed[bad] = np.fromiter((_text(values[i]) for i in bad), dtype=object, count=len(bad))
+    return fixed
+
+
+def _portable_index(index: pd.Index) -> pd.Index:
+    levels = [index.get_level_values(j) for j in range(index.nlevels)]
+    fixed = [None if level.dtype != object else _plain_objects(level.to_numpy())
+             for level in levels]
+    if all(f is None for f in fixed):
+        return index
+    arrays = [level if f is None else pd.Index(f, dtype=object)
+              for level, f in zip(levels, fixed, strict=True)]
+    if isinstance(index, pd.MultiIndex):
+        return pd.MultiIndex.from_arrays(arrays, names=index.names)
+    return arrays[0].rename(index.name)
+
+
+def portable(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` as the worker receives it: object cells that are not plain values as text.
+
+    Returns ``frame`` itself when nothing needs converting (the common case); otherwise a
+    shallow copy with the converted columns replaced. The input is never modified.
+    """
+    fixed = {}
+    for position in np.flatnonzero(frame.dtypes.to_numpy() == np.dtype(object)):
+        values = _plain_objects(frame.iloc[:, position].to_numpy())
+        if values is not None:
+            fixed[int(position)] = values
+    index, columns = _portable_index(frame.index), _portable_index(frame.columns)
+    if not fixed and index is frame.index and columns is frame.columns:
+        return frame
+    out = frame.copy(deep=False)
+    for position, values in fixed.items():
+        out.isetitem(position, pd.Series(values, index=out.index, dtype=object, copy=False))
+    return out.set_axis(index, axis=0).set_axis(columns, axis=1)
+
+
+def encode_frame(frame: pd.DataFrame, value: Value, store: Callable[[pa.Table], int]) -> dict:
+    """Describe ``frame`` as JSON plus Arrow tables handed to ``store`` (which numbers them);
+    ``value`` encodes labels, names and JSON cells (and raises TypeError for other objects)."""
+    index_meta, index_fields = _index_fields(frame.index, "i", value, store)
+    label_meta, label_fields = _index_fields(frame.columns, "l", value, store)
+    fields = {**index_fields, **{f"c{j}": column for j, (_, column) in enumerate(frame.items())}}
+    tree = {"rows": len(frame), "index": index_meta, "columns": label_meta,
+            "b": store(_table(fields, value))}
+    if label_fields:
+        tree["l"] = store(_table(label_fields, value))
+    return tree
+
+
+def _index_fields(index: pd.Index, prefix: str, value: Value,
+                  store: Callable[[pa.Table], int]) -> tuple[dict, dict[str, Any]]:
+    """An index as JSON and fields: a range as its bounds, a MultiIndex as its codes (its
+    levels in tables of their own), any other index as one field."""
+    meta: dict[str, Any] = {"names": value(list(index.names))}
+    if isinstance(index, pd.RangeIndex):
+        return {**meta, "range": [index.start, index.stop, index.step]}, {}
+    if isinstance(index, pd.MultiIndex):
+        meta["levels"] = [store(_table({"v": level}, value)) for level in index.levels]
+        return meta, {f"{prefix}{j}": pd.Series(np.asarray(codes))
+                      for j, codes in enumerate(index.codes)}
+    if isinstance(index, (pd.DatetimeIndex, pd.TimedeltaIndex)) and index.freq is not None:
+        meta["freq"] = index.freqstr
+    return meta, {f"{prefix}0": index}
+
+
+def _table(fields: dict[str, Any], value: Value) -> pa.Table:
+    """One Arrow table: typed fields with pandas metadata, object fields as unions."""
+    objects = {name: f for name, f in fields.items() if f.dtype == object}
+    typed = {name: f for name, f in fields.items() if name not in objects}
+    table = _typed_table(typed, objects)
+    unions = [(_union_field(name, f.dtype), _union(f.to_numpy(dtype=object), value))
+              for name, f in objects.items()]
+    if table is None:
+        return pa.Table.from_arrays([u for _, u in unions], schema=pa.schema(
+            [field for field, _ in unions]))
+    for field, union in unions:
+        table = table.append_column(field, union)
+    return table
+
+
+def _union_field(name: str, dtype: Any) -> pa.Field:
+    """A union field; a NumPy dtype Arrow lacks (complex) is noted to be restored."""
+    keep = isinstance(dtype, np.dtype) and dtype.kind in _NUMPY_KINDS
+    return pa.field(name, _UNION, metadata={_CAST: dtype.str} if keep else None)
+
+
+def _typed_table(typed: dict[str, Any], objects: dict[str, Any]) -> pa.Table | None:
+    """Typed fields as a table; a field Arrow refuses moves to ``objects``."""
+    if not typed:
+        return None
+    frame = pd.DataFrame({name: f.array for name, f in typed.items()}, copy=False)
+    try:
+        return pa.Table.from_pandas(frame, preserve_index=False)
+    except _ARROW_ERRORS:
+        for name in list(typed):
+            try:
+                pa.Table.from_pandas(frame[[name]], preserve_index=False)
+            except _ARROW_ERRORS:
+                objects[name] = typed.pop(name)
+        return _typed_table(typed, objects)
+
+
+def _union(values: np.ndarray, value: Value) -> pa.UnionArray:
+    """An object column as a dense union of typed children plus a JSON child."""
+    codes, kinds = pd.factorize(_type_of(values)) if len(values) else (None, [])
+    slots = np.array([_SLOT.get(k, _TREE) for k in kinds], dtype=np.int8)
+    ids = slots[codes] if len(values) else np.empty(0, dtype=np.int8)
+    offsets = np.zeros(len(values), dtype=np.int32)
+    children: list[pa.Array] = []
+    for slot, (_, kind) in enumerate(_CHILDREN):
+        positions = np.flatnonzero(ids == slot)
+        offsets[positions] = np.arange(len(positions), dtype=np.int32)
+        if slot == _TREE:
+            cells = [json.dumps(_cell(v, value), allow_nan=False) for v in values[positions]]
+            children.append(pa.array(cells, type=kind))
+            continue
+        try:
+            children.append(pa.array(values[positions], type=kind))
+        except _ARROW_ERRORS:  # integers beyond 64 bits: the whole group goes as JSON
+            ids[positions] = _TREE
+            children.append(pa.array([], type=kind))
+    return pa.UnionArray.from_dense(pa.array(ids, pa.int8()), pa.array(offsets, pa.int32()),
+                                    children, field_names=[name for name, _ in _CHILDREN])
+
+
+def _cell(cell: Any, value: Value) -> Any:
+    try:
+        return value(cell)
+    except TypeError:  # not a plain value, or nested too deep: its text
+        return _text(cell)
+
+
+def decode_frame(tree: dict, value: Value, load: Callable[[Any], pa.Table]) -> pd.DataFrame:
+    """Rebuild the frame :func:`encode_frame` described, checking shapes as it goes."""
+    rows = int(tree["rows"])
+    fields = _fields(load(tree["b"]), value)
+    index = _index(tree["index"], fields, "i", value, load)
+    labels = _index(tree["columns"], _fields(load(tree["l"]), value) if "l" in tree else {},
+                    "l", value, load)
+    columns = [fields.pop(f"c{j}") for j in range(len(labels))]
+    if fields or len(index) != rows:
+        raise TypeError("the result table does not match its description")
+    if not columns:
+        return pd.DataFrame(index=index, columns=labels)
+    frame = pd.DataFrame(dict(enumerate(columns)), copy=False)
+    return frame.set_axis(index, axis=0).set_axis(labels, axis=1)
+
+
+def _fields(table: pa.Table, value: Value) -> dict[str, pd.Series]:
+    table.validate(full=True)  # the bytes come from the sandbox: check every offset
+    unions = [f.name for f in table.schema if pa.types.is_union(f.type)]
+    typed = [f.name for f in table.schema if f.name not in unions]
+    fields: dict[str, pd.Series] = {}
+    if typed:
+        converted = table.select(typed).to_pandas()
+        if list(converted.columns) != typed:
+            raise TypeError("unexpected columns in a result table")
+        fields.update((name, converted[name]) for name in typed)
+    for name in unions:
+        parts = [_objects(chunk, value) for chunk in table.column(name).chunks]
+        values = np.concatenate(parts) if parts else np.empty(0, dtype=object)
+        fields[name] = pd.Series(values, dtype=_cast(table.schema.field(name)), copy=False)
+    return fields
+
+
+def _cast(field: pa.Field) -> np.dtype:
+    dtype = np.dtype((field.metadata or {}).get(_CAST, b"O").decode())
+    if dtype.kind not in _NUMPY_KINDS + "O":
+        raise TypeError(f"unexpected column type {dtype}")
+    return dtype
+
+
+def _objects(union: pa.UnionArray, value: Value) -> np.ndarray:
+    if union.type != _UNION:
+        raise TypeError(f"unexpected cell types {union.type}")
+    ids, offsets = union.type_codes.to_numpy(), union.offsets.to_numpy()
+    out = np.empty(len(union), dtype=object)
+    for slot, (name, _) in enumerate(_CHILDREN):
+        positions = np.flatnonzero(ids == slot)
+        if len(positions):
+            out[positions] = _cells(name, union.field(slot), value)[offsets[positions]]
+    return out
+
+
+def _cells(name: str, child: pa.Array, value: Value) -> np.ndarray:
+    if name == "none":
+        return np.full(len(child), None, dtype=object)
+    if name == "tree":
+        return np.fromiter((value(json.loads(text)) for text in child.to_pylist()),
+                           dtype=object, count=len(child))
+    cells = child.to_numpy(zero_copy_only=False)
+    return cells if cells.dtype == object else cells.astype(object)
+
+
+def _index(meta: dict, fields: dict[str, pd.Series], prefix: str, value: Value,
+           load: Callable[[Any], pa.Table]) -> pd.Index:
+    if "range" in meta:
+        index: pd.Index = pd.RangeIndex(*(int(bound) for bound in meta["range"]))
+    elif "levels" in meta:
+        levels = [_flat(_fields(load(number), value)["v"]) for number in meta["levels"]]
+        codes = [fields.pop(f"{prefix}{j}") for j in range(len(levels))]
+        index = pd.MultiIndex(levels=levels, codes=codes, verify_integrity=True)
+    else:
+        index = _flat(fields.pop(f"{prefix}0"))
+        if "freq" in meta:
+            index = type(index)(index, freq=str(meta["freq"]))
+    return index.set_names(value(meta["names"]))
+
+
+def _flat(values: pd.Series) -> pd.Index:
+    return pd.Index(values, dtype=values.dtype)

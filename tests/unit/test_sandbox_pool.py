@@ -1,0 +1,155 @@
+"""The worker pool: concurrent calls on one frame, bounded frame memory, interruption."""
+
+from __future__ import annotations
+
+import _thread
+import marshal
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analyst_magics.config import get_settings
+from analyst_magics.nlq.sandbox import SandboxError, compile_analysis, run
+from analyst_magics.nlq.sandbox.cache import Probe
+from analyst_magics.nlq.sandbox.client import WorkerPool, pool
+
+LIMITS = {"timeout": 10.0, "memory_mb": 1024}
+
+
+def _call(workers: WorkerPool, code: str, **frames: pd.DataFrame) -> Any:
+    return workers.run(marshal.dumps(compile_analysis(code)), frames, **LIMITS)
+
+
+def _holders(workers: WorkerPool, frame: pd.DataFrame) -> int:
+    """How many idle workers hold ``frame`` unchanged."""
+    return sum(worker.cache.held_bytes([Probe(frame)]) > 0 for worker in workers._idle)
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _gone(pid: int) -> bool:
+    """The process has ended (absent, or a zombie nobody has reaped yet)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return True
+
+
+@pytest.fixture
+def two() -> Iterator[WorkerPool]:
+    workers = WorkerPool(size=2)
+    yield workers
+    workers.close()
+
+
+def test_pool_size_comes_from_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ANALYST_SANDBOX_WORKERS", "3")
+    get_settings.cache_clear()
+    try:
+        assert WorkerPool().size == 3 and WorkerPool(size=1).size == 1
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()
+
+
+def test_concurrent_calls_on_one_frame_do_not_queue(two: WorkerPool) -> None:
+    frame = pd.DataFrame({"x": np.arange(1000.0)})
+    starters = [threading.Thread(target=_call, args=(two, "result = 1"), kwargs={"df": frame})
+                for _ in range(2)]
+    for thread in starters:
+        thread.start()
+    for thread in starters:
+        thread.join()
+    assert len(two.pids) == 2 and _holders(two, frame) == 2  # each worker keeps its copy
+    outcome: list[str] = []
+
+    def slow() -> None:
+        with pytest.raises(SandboxError) as err:
+            two.run(marshal.dumps(compile_analysis("while True:\n    pass")), {"df": frame},
+                    timeout=3.0, memory_mb=1024)
+        outcome.append(err.value.kind)
+
+    busy = threading.Thread(target=slow)
+    busy.start()
+    time.sleep(0.3)
+    started = time.monotonic()
+    assert _call(two, "result = float(df['x'].sum())", df=frame) == float(np.arange(1000).sum())
+    assert busy.is_alive(), "the quick call waited for the slow one"
+    assert time.monotonic() - started < 2.0
+    busy.join()
+    assert outcome == ["time_limit"]
+
+
+def test_frames_beyond_the_budget_are_dropped_least_recent_first() -> None:
+    mb = 2**20
+    workers = WorkerPool(size=1, frame_budget=60 * mb)
+    frames = [pd.DataFrame({"x": np.full(5 * mb, float(i))}) for i in range(3)]  # 40 MB each
+    try:
+        for i, frame in enumerate(frames):
+            assert _call(workers, "result = float(df['x'].iloc[-1])", df=frame) == float(i)
+            if i == 0:
+                rss = _rss(workers.pids[0])
+        assert [_holders(workers, frame) for frame in frames] == [0, 0, 1]
+        assert _rss(workers.pids[0]) < rss + 20 * mb  # dropped frames left the worker
+        # the frames of one call are all kept, budget or not
+        assert _call(workers, "result = float(a['x'].iloc[0] + b['x'].iloc[0])",
+                     a=frames[1], b=frames[2]) == 3.0
+        assert [_holders(workers, frame) for frame in frames] == [0, 1, 1]
+    finally:
+        workers.close()
+
+
+def _rss(pid: int) -> int:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(next(line for line in status.splitlines() if line.startswith("VmRSS")).split()[1]) \
+        * 1024
+
+
+@pytest.mark.parametrize("how", ["SIGINT", "interrupt_main"])
+def test_interrupt_leaves_no_process_and_the_next_run_works(how: str) -> None:
+    frame = pd.DataFrame({"x": [1.0, 2.0, 3.0]})
+    assert run("result = len(df)", frame) == 3  # a warm worker: the run itself is interrupted
+    workers, running = pool().pids, []  # running: (worker, child) of the interrupted run
+
+    def interrupt() -> None:
+        deadline = time.monotonic() + 5
+        while not running and time.monotonic() < deadline:
+            running.extend((worker, child) for worker in workers for child in _children(worker))
+            time.sleep(0.05)
+        if how == "SIGINT":  # what Kernel -> Interrupt sends
+            signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)
+        else:
+            _thread.interrupt_main()
+
+    timer = threading.Thread(target=interrupt)
+    started = time.monotonic()
+    timer.start()
+    with pytest.raises(KeyboardInterrupt):
+        run("while True:\n    pass", frame, timeout=30)
+    timer.join()
+    assert time.monotonic() - started < 6.0
+    assert len(running) == 1, "the run's child process was not seen"
+    processes = list(running[0])
+    deadline = time.monotonic() + 3
+    while not all(map(_gone, processes)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert all(map(_gone, processes)), "the interrupted worker or its child is still running"
+    assert running[0][0] not in pool().pids
+    assert run("result = float(df['x'].sum())", frame) == 6.0
