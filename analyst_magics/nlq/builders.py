@@ -14,7 +14,7 @@ import pandas as pd
 from . import comparisons, ranking
 from .context import DATE_KINDS, Context
 from .intents import AggRef, Intent, IntentKind
-from .lexicon import GENERIC_ROWS
+from .lexicon import GENERIC_ROWS, STOPWORDS
 
 __all__ = ["choose", "problem"]
 
@@ -302,15 +302,23 @@ def count(ctx: Context) -> Intent | None:
                           conditions=ctx.conditions)
     if not ctx.conditions and not _only_rows_asked(ctx):
         return None
+    unused = [t.text for t in ctx.tokens if t.i not in ctx.consumed and t.kind == "word"
+              and t.low not in STOPWORDS and t.low not in _ROW_WORDS
+              and not any(t.i in c.positions for c in ctx.cues)]
+    if not ctx.conditions and unused:
+        ctx.warn(f"Counted every row, taking '{' '.join(unused)}' to mean a row each.", 0.3)
     return Intent(kind=IntentKind.COUNT, conditions=ctx.conditions)
+
+
+_ROW_WORDS = frozenset({"how", "many", "are", "is", "there", "in", "the", "dataset", "table",
+                        "data", "total", "of", "number", "what", "count", "we", "do", "have",
+                        "does", "it", "contain", "this", "listed", "present", "recorded"})
 
 
 def _only_rows_asked(ctx: Context) -> bool:
     """"How many rows/passengers are there?": nothing but a count of rows is asked."""
     content = [t for t in ctx.tokens if t.i not in ctx.consumed and t.kind == "word"
-               and t.low not in ("how", "many", "are", "is", "there", "in", "the", "dataset",
-                                 "table", "data", "total", "of", "number", "what", "count",
-                                 "we", "do", "have", "does", "it", "contain", "this", "listed")]
+               and t.low not in _ROW_WORDS]
     return len(content) <= 1 or all(t.low in GENERIC_ROWS for t in content)
 
 

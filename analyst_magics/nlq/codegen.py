@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from .intents import AggRef, Condition, Intent, IntentKind
-from .schema import NUMERIC_TEXT_PATTERN, ColumnInfo, Schema
+from .schema import ColumnInfo, Schema, numbers_code
 
 __all__ = ["Code", "write_code", "literal", "column_ref"]
 
@@ -105,8 +105,7 @@ def _prepare(code: Code) -> None:
             continue
         ref = column_ref("data", column)
         if info.kind == "numtext":
-            fixes.append(f"{ref} = pd.to_numeric({ref}.astype(str).str.replace("
-                         f"r{literal(NUMERIC_TEXT_PATTERN)}, \"\", regex=True), errors=\"coerce\")")
+            fixes.extend(numbers_code(ref, info.scaled))
             code.notes.append(f"Read the numbers written as text in '{column}'.")
         elif info.padded and info.kind in ("text", "bool"):
             fixes.append(f"{ref} = {ref}.str.strip()")
@@ -328,7 +327,7 @@ def _mode(code: Code) -> None:
 
 
 def _lookup(code: Code) -> None:
-    code.add(f"values = {column_ref(code.rows, code.intent.label)}")
+    code.add(f"values = {column_ref(code.rows, code.intent.label)}.drop_duplicates()")
     code.add("result = values.iloc[0] if len(values) == 1 else values.tolist()")
 
 

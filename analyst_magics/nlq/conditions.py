@@ -48,8 +48,11 @@ def _comparisons(ctx: Context) -> None:
         if operand is None:
             continue
         value, value_end = operand
+        if value is None:
+            continue  # "from 3rd class" is not a comparison
         op = cue.value[1] if cue.kind == "cmp_adj" else cue.value
-        if cue.kind == "between":
+        if cue.kind == "between" or (ctx.word(cue.start) == "from"
+                                     and _second_bound(ctx, value_end) is not None):
             bounds = _second_bound(ctx, value_end)
             if bounds is None:
                 continue
@@ -68,7 +71,7 @@ def _operand(ctx: Context, start: int) -> tuple[Any, int] | None:
     for pos in range(start, min(start + 5, len(ctx.tokens))):
         token = ctx.tokens[pos]
         if token.kind == "number" and pos not in ctx.consumed:
-            return token.number, pos
+            return (None if token.ordinal else token.number), pos
         agg = next((c for c in ctx.cues_of("agg") if c.start == pos), None)
         if agg is not None:
             return _agg_operand(ctx, agg.value, agg.end)
@@ -128,6 +131,11 @@ def _comparable(ctx: Context, column: Any) -> bool:
 def _implied_column(ctx: Context, concept: tuple[str, ...], value_end: int) -> Any:
     """A column implied by "older than", "$", "%", or the only numeric column."""
     token = ctx.tokens[value_end]
+    if _is_year(token.number) and not concept:  # "after 2000": the year or date column
+        dated = [c for c in ctx.schema.columns if c.yearlike] or [
+            c for c in ctx.schema.columns if c.kind in DATE_KINDS]
+        if len(dated) == 1:
+            return dated[0].name
     words = concept or (_MONEY_WORDS if token.money else _PERCENT_WORDS if token.percent else ())
     numeric = [c for c in ctx.schema.columns if c.numeric and not c.is_id]
     for info in columns_for_words(ctx.schema, words):
@@ -142,11 +150,13 @@ def _implied_column(ctx: Context, concept: tuple[str, ...], value_end: int) -> A
     return None
 
 
+def _is_year(value: Any) -> bool:
+    return isinstance(value, float) and value.is_integer() and 1000 <= value <= 3000
+
+
 def _record(ctx: Context, column: Any, op: str, value: Any, start: int, end: int) -> None:
     info = ctx.info(column)
-    part = None
-    if info.kind in DATE_KINDS and isinstance(value, float) and 1000 <= value <= 3000:
-        part = "year"
+    part = "year" if info.kind in DATE_KINDS and _is_year(value) else None
     value = _plain(value)
     ctx.conditions.append(Condition(column=column, op=op, value=value, part=part,
                                     words=_words(ctx, start, end), position=start))

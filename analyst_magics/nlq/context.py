@@ -10,7 +10,7 @@ import pandas as pd
 from .cues import Cue
 from .intents import Condition, Derived
 from .matching import ColumnMention, ValueMention
-from .schema import NUMERIC_TEXT_PATTERN, ColumnInfo, Schema
+from .schema import ColumnInfo, Schema, read_numbers
 from .text import Token
 
 __all__ = ["Context", "NUMERIC_KINDS", "DATE_KINDS"]
@@ -72,17 +72,18 @@ class Context:
         self.consumed.update(positions)
 
     def numeric(self, column: Any) -> bool:
+        """Whether a column is a measure: numbers that are not ids or years."""
         info = self.info(column)
-        return info.numeric and not info.is_id
+        return info.numeric and not info.is_id and not info.yearlike
 
     def has_value(self, column: Any, value: Any) -> bool:
         """Whether ``column`` holds ``value`` (numbers compared as numbers)."""
         if column not in self.df.columns:
             return False
         series = self.df[column]
-        if self.info(column).kind == "numtext":
-            series = pd.to_numeric(series.astype(str).str.replace(NUMERIC_TEXT_PATTERN, "",
-                                                                  regex=True), errors="coerce")
+        info = self.info(column)
+        if info.kind == "numtext":
+            series = read_numbers(series, info.scaled)
         try:
             return bool((series == value).any())
         except (TypeError, ValueError):

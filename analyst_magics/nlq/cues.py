@@ -146,14 +146,18 @@ def find_cues(tokens: list[Token]) -> list[Cue]:
     return cues
 
 
-def reserved_positions(tokens: list[Token], cues: list[Cue]) -> set[int]:
-    """Token positions that belong to cue phrases and never name a column or a value."""
+def reserved_positions(tokens: list[Token], cues: list[Cue],
+                       names: frozenset[str] = frozenset()) -> set[int]:
+    """Token positions that belong to cue phrases and never name a column or a value.
+
+    ``names`` are one-word column names: a cue word that is one ("Overall", "Total") stays free.
+    """
     reserved: set[int] = set()
     for cue in cues:
         if cue.kind in ("neg", "any", "list", "wh", "yesno", "group", "remain", "feature",
                         "time"):
             continue
         words = [tokens[p].low for p in cue.positions]
-        if len(words) > 1 or words[0] not in _MAY_BE_COLUMN:
+        if len(words) > 1 or (words[0] not in _MAY_BE_COLUMN and words[0] not in names):
             reserved.update(cue.positions)
     return reserved

@@ -43,9 +43,11 @@ COMPARATORS: dict[tuple[str, ...], str] = {
                      ("larger", "than"), ("bigger", "than"), ("above",), ("over",),
                      ("exceeding",), ("exceeds",), ("exceed",), ("in", "excess", "of"),
                      ("beyond",), (">",), ("after",), ("later", "than")], ">"),
+    **dict.fromkeys([("since",), ("from",)], ">="),
     **dict.fromkeys([("less", "than"), ("fewer", "than"), ("lower", "than"),
                      ("smaller", "than"), ("below",), ("under",), ("beneath",), ("<",),
                      ("before",), ("earlier", "than")], "<"),
+    **dict.fromkeys([("until",), ("till",)], "<="),
     **dict.fromkeys([("equal", "to"), ("equals",), ("exactly",), ("=",), ("==",)], "=="),
     **dict.fromkeys([("not", "equal", "to"), ("!=",), ("other", "than")], "!="),
 }
@@ -141,7 +143,21 @@ ABBREVIATIONS: dict[str, str] = {
     "cnt": "count", "tot": "total", "apps": "appearances", "pts": "points", "addr": "address",
     "emp": "employee", "mgr": "manager", "sal": "salary", "vol": "volume", "wt": "weight",
     "ht": "height", "dur": "duration", "cat": "category", "gdp": "gdp", "pos": "position",
+    "mo": "month", "dy": "day", "hr": "hour", "wk": "week", "qtr": "quarter", "st": "state",
 }
+
+#: US states by name, for columns that hold their two-letter codes ("Texas" finds ``TX``)
+US_STATES: dict[str, str] = dict(zip(
+    [name.replace("_", " ") for name in (
+        "alabama alaska arizona arkansas california colorado connecticut delaware florida "
+        "georgia hawaii idaho illinois indiana iowa kansas kentucky louisiana maine maryland "
+        "massachusetts michigan minnesota mississippi missouri montana nebraska nevada "
+        "new_hampshire new_jersey new_mexico new_york north_carolina north_dakota ohio oklahoma "
+        "oregon pennsylvania rhode_island south_carolina south_dakota tennessee texas utah "
+        "vermont virginia washington west_virginia wisconsin wyoming").split()],
+    ("al ak az ar ca co ct de fl ga hi id il in ia ks ky la me md ma mi mn ms mo mt ne nv nh nj "
+     "nm ny nc nd oh ok or pa ri sc sd tn tx ut vt va wa wv wi wy").split(), strict=True))
+__all__ += ["US_STATES"]
 
 #: column-name words that only qualify the main word ("Avg. Attendance", "Prize money USD")
 MODIFIER_TOKENS = frozenset(
@@ -153,7 +169,7 @@ STOPWORDS = frozenset(
     "has have had that this these those which who whom whose what there their its it they them "
     "as than then any all each every some me please show tell give find list get what's "
     "how much many much i we you our your my can could would should will shall may might "
-    "dataset data table rows row records record entries entry values value column columns "
+    "dataset data table rows row records record entries entry values column columns "
     "field variable variables".split())
 
 NEGATIONS = frozenset({"not", "non", "no", "never", "without", "neither", "nor", "none"})

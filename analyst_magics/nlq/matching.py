@@ -25,6 +25,7 @@ from .lexicon import (
     NEGATIONS,
     STOPWORDS,
     SYNONYMS,
+    US_STATES,
     VALUE_ALIASES,
 )
 from .schema import ColumnInfo, Schema, normalize_value
@@ -33,6 +34,7 @@ from .text import Token, agent_stem, singular, split_name, stem
 __all__ = ["ColumnMention", "ValueMention", "find_mentions", "columns_for_words"]
 
 MIN_COVERAGE = 0.5
+MIN_PREFIX, MAX_PREFIX = 3, 4  # column words this long may abbreviate a question word
 #: "passengers" names PassengerId (and "orders" Order Date) less surely than a plain column
 ID_DISCOUNT = 0.9
 MAX_VALUE_WORDS = 6
@@ -175,6 +177,8 @@ def _word_index(schema: Schema) -> dict[tuple[str, str], list[Any]]:
             for form in (word, stem(word), expansion or word):
                 if form in _SYNONYM_GROUP:
                     entries.setdefault(("y", str(_SYNONYM_GROUP[form])), _LEVEL_SYNONYM)
+            if word.isalpha() and MIN_PREFIX <= len(word) <= MAX_PREFIX:
+                entries.setdefault(("a", word), _LEVEL_AFFIX)
             if word.isalpha() and len(word) >= 5:
                 for cut in (1, 2):
                     entries.setdefault(("p", word[cut:]), _LEVEL_AFFIX)
@@ -193,7 +197,7 @@ def _token_hits(token: Token, schema: Schema, index: dict[tuple[str, str], list[
                 ) -> list[tuple[int, int, float]]:
     """``(column position, word position, level)`` for every column word ``token`` matches."""
     low = token.low
-    if not low.isalnum() or low in STOPWORDS:
+    if not low.isalnum() or low in STOPWORDS or low in NEGATIONS:
         return []
     keys = [(("x", singular(low)), None), (("s", stem(low)), None)]
     if singular(low) != low:
@@ -217,6 +221,9 @@ def _token_hits(token: Token, schema: Schema, index: dict[tuple[str, str], list[
             hits.append((col, wi, level))
     if not hits and len(low) >= 4:
         hits = [(c, wi, lv) for c, wi, lv, _ in index.get(("p", singular(low)), ())]
+    if not hits and len(low) >= 5 and low.isalpha():  # "injuries" for a column "inj"
+        hits = [(c, wi, lv) for size in range(MIN_PREFIX, len(low) - 1)
+                for c, wi, lv, _ in index.get(("a", low[:size]), ())]
     if not hits and len(low) >= 5 and low.isalpha():
         hits = _fuzzy_hits(low, index)
     return hits
@@ -366,6 +373,13 @@ def _span_value(span: list[Token], schema: Schema) -> ValueMention | None:
     hits = schema.values.get(plural)
     if hits:
         return ValueMention(positions, tuple(hits), 0.85 + 0.05 * len(span))
+    if key in US_STATES:
+        hits = [h for h in schema.values.get(US_STATES[key], ()) if str(h[1]).isupper()]
+        if hits:
+            return ValueMention(positions, tuple(hits), 0.85 + 0.05 * len(span))
+    starts = schema.prefixes.get(key) or schema.prefixes.get(plural)
+    if starts and len(starts) == 1:  # the start of exactly one value: "entire homes"
+        return ValueMention(positions, tuple(starts), 0.55 + 0.05 * len(span))
     if len(span) == 1 and span[0].low in VALUE_ALIASES:
         return _alias(span[0], schema)
     if len(span) == 1 and len(span[0].low) >= 5:

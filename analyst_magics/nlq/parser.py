@@ -65,7 +65,8 @@ def _context(df: pd.DataFrame, question: str) -> Context:
     schema = schema_of(df)
     tokens = tokenize(question)
     cues = find_cues(tokens)
-    columns, values = find_mentions(tokens, schema, reserved_positions(tokens, cues))
+    names = frozenset(c.words[0] for c in schema.columns if len(c.words) == 1)
+    columns, values = find_mentions(tokens, schema, reserved_positions(tokens, cues, names))
     return Context(question=question, df=df, tokens=tokens, schema=schema, cues=cues,
                    columns=columns, values=values)
 
@@ -173,10 +174,12 @@ def _read_top(ctx: Context) -> Top | None:
             ctx.use([before.i, *([] if cue.value[1] else cue.positions)])
             return Top(int(before.number or 1), cue.value[0], cue)
     for cue in ctx.cues_of("list"):
-        after = ctx.tokens[cue.end + 1] if cue.end + 1 < len(ctx.tokens) else None
-        if after is not None and after.kind == "number" and ctx.word(cue.start) != "name":
+        pos = cue.end + 2 if ctx.word(cue.end + 1) == "the" else cue.end + 1
+        after = ctx.tokens[pos] if pos < len(ctx.tokens) else None
+        if after is not None and after.kind == "number" and not after.ordinal:
             ctx.use([after.i])
-            return Top(int(after.number or 1), "first", cue)
+            later = next((c for c in ctx.cues_of("super") if c.start > pos), None)
+            return Top(int(after.number or 1), later.value[0] if later else "max", cue)
     return None
 
 

@@ -20,12 +20,16 @@ import pandas as pd
 from .lexicon import SUMMARY_LABELS
 from .text import split_name
 
-__all__ = ["ColumnInfo", "Schema", "schema_of", "normalize_value", "NUMERIC_TEXT_PATTERN",
-           "DATE_FORMATS"]
+__all__ = ["ColumnInfo", "Schema", "schema_of", "normalize_value", "read_numbers",
+           "numbers_code", "NUMERIC_TEXT_PATTERN", "DATE_FORMATS"]
 
 #: what a cell holding a number written as text looks like: "1,234", "$5.00", "12%", " 578.55"
 NUMERIC_TEXT_PATTERN = r"[,$€£%\s]"
-_NUMERIC_TEXT = re.compile(r"^\s*[-+]?[$€£]?\s*[-+]?(\d[\d,]*(\.\d+)?|\.\d+)\s*%?\s*$")
+#: thousands/millions/billions written as a suffix: "€500K", "$1.2M", "3B"
+SCALE_SUFFIXES = {"K": 1e3, "M": 1e6, "B": 1e9}
+_NUMERIC_TEXT = re.compile(
+    r"^\s*[-+]?[$€£]?\s*[-+]?(\d[\d,]*(\.\d+)?|\.\d+)\s*(%|[KMBkmb])?\s*$")
+_SCALED = re.compile(r"\d\s*[KMBkmb]\s*$")
 _ACCENTS = re.compile("[\u0300-\u036f]")
 _PLACEHOLDERS = frozenset({"", "-", "–", "—", "n/a", "na", "none", "null", "?", "nan"})
 DATE_FORMATS = ("ISO8601", "%d-%b-%Y", "%d-%b-%y", "%b %d, %Y", "%B %d, %Y", "%d %B %Y",
@@ -39,6 +43,7 @@ _LABEL_WORDS = frozenset("name title player team country nation city company per
                          "athlete driver artist song film movie book product state county "
                          "municipality school university opponent against episode".split())
 
+_YEAR_WORDS = frozenset({"year", "season", "yr"})
 _TIME_WORDS = frozenset({"date", "time", "day", "month", "year", "season", "when"})
 
 SAMPLE_SIZE = 2000
@@ -48,6 +53,7 @@ VALUE_INDEX_MAX = 5000  # text columns with more distinct values are not indexed
 LARGE_FRAME = 50_000
 MIN_ID_ROWS = 20  # shorter runs of 1, 2, 3 … are as likely counts as row numbers
 MAX_VALUE_LENGTH = 80
+MAX_PREFIX_WORDS, MIN_PREFIX_LENGTH = 3, 5  # value starts indexed, and the shortest one-word one
 
 
 @dataclass(slots=True)
@@ -64,6 +70,7 @@ class ColumnInfo:
     true_value: Any = None  # what "yes" is in a boolean-like column
     date_format: str | None = None
     yearlike: bool = False
+    scaled: bool = False  # numbers written with K/M/B suffixes
     category: bool = False  # a pandas Categorical (grouped with observed=True)
     tz: bool = False  # dates with a time zone
     padded: bool = False  # text with stray spaces around some values (trimmed before use)
@@ -91,12 +98,35 @@ class Schema:
     columns: list[ColumnInfo]
     rows: int
     values: dict[str, list[tuple[Any, Any]]] = field(default_factory=dict)
+    #: the first words of multi-word values: "entire home" for ``Entire home/apt``
+    prefixes: dict[str, list[tuple[Any, Any]]] = field(default_factory=dict)
     summary: tuple[Any, Any] | None = None  # (column, label) of summary rows to leave out
     label_column: Any = None
     word_index: dict[tuple[str, str], list[Any]] = field(default_factory=dict)  # see matching
 
     def column(self, name: Any) -> ColumnInfo:
         return next(c for c in self.columns if c.name == name)
+
+
+def read_numbers(series: pd.Series, scaled: bool) -> pd.Series:
+    """Numbers written as text, read the way :func:`numbers_code` writes it in generated code."""
+    raw = series.astype(str).str.replace(NUMERIC_TEXT_PATTERN, "", regex=True)
+    if not scaled:
+        return pd.to_numeric(raw, errors="coerce")
+    raw = raw.str.upper()
+    factor = raw.str[-1].map(SCALE_SUFFIXES).fillna(1)
+    return pd.to_numeric(raw.str.rstrip("KMB"), errors="coerce") * factor
+
+
+def numbers_code(ref: str, scaled: bool) -> list[str]:
+    """Lines that replace the text column ``ref`` with its numbers (see :func:`read_numbers`)."""
+    stripped = f"{ref}.astype(str).str.replace(r\"{NUMERIC_TEXT_PATTERN}\", \"\", regex=True)"
+    if not scaled:
+        return [f"{ref} = pd.to_numeric({stripped}, errors=\"coerce\")"]
+    scales = "{" + ", ".join(f'"{k}": {int(v)}' for k, v in SCALE_SUFFIXES.items()) + "}"
+    return [f"raw = {stripped}.str.upper()",
+            f"{ref} = pd.to_numeric(raw.str.rstrip(\"KMB\"), errors=\"coerce\") * "
+            f"raw.str[-1].map({scales}).fillna(1)"]
 
 
 def normalize_value(value: Any) -> str:
@@ -187,8 +217,7 @@ def _describe_number(series: pd.Series, info: ColumnInfo, rows: int,
     if low == 0 and high == 1 and integral and not words & _ID_WORDS:
         info.kind, info.true_value = "bool", 1
         return
-    info.yearlike = bool(integral and 1800 <= low and high <= 2100
-                         and words & {"year", "season", "yr"})
+    info.yearlike = bool(integral and 1800 <= low and high <= 2100 and words & _YEAR_WORDS)
     sequence = (pd.api.types.is_integer_dtype(series.dtype) and rows >= MIN_ID_ROWS
                 and high - low == rows - 1 and series.is_monotonic_increasing
                 and series.is_unique)
@@ -206,6 +235,9 @@ def _describe_text(series: pd.Series, head: pd.Series, info: ColumnInfo) -> None
     meaningful = text[~text.str.lower().isin(_PLACEHOLDERS)].head(TYPE_SAMPLE)
     if len(meaningful) and meaningful.str.match(_NUMERIC_TEXT).mean() >= 0.9:
         info.kind = "numtext"
+        info.scaled = bool(meaningful.str.contains(_SCALED).any())
+        info.yearlike = bool(set(info.words) & _YEAR_WORDS) and bool(
+            meaningful.str.fullmatch(r"(18|19|20)\d\d").all())
         return
     info.padded = bool((text != sample.astype(str)).any())
     lowered = frozenset(text.str.lower().unique())
@@ -256,6 +288,11 @@ def _index_values(schema: Schema, info: ColumnInfo, series: pd.Series) -> None:
     for value, key, key2 in zip(values.tolist(), keys.tolist(), bare.tolist(), strict=True):
         for k in {key, key2} - {""}:
             schema.values.setdefault(k, []).append((info.name, value))
+        words = key.split()
+        for size in range(1, min(len(words), MAX_PREFIX_WORDS + 1)):
+            # most of the value, and not a short common word: "entire home" (home/apt)
+            if 2 * size > len(words) and (size > 1 or len(words[0]) >= MIN_PREFIX_LENGTH):
+                schema.prefixes.setdefault(" ".join(words[:size]), []).append((info.name, value))
 
 
 def _normalize_many(text: pd.Series) -> pd.Series:
