@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from analyst_magics.config import get_settings
+from analyst_magics.nlq import llm
 
 Reply = (str | Callable[[dict[str, Any]], str] | tuple[int, dict[str, Any]]
          | tuple[int, dict[str, Any], dict[str, str]])
@@ -30,6 +31,11 @@ class FakeModel:
     replies: list[Reply] = field(default_factory=list)
     requests: list[dict[str, Any]] = field(default_factory=list)
     models: tuple[str, ...] = ("test-model",)
+
+    def stray(self) -> list[str]:
+        """Paths of requests that were not a model's API (e.g. an exfiltration attempt)."""
+        return [r["path"] for r in self.requests
+                if not r["path"].endswith(("/chat/completions", "/models"))]
 
     def prompts(self) -> list[str]:
         """The text of every message sent, request by request."""
@@ -72,9 +78,15 @@ def _handler(fake: FakeModel) -> type[BaseHTTPRequestHandler]:
                 self._send(404, {"error": {"message": "not found"}})
 
         def do_POST(self) -> None:
-            length = int(self.headers.get("Content-Length", 0))
-            body = json.loads(self.rfile.read(length) or b"{}")
+            raw = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            try:
+                body = json.loads(raw or b"{}")
+            except ValueError:  # not a model request: record it as it came
+                body = {"raw": raw.decode("utf-8", "replace")}
             self._record(body)
+            if not self.path.endswith("/chat/completions"):
+                self._send(404, {"error": {"message": "not found"}})
+                return
             if body.get("model") not in fake.models:
                 self._send(404, {"error": {"message": f"The model `{body.get('model')}` does "
                                            "not exist", "type": "invalid_request_error",
@@ -89,6 +101,8 @@ def _handler(fake: FakeModel) -> type[BaseHTTPRequestHandler]:
                 return
             text = reply(body) if callable(reply) else reply
             self._send(200, _completion(text, body["model"]))
+
+        do_PUT = do_DELETE = do_POST
 
         def log_message(self, *args: Any) -> None:
             pass
@@ -120,6 +134,14 @@ def fake_model(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeModel]:
         server.shutdown()
         server.server_close()
         get_settings.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_llm_cache() -> Iterator[None]:
+    """Each test starts without cached answers (the cache is keyed by endpoint URL anyway)."""
+    llm.clear_cache()
+    yield
+    llm.clear_cache()
 
 
 @pytest.fixture
