@@ -189,8 +189,9 @@ def _converse(chat: ChatSession, task: _Task, messages: list[dict[str, str]]) ->
             error = exc
             continue
         return _finish(task.question, plain_value(value), code, reply, sent)
-    return _error(task.question, f"The model's code failed twice: {error} Here is the code it "
-                            "wrote; fix it by hand, or rephrase the question.", code, sent)
+    reason = str(error).strip().rstrip(".")
+    return _error(task.question, f"The model's code failed twice: {reason}. Here is the code it "
+                                 "wrote; fix it by hand, or rephrase the question.", code, sent)
 
 
 def _finish(question: str, value: Any, code: str, reply: str,
