@@ -26,6 +26,7 @@ from .errors import APIError
 from .frames import FrameCache
 from .handlers import routes
 from .jobs import JobManager
+from .loopwatch import LoopWatch
 from .retention import sweep
 from .storage import DatasetStore
 
@@ -102,6 +103,7 @@ class AnalystExtension(ExtensionApp):
         self.threads = ThreadPoolExecutor(self.ask_threads, thread_name_prefix="analyst-ask")
         self.frames = FrameCache(self.store, self.threads, self.frame_cache_mb * MB)
         self._sweeper: PeriodicCallback | None = None
+        self.loop_watch = LoopWatch()
         self.serverapp.log.info("analyst_magics %s: /analyst/v1 serving data from %s",
                                 __version__, root)
 
@@ -109,7 +111,9 @@ class AnalystExtension(ExtensionApp):
         self.handlers.extend(routes())
 
     async def _start_jupyter_server_extension(self, serverapp: Any) -> None:
+        self.loop_watch.start()
         self.sweep()
+        await self.jobs.start()
         self._sweeper = PeriodicCallback(self.sweep, self.retention_interval * 1000)
         self._sweeper.start()
 
@@ -123,6 +127,7 @@ class AnalystExtension(ExtensionApp):
     async def stop_extension(self) -> None:
         if self._sweeper is not None:
             self._sweeper.stop()
+        self.loop_watch.stop()
         await self.jobs.shutdown()
         self.threads.shutdown(wait=False, cancel_futures=True)
 

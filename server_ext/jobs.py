@@ -91,6 +91,14 @@ class JobManager:
 
     # ------------------------------------------------------------------ the pool
 
+    async def start(self) -> None:
+        """Start the worker processes from a thread: the first fork server start imports
+        pandas and the engine (seconds), which must not happen on the IOLoop."""
+        self._loop = asyncio.get_running_loop()
+        pool = self._ensure_pool()
+        await asyncio.to_thread(
+            lambda: [f.result() for f in [pool.submit(worker.ping) for _ in range(self._workers)]])
+
     def _ensure_pool(self) -> ProcessPoolExecutor:
         if self._pool is None:
             # forkserver: workers never inherit the server's threads, sockets or tokens.
@@ -114,8 +122,12 @@ class JobManager:
 
     async def call(self, task: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any]:
         """Run a :mod:`worker` task in a worker process; its failure becomes an ``APIError``."""
+        pool = self._ensure_pool()
         try:
-            result = await asyncio.wrap_future(self._ensure_pool().submit(task, *args))
+            # submit() may start a worker process (after a crash, or when one retires), which
+            # waits on the fork server: never on the IOLoop.
+            future = await asyncio.to_thread(pool.submit, task, *args)
+            result = await asyncio.wrap_future(future)
         except BrokenProcessPool:
             self._reset_pool()
             raise APIError(400, "The worker process reading this data stopped (it may have run "

@@ -15,7 +15,7 @@ from .naming import clean_text
 
 __all__ = [
     "AnalyzeRequest", "AskRequest", "DatasetSummary", "Envelope", "ErrorData", "Health", "Info",
-    "JobAccepted", "JobState", "JobStatus", "Limits", "ProgressEvent", "ReportEntry",
+    "JobAccepted", "JobState", "JobStatus", "Limits", "LoopLag", "ProgressEvent", "ReportEntry",
 ]
 
 JobState = Literal["queued", "running", "done", "error"]
@@ -77,10 +77,18 @@ class ErrorData(BaseModel):
     errors: list[dict[str, str]] | None = Field(None, description="Per-field problems (400).")
 
 
+class LoopLag(BaseModel):
+    max_lag_ms: float = Field(description="Worst delay of a 50 ms IOLoop tick since start.")
+    loop_cpu_in_max_lag_ms: float = Field(
+        description="CPU the loop thread used during that delay: near max_lag_ms means code "
+                    "blocked the loop; near 0 means it waited for a core or the GIL.")
+
+
 class Health(BaseModel):
     status: Literal["ok"]
     version: str
     uptime_s: float
+    loop: LoopLag
 
 
 class Limits(BaseModel):

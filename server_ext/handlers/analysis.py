@@ -105,6 +105,10 @@ class ProgressHandler(EnvelopeErrors, ExtensionHandlerMixin, WebSocketMixin, Jup
         return self.serverapp.log  # type: ignore[no-any-return]
 
     async def pre_get(self, job_id: str) -> None:
+        # Origin first (cross-site WebSocket hijacking), before anything about the job is told.
+        if not self.check_origin():
+            raise APIError(403, "Cross-origin WebSocket refused; trusted origins are set with "
+                                "ServerApp.allow_origin / allow_origin_pat.")
         allowed = await ensure_async(
             self.authorizer.is_authorized(self, self.current_user, "read", AUTH_RESOURCE))
         if not allowed:

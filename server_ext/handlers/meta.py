@@ -26,7 +26,8 @@ class HealthHandler(AnalystHandler):
     @authorized
     async def get(self) -> None:
         self.reply({"status": "ok", "version": __version__,
-                    "uptime_s": round(time.monotonic() - self.ext.started_at, 3)})
+                    "uptime_s": round(time.monotonic() - self.ext.started_at, 3),
+                    "loop": self.ext.loop_watch.report()})
 
 
 class InfoHandler(AnalystHandler):

@@ -10,9 +10,6 @@ import pytest
 from http_helpers import CSV, LIMIT_MB, multipart
 from tornado.httpclient import HTTPResponse
 
-pytest_plugins = ["pytest_jupyter.jupyter_server"]
-
-
 
 @pytest.fixture
 def jp_server_config(tmp_path: Any) -> dict[str, Any]:
