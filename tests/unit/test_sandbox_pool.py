@@ -17,7 +17,7 @@ import pytest
 
 from analyst_magics.config import get_settings
 from analyst_magics.nlq.sandbox import SandboxError, compile_analysis, run
-from analyst_magics.nlq.sandbox.cache import Probe
+from analyst_magics.nlq.sandbox.cache import FrameCache, Probe
 from analyst_magics.nlq.sandbox.client import WorkerPool, pool
 
 LIMITS = {"timeout": 10.0, "memory_mb": 1024}
@@ -153,3 +153,25 @@ def test_interrupt_leaves_no_process_and_the_next_run_works(how: str) -> None:
     assert all(map(_gone, processes)), "the interrupted worker or its child is still running"
     assert running[0][0] not in pool().pids
     assert run("result = float(df['x'].sum())", frame) == 6.0
+
+
+@pytest.mark.parametrize("copy_on_write", [
+    pytest.param(True, marks=pytest.mark.skipif(
+        int(pd.__version__.split(".")[0]) < 3 and pd.get_option("mode.copy_on_write") is not True,
+        reason="this pandas does not copy on write")),
+    False])
+def test_a_changed_frame_is_sent_again(copy_on_write: bool) -> None:
+    frame = pd.DataFrame({"x": [1.0, 2.0, 3.0], "o": pd.Series([[1], "a", None], dtype=object)})
+    cache = FrameCache(budget=2**20)
+
+    def key() -> str | None:
+        return cache.find(Probe(frame, copy_on_write=copy_on_write))
+
+    first = cache.add(Probe(frame, copy_on_write=copy_on_write), 100)
+    assert key() == first
+    frame.loc[0, "x"] = 5.0
+    assert key() is None
+    second = cache.add(Probe(frame, copy_on_write=copy_on_write), 100)
+    assert key() == second and cache.take_dropped() == [first]  # the worker forgets it
+    frame.iloc[[0, 1]] = frame.iloc[[1, 0]].to_numpy()  # same values, other rows
+    assert key() is None

@@ -41,21 +41,30 @@ def _checksum(frame: pd.DataFrame) -> tuple[int, ...]:
     sums = []
     for block in frame._mgr.blocks:
         values = block.values
-        if isinstance(values, np.ndarray) and values.dtype.kind in "biufcmM":
-            data = np.ascontiguousarray(values).view(np.uint8)
-        else:
-            positions = block.mgr_locs.as_array
-            data = pd.util.hash_pandas_object(frame.iloc[:, positions], index=False).to_numpy()
-        sums.append(zlib.crc32(memoryview(data).cast("B")))
+        if not (isinstance(values, np.ndarray) and values.dtype.kind in "biufcmM"):
+            values = _row_hashes(frame.iloc[:, block.mgr_locs.as_array])
+        sums.append(zlib.crc32(np.ascontiguousarray(values).reshape(-1).view(np.uint8)))
     return tuple(sums)
+
+
+def _row_hashes(columns: pd.DataFrame) -> np.ndarray:
+    try:
+        return pd.util.hash_pandas_object(columns, index=False).to_numpy()
+    except TypeError:  # unhashable cells (lists, dicts): which objects, and their text
+        cells = columns.to_numpy(dtype=object)
+        text = pd.util.hash_pandas_object(pd.DataFrame(cells).astype(str), index=False)
+        return np.concatenate([_identity(cells).reshape(-1).astype(np.uint64), text.to_numpy()])
+
+
+_identity = np.frompyfunc(id, 1, 1)
 
 
 class Probe:
     """One frame of one call: its shape now, and its checksum when first needed."""
 
-    def __init__(self, frame: pd.DataFrame) -> None:
+    def __init__(self, frame: pd.DataFrame, *, copy_on_write: bool | None = None) -> None:
         self.frame = frame
-        self.cow = _copy_on_write()
+        self.cow = _copy_on_write() if copy_on_write is None else copy_on_write
         self.names = (tuple(frame.index.names), tuple(frame.columns.names), frame.shape)
         self._checksum: tuple[int, ...] | None = None
 
