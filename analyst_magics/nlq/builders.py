@@ -15,6 +15,7 @@ from . import comparisons, ranking
 from .context import DATE_KINDS, Context
 from .intents import AggRef, Intent, IntentKind
 from .lexicon import GENERIC_ROWS, STOPWORDS
+from .matching import columns_for_words
 
 __all__ = ["choose", "problem"]
 
@@ -48,6 +49,7 @@ def choose(ctx: Context, *, top: ranking.Top | None, threshold: float | None,
         ("agg", lambda: aggregate(ctx)),
         ("count", lambda: count(ctx)),
         ("describe", lambda: describe(ctx)),
+        ("how_adj", lambda: _how(ctx)),
         ("wh", lambda: lookup(ctx)),
         ("list", lambda: lookup(ctx)),
     ]
@@ -59,12 +61,25 @@ def choose(ctx: Context, *, top: ranking.Top | None, threshold: float | None,
     return _values_where(ctx)
 
 
+def _how(ctx: Context) -> Intent | None:
+    """"How old is Player 10?": the column the adjective names, in the rows that match."""
+    cue = ctx.cue("how_adj")
+    column = next((c.name for c in columns_for_words(ctx.schema, cue.value) if c.numeric),
+                  None) if cue is not None else None
+    if column is None or not ctx.conditions:
+        return None
+    ctx.implied = True
+    return Intent(kind=IntentKind.LOOKUP, label=column, conditions=ctx.conditions)
+
+
 def _values_where(ctx: Context) -> Intent | None:
     """"revenue where region is S": no cue, one column and conditions — its values."""
     free = ctx.free()
     if len(free) == 1 and ctx.conditions:
         ctx.use(free[0].positions)
         return Intent(kind=IntentKind.LOOKUP, label=free[0].column, conditions=ctx.conditions)
+    if not free and ctx.conditions:  # "players whose potential is higher than their overall"
+        return Intent(kind=IntentKind.ROWS, conditions=ctx.conditions)
     return None
 
 
@@ -274,7 +289,9 @@ def _group_column(ctx: Context) -> Any:
 
 def aggregate(ctx: Context) -> Intent | None:
     by = _group_column(ctx)
-    for cue in ctx.cues_of("agg"):
+    named = {p for m in ctx.free() for p in m.positions}
+    # a cue word that is also a column ("Overall", "Total") comes after the other cues
+    for cue in sorted(ctx.cues_of("agg"), key=lambda c: (c.start in named, c.start)):
         measure = ranking.read_measure(ctx, cue.start)
         if measure is not None and measure.column is not None:
             kind = IntentKind.GROUP if by is not None else IntentKind.AGGREGATE

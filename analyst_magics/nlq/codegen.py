@@ -20,6 +20,8 @@ from .schema import ColumnInfo, Schema, numbers_code
 
 __all__ = ["Code", "write_code", "literal", "column_ref"]
 
+#: intents whose writer applies the conditions itself
+_OWN_FILTER = frozenset({IntentKind.SHARE, IntentKind.CHECK, IntentKind.COUNT, IntentKind.EXISTS})
 _REDUCERS = {"mean": ".mean()", "sum": ".sum()", "median": ".median()", "max": ".max()",
              "min": ".min()", "std": ".std()", "pstd": ".std(ddof=0)", "var": ".var()",
              "pvar": ".var(ddof=0)", "skew": ".skew()", "kurt": ".kurt()", "size": ".size()",
@@ -54,7 +56,7 @@ def write_code(intent: Intent, schema: Schema) -> Code:
 
     code = Code(schema=schema, intent=intent)
     _prepare(code)
-    if intent.kind not in (IntentKind.SHARE, IntentKind.CHECK):
+    if intent.kind not in _OWN_FILTER:
         _filter(code, intent.conditions)
     writer = _WRITERS.get(intent.kind) or STATS[intent.kind]
     writer(code)
@@ -167,9 +169,11 @@ def _condition(code: Code, cond: Condition, frame: str) -> str:
         pick = "nlargest" if cond.op == "top" else "nsmallest"
         return f"{ref}.isin({ref}.{pick}({cond.value}))"
     value = cond.value
-    if isinstance(value, AggRef):
+    if isinstance(value, AggRef) and value.agg == "value":  # another column of the same row
+        shown = column_ref(frame, value.column)
+    elif isinstance(value, AggRef):
         other = column_ref(code.frame, value.column if value.column is not None else cond.column)
-        shown = f"{other}{_REDUCERS.get(value.agg, '.mean()')}"
+        shown = f"{other}{reducer(value.agg)}"
     else:
         shown = literal(value)
     return f"{ref} {cond.op} {shown}"
@@ -193,6 +197,13 @@ def _filter(code: Code, conditions: list[Condition]) -> None:
         code.rows = "rows"
 
 
+def reducer(agg: str) -> str:
+    """The method call of a reducer name: ``".mean()"``, ``".quantile(0.9)"``."""
+    if agg.startswith("quantile:"):
+        return f".quantile({agg.split(':', 1)[1]})"
+    return _REDUCERS[agg]
+
+
 def reduce(code: Code, frame: str, column: Any, agg: str) -> str:
     """``frame[column]`` reduced by ``agg`` (a yes/no column counts or averages its yeses)."""
     info = code.info(column)
@@ -201,14 +212,18 @@ def reduce(code: Code, frame: str, column: Any, agg: str) -> str:
         series = f"({flag(code, column, frame)})"
     if agg == "range":
         return f"{series}.max() - {series}.min()"
-    return f"{series}{_REDUCERS[agg]}"
+    return f"{series}{reducer(agg)}"
 
 
 # ----------------------------------------------------------------------------- writers
 
 
 def _count(code: Code) -> None:
-    code.add(f"result = len({code.rows})")
+    conditions = code.intent.conditions
+    if conditions:  # counting the matches is cheaper than selecting the rows
+        code.add(f"result = int(({mask(code, conditions, code.frame)}).sum())")
+    else:
+        code.add(f"result = len({code.frame})")
 
 
 def _aggregate(code: Code) -> None:
@@ -227,9 +242,9 @@ def grouped(code: Code, frame: str) -> str:
     info = code.info(intent.target)
     if info is not None and info.kind == "bool" and info.true_value not in (True, 1):
         return (f"({flag(code, intent.target, frame)}).groupby({column_ref(frame, intent.by)}"
-                f"{observed}){_REDUCERS[intent.agg or 'mean']}")
+                f"{observed}){reducer(intent.agg or 'mean')}")
     return (f"{frame}.groupby({by}{observed})[{literal(intent.target)}]"
-            f"{_REDUCERS[intent.agg or 'mean']}")
+            f"{reducer(intent.agg or 'mean')}")
 
 
 def _categorical(code: Code, column: Any) -> bool:
@@ -280,7 +295,7 @@ def _check(code: Code) -> None:
 
 
 def _exists(code: Code) -> None:
-    code.add(f"result = len({code.rows}) > 0")
+    code.add(f"result = bool(({mask(code, code.intent.conditions, code.frame)}).any())")
 
 
 def _compare(code: Code) -> None:

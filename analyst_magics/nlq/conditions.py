@@ -21,11 +21,15 @@ _MONEY_WORDS = ("usd", "price", "cost", "prize", "money", "salary", "revenue", "
                 "pay", "income", "fee", "dollar", "eur", "value", "worth")
 _PERCENT_WORDS = ("percent", "pct", "percentage", "rate", "share")
 _LOOKBACK = 4
+_COMPARATIVE_OPS = {"more": ">", "higher": ">", "greater": ">", "larger": ">", "bigger": ">",
+                    "less": "<", "lower": "<", "smaller": "<", "fewer": "<"}
+_LISTING = frozenset({"any", "or", "and", "nor", "the", "a", "an", "other"})
 _PAIRING = frozenset({"with", "and", "between", "vs", "versus", "against"})
 
 
 def extract_conditions(ctx: Context) -> None:
     """Read every condition of the question into ``ctx.conditions``."""
+    _versus(ctx)
     _comparisons(ctx)
     _values(ctx)
     _numbers_beside_columns(ctx)
@@ -47,18 +51,19 @@ def _comparisons(ctx: Context) -> None:
         operand = _operand(ctx, cue.end + 1)
         if operand is None:
             continue
-        value, value_end = operand
+        value, value_start, value_end = operand
         if value is None:
             continue  # "from 3rd class" is not a comparison
         op = cue.value[1] if cue.kind == "cmp_adj" else cue.value
         if cue.kind == "between" or (ctx.word(cue.start) == "from"
                                      and _second_bound(ctx, value_end) is not None):
             bounds = _second_bound(ctx, value_end)
-            if bounds is None:
+            if bounds is None or isinstance(value, AggRef):
                 continue
             value, value_end, op = (value, bounds[0]), bounds[1], "between"
         concept = cue.value[0] if cue.kind == "cmp_adj" else ()
-        column = attach_numeric(ctx, cue.start, cue.end, value_end, concept)
+        column = attach_numeric(ctx, cue.start, cue.end, value_end, concept,
+                                skip=range(value_start, value_end + 1))
         if column is None:
             ctx.warn(f"Could not tell which column '{_words(ctx, cue.start, value_end)}' is "
                      "about; that condition was left out.", 0.4)
@@ -66,27 +71,43 @@ def _comparisons(ctx: Context) -> None:
         _record(ctx, column, op, value, cue.start, value_end)
 
 
-def _operand(ctx: Context, start: int) -> tuple[Any, int] | None:
-    """The number (or "the average X") a comparison phrase compares with, and where it ends."""
+def _versus(ctx: Context) -> None:
+    """"a higher potential than overall rating": one column against another."""
+    for than in [t.i for t in ctx.tokens if t.low == "than"]:
+        word = next((t for t in reversed(ctx.tokens[max(0, than - 4):than])
+                     if t.low in _COMPARATIVE_OPS), None)
+        if word is None or word.i == than - 1:
+            continue  # "more than 10" is read by _comparisons
+        left = next((m for m in ctx.free() if word.i < m.start and m.end < than
+                     and ctx.numeric(m.column)), None)
+        right = next((m for m in ctx.free() if than < m.start <= than + 3
+                      and ctx.numeric(m.column)), None)
+        if left is None or right is None:
+            continue
+        ctx.use([*left.positions, *right.positions])
+        _record(ctx, left.column, _COMPARATIVE_OPS[word.low],
+                AggRef(agg="value", column=right.column), word.i, right.end)
+
+
+def _operand(ctx: Context, start: int) -> tuple[Any, int, int] | None:
+    """What a comparison phrase compares with — a number, "the average X" or another column —
+    and the positions it spans (used up only when the comparison is recorded)."""
     for pos in range(start, min(start + 5, len(ctx.tokens))):
         token = ctx.tokens[pos]
         if token.kind == "number" and pos not in ctx.consumed:
-            return (None if token.ordinal else token.number), pos
+            return (None if token.ordinal else token.number), pos, pos
         agg = next((c for c in ctx.cues_of("agg") if c.start == pos), None)
-        if agg is not None:
-            return _agg_operand(ctx, agg.value, agg.end)
+        other = next((m for m in ctx.free() if m.start == pos and ctx.numeric(m.column)), None)
+        after = next((m for m in ctx.free() if agg and agg.end < m.start <= agg.end + 2), None)
+        if agg is not None and (other is None or after is not None):
+            return (AggRef(agg=agg.value, column=after.column if after else None), pos,
+                    after.end if after else agg.end)
+        if other is not None:  # "higher than their overall rating"
+            return AggRef(agg="value", column=other.column), pos, other.end
         if token.kind == "quoted" or (token.low not in STOPWORDS and not _in_column(ctx, pos)
                                       and token.low != "$"):
             return None
     return None
-
-
-def _agg_operand(ctx: Context, agg: str, end: int) -> tuple[AggRef, int]:
-    after = next((m for m in ctx.free() if end < m.start <= end + 2), None)
-    if after is None:
-        return AggRef(agg=agg, column=None), end
-    ctx.use(after.positions)
-    return AggRef(agg=agg, column=after.column), after.end
 
 
 def _second_bound(ctx: Context, end: int) -> tuple[float, int] | None:
@@ -102,9 +123,9 @@ def _in_column(ctx: Context, pos: int) -> bool:
 
 
 def attach_numeric(ctx: Context, start: int, end: int, value_end: int,
-                   concept: tuple[str, ...] = ()) -> Any:
+                   concept: tuple[str, ...] = (), skip: range = range(0)) -> Any:
     """The column a comparison at ``start..value_end`` is about, or ``None``."""
-    usable = [m for m in ctx.free() if _comparable(ctx, m.column)]
+    usable = [m for m in ctx.free() if _comparable(ctx, m.column) and m.start not in skip]
     inside = [m for m in usable if end < m.start < value_end]
     after = [m for m in usable if value_end < m.start <= value_end + 2]
     before = [m for m in usable if start - _LOOKBACK <= m.end < start]
@@ -135,15 +156,18 @@ def _implied_column(ctx: Context, concept: tuple[str, ...], value_end: int) -> A
         dated = [c for c in ctx.schema.columns if c.yearlike] or [
             c for c in ctx.schema.columns if c.kind in DATE_KINDS]
         if len(dated) == 1:
+            ctx.implied = True
             return dated[0].name
     words = concept or (_MONEY_WORDS if token.money else _PERCENT_WORDS if token.percent else ())
     numeric = [c for c in ctx.schema.columns if c.numeric and not c.is_id]
     for info in columns_for_words(ctx.schema, words):
         if info in numeric:
+            ctx.implied = True
             ctx.warn(f"Took column '{info.label}' for '{_words(ctx, value_end - 2, value_end)}'.",
                      0.1)
             return info.name
     if len(numeric) == 1:
+        ctx.implied = True
         ctx.warn(f"Took '{numeric[0].label}', the only numeric column, for the comparison "
                  f"'{_words(ctx, value_end - 2, value_end)}'.", 0.2)
         return numeric[0].name
@@ -185,6 +209,8 @@ def negated_before(ctx: Context, position: int, window: int = 3) -> bool:
 
 def _values(ctx: Context) -> None:
     for mention in ctx.free_values():
+        if _unit_after_number(ctx, mention.start, mention.end):
+            continue  # "150 cm": a unit, not the value "CM"
         columns = list(dict.fromkeys(col for col, _ in mention.candidates))
         beside = [m for m in ctx.free() if m.column in columns
                   and (mention.start - 3 <= m.end < mention.start
@@ -203,6 +229,11 @@ def _values(ctx: Context) -> None:
         if isinstance(value, list):
             op = "notin" if op == "!=" else "in"
         _record(ctx, column, op, value, mention.start, mention.end)
+
+
+def _unit_after_number(ctx: Context, start: int, end: int) -> bool:
+    return start == end and start > 0 and ctx.tokens[start - 1].kind == "number" and len(
+        ctx.tokens[start].text) <= 3
 
 
 # ----------------------------------------------------------------------------- numbers
@@ -245,15 +276,18 @@ def _zero_counts(ctx: Context) -> None:
     for cue in ctx.cues_of("neg"):
         if ctx.word(cue.start) not in ("without", "no"):
             continue
-        mention = next((m for m in ctx.free() if cue.end < m.start <= cue.end + 2), None)
-        if mention is None:
-            continue
-        info = ctx.info(mention.column)
-        if info.kind == "bool":
-            continue
-        ctx.use(mention.positions)
-        op, value = ("==", 0) if info.numeric else ("isna", None)
-        _record(ctx, mention.column, op, value, cue.start, mention.end)
+        end = cue.end
+        while True:  # "no siblings, spouses, parents or children": each of them
+            mention = next((m for m in ctx.free() if end < m.start <= end + 2
+                            and all(ctx.word(p) in _LISTING for p in range(end + 1, m.start))),
+                           None)
+            if mention is None or ctx.info(mention.column).kind == "bool":
+                break
+            ctx.use(mention.positions)
+            numeric = ctx.info(mention.column).numeric
+            _record(ctx, mention.column, "==" if numeric else "isna", 0 if numeric else None,
+                    cue.start if end == cue.end else mention.start, mention.end)
+            end = mention.end
 
 
 def _flags(ctx: Context) -> None:

@@ -36,6 +36,7 @@ class Context:
     separate_conditions: list[Condition] = field(default_factory=list)  # before merging
     warnings: list[str] = field(default_factory=list)
     penalty: float = 0.0
+    implied: bool = False  # a column was found from a word's meaning ("oldest" -> age)
 
     # ------------------------------------------------------------------ cues
     def cue(self, kind: str) -> Cue | None:

@@ -12,6 +12,7 @@ from typing import Any
 
 from .lexicon import (
     AGGREGATES,
+    HOW_ADJECTIVES,
     COMPARATIVE_ADJECTIVES,
     COMPARATORS,
     SUPERLATIVES,
@@ -37,6 +38,7 @@ _TABLE: list[tuple[tuple[str, ...], str, Any]] = [
     *((p, "cmp_after", v) for p, v in TRAILING_COMPARATORS.items()),
     *(((w, "than"), "cmp_adj", v) for w, v in COMPARATIVE_ADJECTIVES.items()),
     (("between",), "between", None),
+    *((("how", adjective), "how_adj", concept) for adjective, concept in HOW_ADJECTIVES.items()),
     *((tuple(_W(p)), "diff", None) for p in (
         "difference", "differ", "differs", "how many more", "how much more", "how many fewer",
         "how much less", "how much higher", "how much lower", "gap")),

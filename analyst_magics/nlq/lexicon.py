@@ -89,6 +89,17 @@ SUPERLATIVES: dict[str, tuple[tuple[str, ...], str]] = {
     "greater": ((), "max"), "more": ((), "max"), "lower": ((), "min"), "smaller": ((), "min"),
     "fewer": ((), "min"), "less": ((), "min"),
 }
+#: "how old is X" -> the column named like age; "how tall", "how long" …
+HOW_ADJECTIVES: dict[str, tuple[str, ...]] = {
+    "old": ("age",), "tall": ("height",), "long": ("length", "duration"), "heavy": ("weight",),
+    "big": ("size", "area"), "large": ("size", "area"), "far": ("distance",),
+    "fast": ("speed",), "expensive": ("price", "cost"), "high": ("height", "elevation"),
+    "deep": ("depth",), "wide": ("width",), "rich": ("worth", "wealth", "income"),
+}
+#: quartile and quantile words -> the fraction they stand for
+QUARTILES = {"first": 0.25, "lower": 0.25, "second": 0.5, "third": 0.75, "upper": 0.75}
+__all__ += ["HOW_ADJECTIVES", "QUARTILES"]
+
 #: comparative adjective -> (column words, operator): "older than 60" -> age > 60
 COMPARATIVE_ADJECTIVES: dict[str, tuple[tuple[str, ...], str]] = {
     "older": (("age",), ">"), "younger": (("age",), "<"),

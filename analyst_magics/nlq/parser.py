@@ -17,8 +17,9 @@ from . import builders, comparisons
 from .ranking import Top
 from .conditions import extract_conditions
 from .context import Context
-from .cues import find_cues, reserved_positions
+from .cues import Cue, find_cues, reserved_positions
 from .intents import Derived, IntentKind, Parse
+from .lexicon import QUARTILES
 from .matching import ColumnMention, find_mentions
 from .schema import normalize_value, schema_of
 from .text import tokenize
@@ -41,6 +42,7 @@ def parse(df: pd.DataFrame, question: str) -> Parse:
     """Understand ``question`` about ``df``: an intent with its slots, or what went wrong."""
     ctx = _context(df, question)
     _read_derived(ctx)
+    _read_quantile(ctx)
     _drop_cue_only(ctx)
     threshold = _read_threshold(ctx)
     top = _read_top(ctx)
@@ -51,7 +53,8 @@ def parse(df: pd.DataFrame, question: str) -> Parse:
     if intent is None:
         return Parse(confidence=0.0, warnings=ctx.warnings, understood=understood,
                      problem=builders.problem(ctx))
-    if not (ctx.columns or ctx.values or ctx.conditions) and intent.kind not in _WHOLE_TABLE:
+    named = ctx.columns or ctx.values or ctx.conditions or ctx.implied
+    if not named and intent.kind not in _WHOLE_TABLE:
         return Parse(confidence=0.0, warnings=ctx.warnings, understood=understood,
                      problem="no column or value of the table is named in the question")
     intent.derived = ctx.derived
@@ -134,6 +137,25 @@ def _mention_derived(ctx: Context, name: str) -> None:
     ctx.columns = [m for m in ctx.columns if not set(m.positions) & set(spots)]
     ctx.columns += [ColumnMention(name, (i,), 2.0) for i in spots]
     ctx.columns.sort(key=lambda m: m.start)
+
+
+def _read_quantile(ctx: Context) -> None:
+    """"the 90th percentile", "the third quartile": an aggregate cue with its fraction."""
+    for token in ctx.tokens:
+        word = token.low
+        if word not in ("percentile", "quantile", "quartile") or token.i == 0:
+            continue
+        before = ctx.tokens[token.i - 1]
+        if word == "quartile":
+            fraction = QUARTILES.get(before.low) or QUARTILES.get(
+                {1.0: "first", 2.0: "second", 3.0: "third"}.get(before.number or 0, ""))
+        else:
+            fraction = before.number / 100 if before.number is not None else None
+        if fraction is None or not 0 < fraction < 1:
+            continue
+        ctx.cues.append(Cue("agg", before.i, token.i, f"quantile:{fraction:g}"))
+        ctx.use([before.i])  # the number belongs to the cue, which stays readable
+        ctx.columns = [m for m in ctx.columns if not {before.i, token.i} & set(m.positions)]
 
 
 # ----------------------------------------------------------------------------- owned numbers

@@ -135,9 +135,10 @@ def asked_column(ctx: Context, before: int | None = None) -> tuple[Any, bool]:
         pos = cue.end + 1
         while ctx.word(pos) in _WH_SKIP:
             pos += 1
-        mention = next((m for m in ctx.free() if m.start == pos), None) or next(
-            (m for m in ctx.free() if m.start == pos + 1 and ctx.tokens[pos].kind == "word"
-             and not _cue_at(ctx, pos)), None)
+        mention = next((m for m in ctx.free() if m.start == pos), None)
+        if mention is None and cue.value == "what":  # "what is the net worth of …"
+            mention = next((m for m in ctx.free() if m.start == pos + 1 and not _cue_at(ctx, pos)
+                            and ctx.tokens[pos].kind == "word"), None)
         if mention is not None and (before is None or mention.start < before):
             ctx.use(mention.positions)
             return mention.column, True
@@ -191,16 +192,15 @@ def order_measure(ctx: Context, cue: Cue, exclude: tuple[Any, ...] = ()) -> Meas
     after it ("highest net worth"), a count ("most billionaires"), or a numeric column."""
     concept = cue.value[1]
     if concept:
-        for mention in ctx.free():
-            if mention.column not in exclude and columns_for_words(ctx.schema, concept) and (
-                    ctx.info(mention.column) in columns_for_words(ctx.schema, concept)):
-                ctx.use(mention.positions)
-                return Measure(None, mention.column)
-        for info in columns_for_words(ctx.schema, concept):
-            if info.numeric or info.kind in DATE_KINDS:
-                ctx.warn(f"Took '{info.label}' for '{ctx.word(cue.start)}'.", 0.05)
-                return Measure(None, info.name)
-        return None
+        found = _concept_measure(ctx, cue, exclude)
+        if found is not None:
+            return found
+        after = next((m for m in ctx.free() if cue.end < m.start <= cue.end + 2
+                      and m.column not in exclude and ctx.numeric(m.column)), None)
+        if after is None:  # "the oldest passenger" with no age column: nothing to order by
+            return None
+        ctx.use(after.positions)  # "the longest tornado length" (a column named otherwise)
+        return Measure(None, after.column)
     measure = read_measure(ctx, cue.end + 1, exclude)
     if measure is not None and (measure.column is not None or measure.agg == "size"):
         return measure
@@ -211,14 +211,31 @@ def order_measure(ctx: Context, cue: Cue, exclude: tuple[Any, ...] = ()) -> Meas
     return Measure("size")
 
 
+def _concept_measure(ctx: Context, cue: Cue, exclude: tuple[Any, ...]) -> Measure | None:
+    """The column a superlative adjective implies: "oldest" -> age, "richest" -> net worth."""
+    columns = columns_for_words(ctx.schema, cue.value[1])
+    for mention in ctx.free():
+        if mention.column not in exclude and ctx.info(mention.column) in columns:
+            ctx.use(mention.positions)
+            return Measure(None, mention.column)
+    for info in columns:
+        if info.numeric or info.kind in DATE_KINDS:
+            ctx.warn(f"Took '{info.label}' for '{ctx.word(cue.start)}'.", 0.05)
+            ctx.implied = True
+            return Measure(None, info.name)
+    return None
+
+
 def top_k(ctx: Context, top: Top) -> Intent | None:
     """"top 3 countries with the most billionaires", "top 5 ranks", "3 oldest billionaires"."""
     k, direction = top.k, top.direction
     subject = next((m for m in ctx.free() if m.start > top.cue.start), None)
     if subject is not None:
         ctx.use(subject.positions)
-    if top.cue.kind == "super" and top.cue.value[1]:
-        measure = order_measure(ctx, top.cue)
+    adjective = next((c for c in [top.cue, *ctx.cues_of("super")]
+                      if c.kind == "super" and c.value[1]), None)
+    if adjective is not None:  # "the 3 youngest", "top 5 most expensive"
+        measure = order_measure(ctx, adjective)
     else:
         measure = _top_measure(ctx, subject)
     ascending = direction == "min"

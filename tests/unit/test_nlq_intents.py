@@ -64,8 +64,19 @@ def _medals() -> pd.DataFrame:
     })
 
 
-FRAMES = {"sales": _sales(), "people": _people(), "medals": _medals()}
-S, P, M = FRAMES["sales"], FRAMES["people"], FRAMES["medals"]
+def _storms() -> pd.DataFrame:
+    rng = np.random.default_rng(8)
+    n = 120
+    return pd.DataFrame({
+        "yr": rng.integers(1990, 2021, n), "st": rng.choice(["TX", "OK", "KS", "NE"], n),
+        "inj": rng.poisson(3, n), "fat": rng.poisson(0.4, n),
+        "damage": rng.choice(["1.5M", "500K", "2M", "750K", "3.2B"], n),
+    })
+
+
+FRAMES = {"sales": _sales(), "people": _people(), "medals": _medals(), "storms": _storms()}
+S, P, M, T = FRAMES["sales"], FRAMES["people"], FRAMES["medals"], FRAMES["storms"]
+T_DAMAGE = T["damage"].map({"1.5M": 1.5e6, "500K": 5e5, "2M": 2e6, "750K": 7.5e5, "3.2B": 3.2e9})
 M_BODY = M.iloc[:-1]
 M_SILVER = pd.to_numeric(M_BODY["Silver"])
 M_ATTENDANCE = pd.to_numeric(M_BODY["Attendance"].str.replace(",", ""))
@@ -191,7 +202,37 @@ CASES: list[tuple[str, str, IntentKind, Callable[[], Any]]] = [
     ("people", "Is the passenger with the highest fare female?", K.CHECK,
      lambda: P.loc[P["Fare"].idxmax(), "Sex"] == "female"),
     ("sales", "Is the average rating above 3?", K.COMPARE, lambda: bool(S["rating"].mean() > 3)),
+    ("people", "Are all passengers younger than 100?", K.ALL,
+     lambda: bool((P["Age"] < 100).all())),
+    ("people", "Is the average fare of female passengers higher than that of male passengers?",
+     K.COMPARE, lambda: bool(P.loc[P["Sex"] == "female", "Fare"].mean()
+                             > P.loc[P["Sex"] == "male", "Fare"].mean())),
+    ("people", "Did more women than men survive?", K.COMPARE,
+     lambda: bool(((P["Sex"] == "female") & P["Survived"]).sum()
+                  > ((P["Sex"] == "male") & P["Survived"]).sum())),
+    # differences, percentiles, column against column
+    ("medals", "how many more gold medals did Norway win than Sweden?", K.DIFFERENCE,
+     lambda: 5 - 4),
+    ("people", "What is the difference in average fare between men and women?", K.DIFFERENCE,
+     lambda: abs(P.loc[P["Sex"] == "male", "Fare"].mean()
+                 - P.loc[P["Sex"] == "female", "Fare"].mean())),
+    ("sales", "What is the 90th percentile of price?", K.AGGREGATE,
+     lambda: S["price"].quantile(0.9)),
+    ("people", "How many passengers paid a fare higher than their age?", K.COUNT,
+     lambda: int((P["Fare"] > P["Age"]).sum())),
+    # abbreviated names, codes, years, scaled numbers
+    ("storms", "How many injuries were there in Texas?", K.AGGREGATE,
+     lambda: T.loc[T["st"] == "TX", "inj"].sum()),
+    ("storms", "How many storms happened after 2010?", K.COUNT,
+     lambda: int((T["yr"] > 2010).sum())),
+    ("storms", "Which state had the most fatalities?", K.GROUP_ARG,
+     lambda: T.groupby("st")["fat"].sum().idxmax()),
+    ("storms", "What is the total damage?", K.AGGREGATE, lambda: T_DAMAGE.sum()),
+    ("sales", "How many orders were placed after 2023?", K.COUNT,
+     lambda: int((S["date"].dt.year > 2023).sum())),
     # lookups
+    ("people", "How old is Person 12?", K.LOOKUP,
+     lambda: P.loc[P["Name"] == "Person 12", "Age"].iloc[0]),
     ("medals", "how many gold medals did Norway win?", K.AGGREGATE,
      lambda: M_BODY.loc[M_BODY["Nation"] == "Norway (NOR)", "Gold"].sum()),
     ("medals", "which nation ranked first?", K.LOOKUP,
