@@ -8,6 +8,11 @@ from typing import Any
 
 import pytest
 from http_helpers import CSV, LIMIT_MB, multipart
+
+# The real Jupyter server fixtures (jp_serverapp, jp_fetch, jp_ws_fetch, their event loop),
+# for this directory only: as pytest_plugins they would apply to the whole suite, and their
+# autouse event loop would clash with the page tests' browser.
+from pytest_jupyter.jupyter_server import *  # noqa: F403
 from tornado.httpclient import HTTPResponse
 
 

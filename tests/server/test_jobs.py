@@ -17,6 +17,7 @@ from server_ext.jobs import Job, JobManager
 from server_ext.storage import atomic_write_json
 
 STATES = {"queued", "running", "done", "error"}
+pytestmark = pytest.mark.slow  # each test runs a real analysis
 
 
 @pytest.fixture
