@@ -50,7 +50,7 @@ def choose(ctx: Context, *, top: ranking.Top | None, threshold: float | None,
         ("count", lambda: count(ctx)),
         ("describe", lambda: describe(ctx)),
         ("how_adj", lambda: _how(ctx)),
-        ("wh", lambda: lookup(ctx)),
+        ("wh", lambda: position(ctx) or lookup(ctx)),
         ("list", lambda: lookup(ctx)),
     ]
     for kind, build in steps:
@@ -307,7 +307,16 @@ def aggregate(ctx: Context) -> Intent | None:
 
 def count(ctx: Context) -> Intent | None:
     cue = ctx.cue("count")
-    subject = next((m for m in ctx.free() if cue and cue.end < m.start <= cue.end + 2), None)
+    filtered = {c.column for c in ctx.conditions}
+    subject = next((m for m in ctx.free() if cue and cue.end < m.start <= cue.end + 2
+                    and m.column not in filtered), None)
+    verb = next((m for m in ctx.free() if cue and m.start > cue.end and ctx.numeric(m.column)
+                 and m.column not in filtered), None)
+    times = cue is not None and ctx.word(cue.end + 1) == "times"  # "how many times": rows
+    if subject is None and verb is not None and not times:  # "how many games did X win": Won
+        ctx.use(verb.positions)
+        return Intent(kind=IntentKind.AGGREGATE, agg="sum", target=verb.column,
+                      conditions=ctx.conditions)
     if subject is not None:
         info = ctx.info(subject.column)
         ctx.use(subject.positions)
@@ -337,6 +346,20 @@ def _only_rows_asked(ctx: Context) -> bool:
     content = [t for t in ctx.tokens if t.i not in ctx.consumed and t.kind == "word"
                and t.low not in _ROW_WORDS]
     return len(content) <= 1 or all(t.low in GENERIC_ROWS for t in content)
+
+
+def position(ctx: Context) -> Intent | None:
+    """"who was the opponent in the first match?", "which team finished last?"."""
+    word = next((t for t in ctx.tokens if t.i not in ctx.consumed
+                 and t.low in ("first", "last", "final")), None)
+    if word is None:
+        return None
+    asked, _ = ranking.asked_column(ctx)
+    if asked is None:
+        return None
+    ctx.use([word.i])
+    return Intent(kind=IntentKind.POSITION, label=asked, ascending=word.low == "first",
+                  conditions=ctx.conditions)
 
 
 def lookup(ctx: Context) -> Intent | None:

@@ -346,6 +346,11 @@ def _lookup(code: Code) -> None:
     code.add("result = values.iloc[0] if len(values) == 1 else values.tolist()")
 
 
+def _position(code: Code) -> None:
+    at = 0 if code.intent.ascending else -1
+    code.add(f"result = {column_ref(code.rows, code.intent.label)}.iloc[{at}]")
+
+
 def _rows(code: Code) -> None:
     code.add(f"result = {code.rows}")
 
@@ -364,4 +369,5 @@ _WRITERS = {
     IntentKind.CHECK: _check, IntentKind.EXISTS: _exists, IntentKind.COMPARE: _compare,
     IntentKind.MODE: _mode, IntentKind.LOOKUP: _lookup, IntentKind.ROWS: _rows,
     IntentKind.DISTINCT: _distinct, IntentKind.ALL: _all, IntentKind.DIFFERENCE: _difference,
+    IntentKind.POSITION: _position,
 }

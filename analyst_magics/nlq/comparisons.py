@@ -137,7 +137,7 @@ def difference(ctx: Context) -> Intent | None:
     """"How many more gold medals did A win than B?", "the difference in age between X and Y"."""
     sides = _two_values(ctx)
     if sides is None:
-        return None
+        return _spread(ctx)
     common, left, right = sides
     measure = ranking.find_measure(ctx, exclude=(left[0].column,))
     agg = measure.agg or ("sum" if measure.column is not None else "size")
@@ -145,6 +145,18 @@ def difference(ctx: Context) -> Intent | None:
     return Intent(kind=IntentKind.DIFFERENCE, agg=agg, target=measure.column,
                   conditions=common, predicate=left, other=right, method="abs" if unsigned
                   else "signed")
+
+
+def _spread(ctx: Context) -> Intent | None:
+    """"the difference between the most and least points": the range of a column."""
+    ends = {c.value[0] for c in ctx.cues_of("super")} | {
+        c.value for c in ctx.cues_of("agg") if c.value in ("max", "min")}
+    target = next((m for m in ctx.free() if ctx.numeric(m.column)), None)
+    if ends != {"max", "min"} or target is None:
+        return None
+    ctx.use(target.positions)
+    return Intent(kind=IntentKind.AGGREGATE, agg="range", target=target.column,
+                  conditions=ctx.conditions)
 
 
 def _two_values(ctx: Context) -> tuple[list[Condition], list[Condition],

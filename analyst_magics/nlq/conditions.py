@@ -12,7 +12,7 @@ from typing import Any
 
 from .context import DATE_KINDS, NUMERIC_KINDS, Context
 from .intents import AggRef, Condition
-from .lexicon import STOPWORDS
+from .lexicon import RANK_NAMES, STOPWORDS
 from .matching import ColumnMention, columns_for_words
 
 __all__ = ["extract_conditions", "attach_numeric", "negated_before"]
@@ -30,6 +30,7 @@ _PAIRING = frozenset({"with", "and", "between", "vs", "versus", "against"})
 def extract_conditions(ctx: Context) -> None:
     """Read every condition of the question into ``ctx.conditions``."""
     _versus(ctx)
+    _trailing(ctx)
     _comparisons(ctx)
     _values(ctx)
     _numbers_beside_columns(ctx)
@@ -69,6 +70,23 @@ def _comparisons(ctx: Context) -> None:
                      "about; that condition was left out.", 0.4)
             continue
         _record(ctx, column, op, value, cue.start, value_end)
+
+
+def _trailing(ctx: Context) -> None:
+    """"30 or more goals", "a rank of 10 or better": the number comes first."""
+    for cue in ctx.cues_of("cmp_after"):
+        number = next((t for t in ctx.tokens[max(0, cue.start - 2):cue.start][::-1]
+                       if t.kind == "number"), None)  # "5 or more", "5 games or more"
+        if number is None or number.i in ctx.consumed:
+            continue
+        column = attach_numeric(ctx, number.i, number.i, cue.end)
+        if column is None:
+            continue
+        op = cue.value
+        if op in ("better", "worse"):  # a better rank is a smaller number
+            ranked = bool(set(ctx.info(column).words) & RANK_NAMES)
+            op = "<=" if (op == "better") == ranked else ">="
+        _record(ctx, column, op, number.number, number.i, cue.end)
 
 
 def _versus(ctx: Context) -> None:
@@ -126,13 +144,13 @@ def attach_numeric(ctx: Context, start: int, end: int, value_end: int,
                    concept: tuple[str, ...] = (), skip: range = range(0)) -> Any:
     """The column a comparison at ``start..value_end`` is about, or ``None``."""
     usable = [m for m in ctx.free() if _comparable(ctx, m.column) and m.start not in skip]
-    inside = [m for m in usable if end < m.start < value_end]
-    after = [m for m in usable if value_end < m.start <= value_end + 2]
-    before = [m for m in usable if start - _LOOKBACK <= m.end < start]
+    inside = [m for m in usable if any(end < p < value_end for p in m.positions)]
+    after = [m for m in usable if any(value_end < p <= value_end + 2 for p in m.positions)]
+    before = [m for m in usable if any(start - _LOOKBACK <= p < start for p in m.positions)]
     chosen: ColumnMention | None = None
     if inside:
         chosen = inside[0]
-    elif after and after[0].start == value_end + 1:
+    elif after and value_end + 1 in after[0].positions:
         chosen = after[0]
     elif before:
         chosen = before[-1]
@@ -274,13 +292,11 @@ def _year(ctx: Context, position: int, value: Any) -> None:
 def _zero_counts(ctx: Context) -> None:
     """"without any siblings" -> siblings == 0; "with no cabin" -> cabin is missing."""
     for cue in ctx.cues_of("neg"):
-        if ctx.word(cue.start) not in ("without", "no"):
+        if ctx.word(cue.start) not in ("without", "no", "never"):
             continue
         end = cue.end
         while True:  # "no siblings, spouses, parents or children": each of them
-            mention = next((m for m in ctx.free() if end < m.start <= end + 2
-                            and all(ctx.word(p) in _LISTING for p in range(end + 1, m.start))),
-                           None)
+            mention = next((m for m in ctx.free() if _next_in_list(ctx, m.positions, end)), None)
             if mention is None or ctx.info(mention.column).kind == "bool":
                 break
             ctx.use(mention.positions)
@@ -288,6 +304,13 @@ def _zero_counts(ctx: Context) -> None:
             _record(ctx, mention.column, "==" if numeric else "isna", 0 if numeric else None,
                     cue.start if end == cue.end else mention.start, mention.end)
             end = mention.end
+
+
+def _next_in_list(ctx: Context, positions: tuple[int, ...], end: int) -> bool:
+    """Whether a mention has a word just after ``end``, past list words only."""
+    first = next((p for p in positions if p > end), None)
+    return first is not None and first <= end + 2 and all(
+        ctx.word(p) in _LISTING for p in range(end + 1, first))
 
 
 def _flags(ctx: Context) -> None:

@@ -38,6 +38,7 @@ class IntentKind(StrEnum):
     CHECK = "check"                  # does the row with the largest value satisfy something
     COMPARE = "compare"              # is one aggregate larger than a number or another one
     LOOKUP = "lookup"                # values of a column in the rows that match
+    POSITION = "position"            # a column of the first (or last) row that matches
     ROWS = "rows"                    # the rows that match
     DESCRIBE = "describe"            # summary statistics
 

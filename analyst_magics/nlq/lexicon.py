@@ -57,6 +57,7 @@ TRAILING_COMPARATORS: dict[tuple[str, ...], str] = {
                      ("or", "over"), ("plus",)], ">="),
     **dict.fromkeys([("or", "less"), ("or", "fewer"), ("or", "below"), ("or", "lower"),
                      ("or", "under")], "<="),
+    ("or", "better"): "better", ("or", "worse"): "worse",  # depends on the column: ranks
 }
 __all__ += ["TRAILING_COMPARATORS", "COMPARATIVE_ADJECTIVES"]
 
@@ -173,7 +174,8 @@ __all__ += ["US_STATES"]
 #: column-name words that only qualify the main word ("Avg. Attendance", "Prize money USD")
 MODIFIER_TOKENS = frozenset(
     "avg average total number no num of the a an in per by to and usd eur gbp pct percent "
-    "count mean sum est estimated approx".split())
+    "count mean sum est estimated approx km m cm mm kg g lb lbs mi ft sq km2 m2 mph kmh hrs "
+    "hr sec secs ml usd$ million millions thousand thousands bn".split())
 
 STOPWORDS = frozenset(
     "a an the of in on at to for from by with and or is are was were be been being do does did "

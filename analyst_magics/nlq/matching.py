@@ -34,6 +34,7 @@ from .text import Token, agent_stem, singular, split_name, stem
 __all__ = ["ColumnMention", "ValueMention", "find_mentions", "columns_for_words"]
 
 MIN_COVERAGE = 0.5
+SPREAD = 6  # words of one column name this far apart still name it together
 MIN_PREFIX, MAX_PREFIX = 3, 4  # column words this long may abbreviate a question word
 #: "passengers" names PassengerId (and "orders" Order Date) less surely than a plain column
 ID_DISCOUNT = 0.9
@@ -156,7 +157,7 @@ def _weights(info: ColumnInfo) -> list[float]:
     weights = []
     for word in info.words:
         weight = 1.0 if word in main else 0.5
-        weights.append(weight * (0.25 if word in MODIFIER_TOKENS else 1.0))
+        weights.append(weight * (0.25 if word in MODIFIER_TOKENS or word.isdigit() else 1.0))
     if all(w < 0.5 for w in weights):
         weights = [1.0] * len(weights)
     return weights
@@ -311,22 +312,30 @@ def _clusters(tokens: list[Token], info: ColumnInfo,
             runs[-1].append(hit)
         else:
             runs.append([hit])
-    found = []
-    for run in runs:
-        best: dict[int, float] = {}
-        for _, wi, level in run:
-            best[wi] = max(level, best.get(wi, 0.0))
-        coverage = sum(weights[wi] for wi in best) / total
-        if coverage < MIN_COVERAGE:
-            continue
-        level = sum(best[wi] * weights[wi] for wi in best) / sum(weights[wi] for wi in best)
-        positions = tuple(sorted({pos for pos, _, _ in run}))
-        cue_only = all(tokens[p].low in CUE_WORDS for p in positions)
-        secondary = info.is_id or info.kind in ("date", "datetext")
-        score = coverage * level * (ID_DISCOUNT if secondary and coverage < 1 else 1.0) + (
-            0.02 * (len(positions) - 1))
-        found.append(ColumnMention(info.name, positions, round(score, 4), cue_only))
+    found = [m for m in (_scored(tokens, info, run, weights, total) for run in runs) if m]
+    if not found and 1 < len(runs) and runs[-1][0][0] - runs[0][-1][0] <= SPREAD:
+        # "scored more than 20 goals": the words of "Goals Scored" apart, each too little alone
+        merged = _scored(tokens, info, [hit for run in runs for hit in run], weights, total)
+        found = [merged] if merged else []
     return found
+
+
+def _scored(tokens: list[Token], info: ColumnInfo, run: list[tuple[int, int, float]],
+            weights: list[float], total: float) -> ColumnMention | None:
+    best: dict[int, float] = {}
+    for _, wi, level in run:
+        best[wi] = max(level, best.get(wi, 0.0))
+    coverage = sum(weights[wi] for wi in best) / total
+    if coverage < MIN_COVERAGE or (len(best) == 1 and len({p for p, _, _ in run}) > 1
+                                   and not _joinable(tokens, run[0][0], run[-1][0])):
+        return None  # one word of the name said twice apart is two mentions, not one
+    level = sum(best[wi] * weights[wi] for wi in best) / sum(weights[wi] for wi in best)
+    positions = tuple(sorted({pos for pos, _, _ in run}))
+    cue_only = all(tokens[p].low in CUE_WORDS for p in positions)
+    secondary = info.is_id or info.kind in ("date", "datetext")
+    score = coverage * level * (ID_DISCOUNT if secondary and coverage < 1 else 1.0) + (
+        0.02 * (len(positions) - 1))
+    return ColumnMention(info.name, positions, round(score, 4), cue_only)
 
 
 def _joinable(tokens: list[Token], left: int, right: int) -> bool:

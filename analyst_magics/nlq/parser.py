@@ -32,7 +32,8 @@ _OPERATORS = {"sum": "+", "plus": "+", "+": "+", "difference": "-", "minus": "-"
               "product": "*", "times": "*", "*": "*", "ratio": "/", "divided": "/", "/": "/"}
 #: intents about the whole table, which need no column named
 _WHOLE_TABLE = frozenset({IntentKind.COUNT, IntentKind.MISSING, IntentKind.DESCRIBE,
-                          IntentKind.CORRELATION, IntentKind.STRONGEST_CORRELATION})
+                          IntentKind.CORRELATION, IntentKind.STRONGEST_CORRELATION,
+                          IntentKind.POSITION})
 _JOINERS = frozenset({"and", "the", "of", "columns", "column", ",", "with"})
 _THRESHOLD_WORDS = ("z", "score", "zscore", "deviation", "deviations", "sigma", "std", "iqr",
                     "times", "sd", "sds")

@@ -91,7 +91,8 @@ def read_measure(ctx: Context, start: int, exclude: tuple[Any, ...] = ()) -> Mea
         if word in ("number", "count") or any(c.start == pos for c in ctx.cues_of("count")):
             counting = True
         elif word not in _QUANTITY_WORDS and word not in STOPWORDS and not any(
-                pos < m.start <= pos + 2 for m in ctx.free()):
+                pos < m.start <= pos + 2 for m in ctx.free()) and not any(
+                pos in m.positions for m in ctx.columns):  # a column used for something else
             return Measure("size") if ctx.tokens[pos].kind == "word" else None
         pos += 1
     return Measure("size") if counting else None
@@ -119,7 +120,7 @@ def find_measure(ctx: Context, exclude: tuple[Any, ...] = ()) -> Measure:
 
 
 def _mention_at(ctx: Context, pos: int, exclude: tuple[Any, ...]) -> ColumnMention | None:
-    return next((m for m in ctx.free() if m.start == pos and m.column not in exclude), None)
+    return next((m for m in ctx.free() if pos in m.positions and m.column not in exclude), None)
 
 
 _WH_SKIP = frozenset({"is", "was", "are", "were", "the", "a", "an", "s", "of"})
@@ -158,7 +159,7 @@ def _cue_at(ctx: Context, pos: int) -> bool:
 def superlative(ctx: Context, cue: Cue) -> Intent | None:
     """"the youngest billionaire", "which year had the most attendance"."""
     direction, concept = cue.value
-    asked, _ = asked_column(ctx, before=cue.start)
+    asked, named = asked_column(ctx, before=cue.start)
     measure = order_measure(ctx, cue, exclude=(asked,))
     if measure is None:
         return None
@@ -170,7 +171,8 @@ def superlative(ctx: Context, cue: Cue) -> Intent | None:
             return None
         return Intent(kind=IntentKind.AGGREGATE, agg=direction, target=measure.column,
                       conditions=ctx.conditions)
-    row_level = bool(concept) or not repeats(ctx, asked)
+    # "which match had …": a noun that is no column names the rows themselves
+    row_level = bool(concept) or not named or not repeats(ctx, asked)
     if measure.agg == "size" and row_level:
         return None  # counting rows per value of a column whose values do not repeat
     if measure.agg == "size" or not row_level:
@@ -202,6 +204,11 @@ def order_measure(ctx: Context, cue: Cue, exclude: tuple[Any, ...] = ()) -> Meas
         ctx.use(after.positions)  # "the longest tornado length" (a column named otherwise)
         return Measure(None, after.column)
     measure = read_measure(ctx, cue.end + 1, exclude)
+    verb = next((m for m in ctx.free() if cue.start - 3 <= m.end < cue.start
+                 and m.column not in exclude and ctx.numeric(m.column)), None)
+    if measure is not None and measure.agg == "size" and verb is not None:
+        ctx.use(verb.positions)  # "won the most races": the column the verb names
+        return Measure(None, verb.column)
     if measure is not None and (measure.column is not None or measure.agg == "size"):
         return measure
     numeric = [m for m in ctx.free() if m.column not in exclude and ctx.numeric(m.column)]

@@ -64,6 +64,16 @@ def _medals() -> pd.DataFrame:
     })
 
 
+def _league() -> pd.DataFrame:
+    return pd.DataFrame({
+        "Place": [1, 2, 3, 4, 5],
+        "Team (Equipo)": ["Tauro", "San Francisco", "Chepo", "Plaza Amador", "Alianza"],
+        "Won (PG)": [7, 5, 5, 4, 3], "Lost (PP)": [4, 2, 3, 0, 9],
+        "Goals Scored (GF)": [21, 19, 19, 17, 25], "Goals Conceded (GC)": [18, 15, 12, 11, 27],
+        "Points (Pts.)": [23, 21, 20, 19, 10],
+    })
+
+
 def _storms() -> pd.DataFrame:
     rng = np.random.default_rng(8)
     n = 120
@@ -74,7 +84,9 @@ def _storms() -> pd.DataFrame:
     })
 
 
-FRAMES = {"sales": _sales(), "people": _people(), "medals": _medals(), "storms": _storms()}
+FRAMES = {"sales": _sales(), "people": _people(), "medals": _medals(), "storms": _storms(),
+          "league": _league()}
+L = FRAMES["league"]
 S, P, M, T = FRAMES["sales"], FRAMES["people"], FRAMES["medals"], FRAMES["storms"]
 T_DAMAGE = T["damage"].map({"1.5M": 1.5e6, "500K": 5e5, "2M": 2e6, "750K": 7.5e5, "3.2B": 3.2e9})
 M_BODY = M.iloc[:-1]
@@ -230,6 +242,18 @@ CASES: list[tuple[str, str, IntentKind, Callable[[], Any]]] = [
     ("storms", "What is the total damage?", K.AGGREGATE, lambda: T_DAMAGE.sum()),
     ("sales", "How many orders were placed after 2023?", K.COUNT,
      lambda: int((S["date"].dt.year > 2023).sum())),
+    # table order, ranges, verbs that name columns
+    ("league", "which team finished last?", K.POSITION, lambda: "Alianza"),
+    ("league", "who is listed first?", K.POSITION, lambda: "Tauro"),
+    ("league", "what is the difference between the most and least points?", K.AGGREGATE,
+     lambda: 23 - 10),
+    ("league", "how many games did alianza win?", K.AGGREGATE, lambda: 3),
+    ("league", "how many teams scored more than 20 goals?", K.COUNT, lambda: 2),
+    ("league", "which team conceded the fewest goals?", K.ARG, lambda: "Plaza Amador"),
+    ("league", "how many teams have never lost?", K.COUNT, lambda: 1),
+    ("league", "how many teams won 5 games or more?", K.COUNT, lambda: 3),
+    ("league", "how many teams finished in place 3 or better?", K.COUNT, lambda: 3),
+    ("medals", "how many times did Norway appear?", K.COUNT, lambda: 1),
     # lookups
     ("people", "How old is Person 12?", K.LOOKUP,
      lambda: P.loc[P["Name"] == "Person 12", "Age"].iloc[0]),
