@@ -20,7 +20,7 @@ from tornado.httpclient import HTTPResponse
 def jp_server_config(tmp_path: Any) -> dict[str, Any]:
     return {
         "ServerApp": {"jpserver_extensions": {"analyst_magics": True}},
-        "AnalystExtension": {"data_dir": str(tmp_path / "analyst-data"),
+        "AnalystExtension": {"storage_dir": str(tmp_path / "analyst-data"),
                              "max_upload_mb": LIMIT_MB, "upload_idle_timeout": 1.0,
                              "job_workers": 1},
     }
