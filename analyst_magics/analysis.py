@@ -70,7 +70,8 @@ def analyze(
         result = clean_frame(df, progress=scaled(progress, 0.0, 0.3), **dict(clean_options or {}))
         data, cleaning = result.data, result.report
     prof = profile(data, name=dataset, progress=scaled(progress, 0.3, 0.5))
-    found = insights(data, profile=prof, max_insights=max_insights,
+    flags = [cleaning.outlier_column] if cleaning and cleaning.outlier_column in data else []
+    found = insights(data, profile=prof, max_insights=max_insights, exclude=flags,
                      progress=scaled(progress, 0.5, 0.8))
     answers = []
     for i, question in enumerate(asked):

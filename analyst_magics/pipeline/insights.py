@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import pandas as pd
 
@@ -44,7 +44,8 @@ FAMILIES: tuple[tuple[str, Callable[[Context], list[Finding]]], ...] = (
 
 
 def insights(df: pd.DataFrame, *, profile: Profile | None = None, max_insights: int = 20,
-             alpha: float = 0.05, progress: ProgressCallback | None = None) -> list[Insight]:
+             alpha: float = 0.05, exclude: Iterable[str] = (),
+             progress: ProgressCallback | None = None) -> list[Insight]:
     """Findings about ``df``, best first: correlations, trends, anomalies, segment differences,
     skew, missingness, dominant values and duplicates.
 
@@ -64,6 +65,8 @@ def insights(df: pd.DataFrame, *, profile: Profile | None = None, max_insights: 
         Most findings returned; one kind fills at most half of the list.
     alpha : float
         False discovery rate of each family of tests.
+    exclude : iterable of str
+        Columns no finding is about, such as the outlier flag that cleaning adds.
     progress : callable, optional
         Called as ``progress(stage, fraction)``.
 
@@ -86,7 +89,7 @@ def insights(df: pd.DataFrame, *, profile: Profile | None = None, max_insights: 
 
         profile = make_profile(data, progress=scaled(progress, 0.0, PROFILE_SHARE))
         progress = scaled(progress, PROFILE_SHARE, 1.0)
-    ctx = _context(data, profile, alpha)
+    ctx = _context(data, profile, alpha, frozenset(map(str, exclude)))
     findings: list[Finding] = []
     for i, (stage, family) in enumerate(FAMILIES):
         report(progress, f"insights: {stage}", i / len(FAMILIES))
@@ -120,14 +123,16 @@ def _with_text_labels(df: pd.DataFrame) -> pd.DataFrame:
     return data
 
 
-def _context(data: pd.DataFrame, profile: Profile, alpha: float) -> Context:
+def _context(data: pd.DataFrame, profile: Profile, alpha: float,
+             exclude: frozenset[str]) -> Context:
     columns = {c.name: c for c in profile.column_profiles}
     if set(columns) != set(data.columns):
         unknown = sorted(set(columns) ^ set(data.columns))[:10]
         raise AnalystError(f"The profile does not describe this DataFrame (columns {unknown} are "
                            "in one but not the other). Pass profile=analyst_magics.profile(df) "
                            "for the same frame, or leave profile out.")
-    kinds = {name: c.semantic_type for name, c in columns.items()}
+    kinds = {name: (SemanticType.EMPTY if name in exclude else c.semantic_type)
+             for name, c in columns.items()}
     dtypes = dict(zip(data.columns, data.dtypes, strict=True))
     numeric = [n for n in data.columns
                if kinds[n] == SemanticType.NUMERIC and _is_number(dtypes[n])]

@@ -288,3 +288,13 @@ def test_every_frame_shape(frame: pd.DataFrame) -> None:
     _valid(found)
     assert len(found) <= 20
     pd.testing.assert_frame_equal(frame, before)
+
+
+def test_excluded_columns_are_never_the_subject_of_a_finding() -> None:
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=500)
+    frame = pd.DataFrame({"x": x, "y": 3 * x + rng.normal(size=500),
+                          "flag": np.r_[np.ones(495, bool), np.zeros(5, bool)]})
+    assert any("flag" in i.columns for i in insights(frame))
+    assert not any("flag" in i.columns for i in insights(frame, exclude=["flag"]))
+    assert any(set(i.columns) == {"x", "y"} for i in insights(frame, exclude=["flag"]))
