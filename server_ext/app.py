@@ -39,9 +39,11 @@ FEATURE_MODULES = {"load": ("analyst_magics.data_utils",),
                    "ask": ("analyst_magics.nlq.engine",),
                    "analyze": ("analyst_magics.analysis", "analyst_magics.nlq.engine"),
                    "reports": ("analyst_magics.report",), "llm": ("analyst_magics.nlq.llm",)}
-#: Traits that map onto AnalystSettings fields of the same name.
-SETTINGS_TRAITS = ("data_dir", "reports_dir", "max_upload_mb", "allowed_extensions",
-                   "retention_days", "max_question_chars")
+#: Traits that map onto AnalystSettings fields (``storage_dir`` because JupyterApp already
+#: has a ``data_dir``: Jupyter's own data directory).
+SETTINGS_TRAITS = {"storage_dir": "data_dir", "reports_dir": "reports_dir",
+                   "max_upload_mb": "max_upload_mb", "allowed_extensions": "allowed_extensions",
+                   "retention_days": "retention_days", "max_question_chars": "max_question_chars"}
 
 
 class AnalystExtension(ExtensionApp):
@@ -50,8 +52,9 @@ class AnalystExtension(ExtensionApp):
     name = "analyst_magics"
     load_other_extensions = True
 
-    data_dir = Unicode(None, allow_none=True, help="Uploads, jobs and reports (ANALYST_DATA_DIR; "
-                       "default <Jupyter data dir>/analyst_magics).").tag(config=True)
+    storage_dir = Unicode(None, allow_none=True, help="Uploads, jobs and reports "
+                          "(ANALYST_DATA_DIR; default <Jupyter data dir>/analyst_magics)."
+                          ).tag(config=True)
     reports_dir = Unicode(None, allow_none=True, help="Reports (ANALYST_REPORTS_DIR; "
                           "default <data_dir>/reports).").tag(config=True)
     max_upload_mb = Integer(None, allow_none=True, help="Largest upload in MB, enforced while "
@@ -83,13 +86,19 @@ class AnalystExtension(ExtensionApp):
     retention_interval = Float(3600.0, help="Seconds between retention sweeps.").tag(config=True)
 
     def settings_overrides(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in SETTINGS_TRAITS
-                if getattr(self, name) is not None}
+        return {field: getattr(self, trait) for trait, field in SETTINGS_TRAITS.items()
+                if getattr(self, trait) is not None}
 
     def environment(self) -> dict[str, str]:
         """The configured overrides as ``ANALYST_*`` variables, for the worker processes."""
         return {f"{ENV_PREFIX}{name.upper()}": ",".join(value) if isinstance(value, list)
                 else str(value) for name, value in self.settings_overrides().items()}
+
+    @property
+    def server_log(self) -> Any:
+        """The server's logger: the extension logs where Jupyter does."""
+        assert self.serverapp is not None
+        return self.serverapp.log
 
     def initialize_settings(self) -> None:
         self.settings_model: AnalystSettings = load_settings(**self.settings_overrides())
@@ -99,12 +108,12 @@ class AnalystExtension(ExtensionApp):
         self.store = DatasetStore(root / "datasets")
         self.jobs = JobManager(root / "jobs", workers=self.job_workers,
                                tasks_per_worker=self.tasks_per_worker,
-                               environment=self.environment(), log=self.serverapp.log)
+                               environment=self.environment(), log=self.server_log)
         self.threads = ThreadPoolExecutor(self.ask_threads, thread_name_prefix="analyst-ask")
         self.frames = FrameCache(self.store, self.threads, self.frame_cache_mb * MB)
         self._sweeper: PeriodicCallback | None = None
         self.loop_watch = LoopWatch()
-        self.serverapp.log.info("analyst_magics %s: /analyst/v1 serving data from %s",
+        self.server_log.info("analyst_magics %s: /analyst/v1 serving data from %s",
                                 __version__, root)
 
     def initialize_handlers(self) -> None:
@@ -114,14 +123,15 @@ class AnalystExtension(ExtensionApp):
         self.loop_watch.start()
         self.sweep()
         await self.jobs.start()
-        self._sweeper = PeriodicCallback(self.sweep, self.retention_interval * 1000)
+        self._sweeper = PeriodicCallback(lambda: None if self.sweep() else None,
+                                         self.retention_interval * 1000)
         self._sweeper.start()
 
     def sweep(self) -> dict[str, int]:
         """Apply the retention policy now (also runs every ``retention_interval`` seconds)."""
         counts = sweep(self)
         if any(counts.values()):
-            self.serverapp.log.info("analyst_magics retention removed %s", counts)
+            self.server_log.info("analyst_magics retention removed %s", counts)
         return counts
 
     async def stop_extension(self) -> None:

@@ -55,10 +55,15 @@ async def principal_of(handler: web.RequestHandler) -> str:
     return f"user:{handler.current_user.username}"
 
 
-class EnvelopeErrors:
+if TYPE_CHECKING:  # pragma: no cover
+    _Handler = web.RequestHandler
+else:
+    _Handler = object
+
+
+class EnvelopeErrors(_Handler):
     """``write_error`` in the envelope with a reference id, for REST and WebSocket handlers."""
 
-    request: Any
     log: logging.Logger
 
     def log_exception(self, typ: Any, value: BaseException | None, tb: Any) -> None:
@@ -109,7 +114,7 @@ class AnalystHandler(EnvelopeErrors, ExtensionHandlerMixin, APIHandler):
         return self.extensionapp  # type: ignore[return-value]
 
     @property
-    def log(self) -> logging.Logger:
+    def log(self) -> logging.Logger:  # type: ignore[override]
         # The server's own logger, so requests and errors land in Jupyter's log.
         return self.serverapp.log  # type: ignore[no-any-return]
 

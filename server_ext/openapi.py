@@ -5,7 +5,7 @@ handlers validate with and the engine returns, so the document cannot drift from
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
@@ -18,7 +18,7 @@ from . import schemas as s
 __all__ = ["build_document"]
 
 REF = "#/components/schemas/{model}"
-MODELS: list[tuple[type[BaseModel], str]] = [
+MODELS: list[tuple[type[BaseModel], Literal["validation", "serialization"]]] = [
     (s.AskRequest, "validation"), (s.AnalyzeRequest, "validation"),
     *[(m, "serialization") for m in (s.ErrorData, s.Health, s.Info, s.DatasetSummary,
                                      s.JobAccepted, s.JobStatus, s.ProgressEvent, s.ReportEntry,

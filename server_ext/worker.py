@@ -132,13 +132,14 @@ def profile_dataset(source: Path, cache: Path, name: str, label: str) -> dict[st
 
 def _progress(job_id: str) -> Callable[[str, float], None]:
     """A progress callback that forwards events, at most one per interval unless the stage moves."""
-    last = {"stage": None, "at": 0.0}
+    last_stage, last_at = "", 0.0
 
     def send(stage: str, fraction: float) -> None:
+        nonlocal last_stage, last_at
         now = time.monotonic()
-        if _EVENTS is None or (stage == last["stage"] and now - last["at"] < EVENT_INTERVAL_S):
+        if _EVENTS is None or (stage == last_stage and now - last_at < EVENT_INTERVAL_S):
             return
-        last.update(stage=stage, at=now)
+        last_stage, last_at = stage, now
         _EVENTS.put((job_id, stage, float(fraction)))
 
     return send

@@ -18,6 +18,7 @@ from tornado import web, websocket
 from .. import worker
 from ..base import AUTH_RESOURCE, AnalystHandler, EnvelopeErrors, principal_of
 from ..errors import APIError
+from ..jobs import JobManager
 from ..schemas import AnalyzeRequest, AskRequest
 from ..storage import atomic_write_json
 
@@ -101,8 +102,12 @@ class ProgressHandler(EnvelopeErrors, ExtensionHandlerMixin, WebSocketMixin, Jup
     job: Any = None
 
     @property
-    def log(self) -> logging.Logger:
+    def log(self) -> logging.Logger:  # type: ignore[override]
         return self.serverapp.log  # type: ignore[no-any-return]
+
+    @property
+    def jobs(self) -> JobManager:
+        return self.extensionapp.jobs  # type: ignore[attr-defined,no-any-return]
 
     async def pre_get(self, job_id: str) -> None:
         # Origin first (cross-site WebSocket hijacking), before anything about the job is told.
@@ -113,7 +118,7 @@ class ProgressHandler(EnvelopeErrors, ExtensionHandlerMixin, WebSocketMixin, Jup
             self.authorizer.is_authorized(self, self.current_user, "read", AUTH_RESOURCE))
         if not allowed:
             raise APIError(403, f"Not authorized to read resource {AUTH_RESOURCE!r}.")
-        self.job = self.extensionapp.jobs.get(job_id, await principal_of(self))
+        self.job = self.jobs.get(job_id, await principal_of(self))
 
     @ws_authenticated
     async def get(self, job_id: str) -> None:  # type: ignore[override]
@@ -122,7 +127,7 @@ class ProgressHandler(EnvelopeErrors, ExtensionHandlerMixin, WebSocketMixin, Jup
 
     def open(self, job_id: str) -> None:  # type: ignore[override]
         super().open()
-        self.extensionapp.jobs.listen(self.job, self.send_event)
+        self.jobs.listen(self.job, self.send_event)
 
     def send_event(self, event: dict[str, Any]) -> None:
         if self.ws_connection is None:
@@ -136,4 +141,4 @@ class ProgressHandler(EnvelopeErrors, ExtensionHandlerMixin, WebSocketMixin, Jup
 
     def on_close(self) -> None:
         if self.job is not None:
-            self.extensionapp.jobs.unlisten(self.job.job_id, self.send_event)
+            self.jobs.unlisten(self.job.job_id, self.send_event)

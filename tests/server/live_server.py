@@ -64,7 +64,7 @@ def live_server(home: Path, extension: dict[str, Any] | None = None, *,
                             "ip": "127.0.0.1", "open_browser": False, "allow_root": True,
                             "root_dir": str(home)},
               "IdentityProvider": {"token": token},
-              "AnalystExtension": {"data_dir": str(home / "data"), **(extension or {})}}
+              "AnalystExtension": {"storage_dir": str(home / "data"), **(extension or {})}}
     (home / "jupyter_server_config.json").write_text(json.dumps(config))
     env = {**os.environ, "HOME": str(home), "JUPYTER_CONFIG_DIR": str(home),
            "JUPYTER_DATA_DIR": str(home / "share"), "JUPYTER_RUNTIME_DIR": str(home / "run")}
