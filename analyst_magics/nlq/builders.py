@@ -13,7 +13,7 @@ import pandas as pd
 
 from . import comparisons, ranking
 from .context import DATE_KINDS, Context
-from .intents import AggRef, Intent, IntentKind
+from .intents import Intent, IntentKind
 from .lexicon import GENERIC_ROWS, STOPWORDS
 from .matching import columns_for_words
 

@@ -12,15 +12,15 @@ from typing import Any
 
 from .lexicon import (
     AGGREGATES,
-    HOW_ADJECTIVES,
     COMPARATIVE_ADJECTIVES,
     COMPARATORS,
+    HOW_ADJECTIVES,
     SUPERLATIVES,
     TIME_UNITS,
     TRAILING_COMPARATORS,
     YES_NO_STARTS,
 )
-from .text import Token
+from .text import Token, word_list
 
 __all__ = ["Cue", "find_cues", "reserved_positions"]
 
@@ -106,10 +106,10 @@ _WH_WORDS = frozenset({"which", "what", "who", "whom", "whose", "where", "when"}
 _COMPARATIVES = frozenset({"higher", "larger", "bigger", "greater", "more", "lower", "smaller",
                            "fewer", "less"})
 #: cue words that can also be the name of a column ("Total", "Rank", "Rate")
-_MAY_BE_COLUMN = frozenset(
+_MAY_BE_COLUMN = frozenset(word_list(
     "total count number rate share percent percentage pct max min rank range mode trend "
     "distribution score sum value name summary frequency ratio spread growth each per by no "
-    "population left there any some top best worst".split())
+    "population left there any some top best worst"))
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,8 @@ Words are lower case; multi-word phrases are tuples matched on consecutive token
 
 from __future__ import annotations
 
+from .text import word_list
+
 __all__ = [
     "AGGREGATES", "ABBREVIATIONS", "COMPARATORS", "CUE_WORDS", "GENERIC_ROWS", "INTENSIVE",
     "MODIFIER_TOKENS", "NEGATIONS", "RANK_NAMES", "STOPWORDS", "SUMMARY_LABELS",
@@ -111,7 +113,7 @@ COMPARATIVE_ADJECTIVES: dict[str, tuple[tuple[str, ...], str]] = {
 }
 
 #: word groups that name the same thing in column names and questions
-SYNONYMS: tuple[frozenset[str], ...] = tuple(frozenset(g.split()) for g in (
+SYNONYMS: tuple[frozenset[str], ...] = tuple(frozenset(word_list(g)) for g in (
     "sex gender",
     "country nation",
     "worth wealth networth fortune",
@@ -160,42 +162,42 @@ ABBREVIATIONS: dict[str, str] = {
 
 #: US states by name, for columns that hold their two-letter codes ("Texas" finds ``TX``)
 US_STATES: dict[str, str] = dict(zip(
-    [name.replace("_", " ") for name in (
+    [name.replace("_", " ") for name in word_list(
         "alabama alaska arizona arkansas california colorado connecticut delaware florida "
         "georgia hawaii idaho illinois indiana iowa kansas kentucky louisiana maine maryland "
         "massachusetts michigan minnesota mississippi missouri montana nebraska nevada "
         "new_hampshire new_jersey new_mexico new_york north_carolina north_dakota ohio oklahoma "
         "oregon pennsylvania rhode_island south_carolina south_dakota tennessee texas utah "
-        "vermont virginia washington west_virginia wisconsin wyoming").split()],
-    ("al ak az ar ca co ct de fl ga hi id il in ia ks ky la me md ma mi mn ms mo mt ne nv nh nj "
-     "nm ny nc nd oh ok or pa ri sc sd tn tx ut vt va wa wv wi wy").split(), strict=True))
+        "vermont virginia washington west_virginia wisconsin wyoming")],
+    word_list("al ak az ar ca co ct de fl ga hi id il in ia ks ky la me md ma mi mn ms mo mt ne "
+              "nv nh nj nm ny nc nd oh ok or pa ri sc sd tn tx ut vt va wa wv wi wy"), strict=True))
 __all__ += ["US_STATES"]
 
 #: column-name words that only qualify the main word ("Avg. Attendance", "Prize money USD")
-MODIFIER_TOKENS = frozenset(
+MODIFIER_TOKENS = frozenset(word_list(
     "avg average total number no num of the a an in per by to and usd eur gbp pct percent "
     "count mean sum est estimated approx km m cm mm kg g lb lbs mi ft sq km2 m2 mph kmh hrs "
-    "hr sec secs ml usd$ million millions thousand thousands bn".split())
+    "hr sec secs ml usd$ million millions thousand thousands bn"))
 
-STOPWORDS = frozenset(
+STOPWORDS = frozenset(word_list(
     "a an the of in on at to for from by with and or is are was were be been being do does did "
     "has have had that this these those which who whom whose what there their its it they them "
     "as than then any all each every some me please show tell give find list get what's "
     "how much many much i we you our your my can could would should will shall may might "
     "dataset data table rows row records record entries entry values column columns "
-    "field variable variables".split())
+    "field variable variables"))
 
 NEGATIONS = frozenset({"not", "non", "no", "never", "without", "neither", "nor", "none"})
-YES_NO_STARTS = frozenset(
-    "is are was were did does do has have had can could will would should".split())
+YES_NO_STARTS = frozenset(word_list(
+    "is are was were did does do has have had can could will would should"))
 #: words meaning "one row each" when counted
-GENERIC_ROWS = frozenset(
+GENERIC_ROWS = frozenset(word_list(
     "row rows record records entry entries observation observations item items sample samples "
-    "line lines case cases instance instances data point points".split())
+    "line lines case cases instance instances data point points"))
 #: measures that are averaged, not added, when grouped ("which class has the highest fare")
-INTENSIVE = frozenset(
+INTENSIVE = frozenset(word_list(
     "age price fare rate ratio score percent percentage pct share density temperature temp "
-    "rank rating average avg mean median speed height weight probability pcn index".split())
+    "rank rating average avg mean median speed height weight probability pcn index"))
 RANK_NAMES = frozenset({"rank", "ranking", "position", "place", "pos", "seed", "standing"})
 SUMMARY_LABELS = frozenset({"total", "totals", "grand total", "sum", "overall", "all"})
 TIME_UNITS = {"day": "D", "daily": "D", "week": "W", "weekly": "W", "month": "M",
@@ -203,11 +205,11 @@ TIME_UNITS = {"day": "D", "daily": "D", "week": "W", "weekly": "W", "month": "M"
               "annual": "Y", "annually": "Y"}
 
 #: single cue words (not columns unless quoted): used to keep them out of column matching
-CUE_WORDS = frozenset(
+CUE_WORDS = frozenset(word_list(
     "average mean avg total sum maximum max minimum min median highest lowest largest smallest "
     "most least top bottom count number how many much unique distinct missing null outlier "
     "outliers correlation percentage percent proportion share distribution trend which what "
-    "who list name show rate".split())
+    "who list name show rate"))
 
 
 def phrases(table: dict[tuple[str, ...], str]) -> list[tuple[tuple[str, ...], str]]:

@@ -5,8 +5,8 @@ or stem ("countries" ~ ``country``, "attended" ~ ``Attendance``), a synonym ("ge
 a spelled-out abbreviation ("average" ~ ``Avg.``), an abbreviation built from the starts of
 consecutive words ("passenger class" ~ ``Pclass``, "siblings or spouses" ~ ``SibSp``), or a close
 spelling ("revnue" ~ ``revenue``). A value is mentioned when a phrase of the question equals a
-cell of an indexed text column ("female", "Sweden" for ``Sweden (SWE)``, "brazilians" for
-``Brazil``). Overlapping candidates are resolved best first, so every word has one meaning.
+cell of an indexed text column (see :mod:`~analyst_magics.nlq.values`). Overlapping candidates
+are resolved best first, so every word has one meaning.
 """
 
 from __future__ import annotations
@@ -17,19 +17,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from .lexicon import (
-    ABBREVIATIONS,
-    CODED_COLUMNS,
-    CUE_WORDS,
-    MODIFIER_TOKENS,
-    NEGATIONS,
-    STOPWORDS,
-    SYNONYMS,
-    US_STATES,
-    VALUE_ALIASES,
-)
+from .lexicon import ABBREVIATIONS, CUE_WORDS, MODIFIER_TOKENS, NEGATIONS, STOPWORDS, SYNONYMS
 from .schema import ColumnInfo, Schema, normalize_value
 from .text import Token, agent_stem, singular, split_name, stem
+from .values import ValueMention, short_values_beside, value_candidates
 
 __all__ = ["ColumnMention", "ValueMention", "find_mentions", "columns_for_words"]
 
@@ -38,12 +29,10 @@ SPREAD = 6  # words of one column name this far apart still name it together
 MIN_PREFIX, MAX_PREFIX = 3, 4  # column words this long may abbreviate a question word
 #: "passengers" names PassengerId (and "orders" Order Date) less surely than a plain column
 ID_DISCOUNT = 0.9
-MAX_VALUE_WORDS = 6
 _LEVEL_EXACT, _LEVEL_PLURAL, _LEVEL_ABBREV, _LEVEL_STEM = 1.0, 0.95, 0.9, 0.85
 _LEVEL_AGENT, _LEVEL_SYNONYM, _LEVEL_FUZZY, _LEVEL_COMPOSED, _LEVEL_AFFIX = (
     0.8, 0.75, 0.7, 0.65, 0.6)
 _SYNONYM_GROUP = {word: i for i, group in enumerate(SYNONYMS) for word in group}
-_DEMONYM_ENDINGS = ("ians", "ian", "ans", "an", "ns", "n", "ese", "ish", "is", "i", "ers", "er")
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,23 +53,6 @@ class ColumnMention:
         return self.positions[-1]
 
 
-@dataclass(frozen=True, slots=True)
-class ValueMention:
-    """Question words that equal a cell value; ``candidates`` are ``(column, value)`` pairs."""
-
-    positions: tuple[int, ...]
-    candidates: tuple[tuple[Any, Any], ...]
-    score: float
-
-    @property
-    def start(self) -> int:
-        return self.positions[0]
-
-    @property
-    def end(self) -> int:
-        return self.positions[-1]
-
-
 def find_mentions(tokens: list[Token], schema: Schema, reserved: set[int] | frozenset[int] = (
         frozenset())) -> tuple[list[ColumnMention], list[ValueMention]]:
     """Column and value mentions of a question, each word used at most once, in word order.
@@ -90,7 +62,7 @@ def find_mentions(tokens: list[Token], schema: Schema, reserved: set[int] | froz
     index = _word_index(schema)
     free = [t for t in tokens if t.i not in reserved]
     candidates: list[ColumnMention | ValueMention] = [
-        *_column_candidates(free, tokens, schema, index), *_value_candidates(free, schema)]
+        *_column_candidates(free, tokens, schema, index), *value_candidates(free, schema)]
     candidates.sort(key=lambda m: (-m.score, -len(m.positions), m.start, -_preference(m, schema)))
     taken: set[int] = set()
     columns: list[ColumnMention] = []
@@ -99,27 +71,8 @@ def find_mentions(tokens: list[Token], schema: Schema, reserved: set[int] | froz
         if taken.isdisjoint(mention.positions):
             taken.update(mention.positions)
             (columns if isinstance(mention, ColumnMention) else values).append(mention)
-    values += _short_values_beside(tokens, schema, columns, taken | set(reserved))
+    values += short_values_beside(tokens, schema, columns, taken | set(reserved))
     return sorted(columns, key=lambda m: m.start), sorted(values, key=lambda m: m.start)
-
-
-def _short_values_beside(tokens: list[Token], schema: Schema, columns: list[ColumnMention],
-                         taken: set[int]) -> list[ValueMention]:
-    """Codes too short to find alone, next to their column: "region N", "grade = A"."""
-    found = []
-    for mention in columns:
-        for pos in (mention.end + 1, mention.end + 2, mention.start - 1):
-            if pos in taken or not 0 <= pos < len(tokens) or tokens[pos].kind != "word":
-                continue
-            if pos == mention.end + 2 and tokens[mention.end + 1].low not in ("=", "is"):
-                continue
-            hits = [h for h in schema.values.get(normalize_value(tokens[pos].text), ())
-                    if h[0] == mention.column]
-            if hits:
-                taken.add(pos)
-                found.append(ValueMention((pos,), tuple(hits), 0.9))
-                break
-    return found
 
 
 def _preference(mention: ColumnMention | ValueMention, schema: Schema) -> int:
@@ -313,7 +266,7 @@ def _clusters(tokens: list[Token], info: ColumnInfo,
         else:
             runs.append([hit])
     found = [m for m in (_scored(tokens, info, run, weights, total) for run in runs) if m]
-    if not found and 1 < len(runs) and runs[-1][0][0] - runs[0][-1][0] <= SPREAD:
+    if not found and len(runs) > 1 and runs[-1][0][0] - runs[0][-1][0] <= SPREAD:
         # "scored more than 20 goals": the words of "Goals Scored" apart, each too little alone
         merged = _scored(tokens, info, [hit for run in runs for hit in run], weights, total)
         found = [merged] if merged else []
@@ -343,86 +296,3 @@ def _joinable(tokens: list[Token], left: int, right: int) -> bool:
         return False
     return all(tokens[k].low in STOPWORDS or tokens[k].kind == "symbol"
                for k in range(left + 1, right))
-
-
-# ----------------------------------------------------------------------------- values
-
-
-def _value_candidates(tokens: list[Token], schema: Schema) -> list[ValueMention]:
-    if not schema.values:
-        return []
-    found = []
-    for token in tokens:
-        if token.kind == "quoted":
-            hits = schema.values.get(normalize_value(token.text))
-            if hits:
-                found.append(ValueMention((token.i,), tuple(hits), 2.0))
-    words = [t for t in tokens if t.kind in ("word", "number")]
-    for start in range(len(words)):
-        for size in range(min(MAX_VALUE_WORDS, len(words) - start), 0, -1):
-            span = words[start:start + size]
-            if span[-1].i - span[0].i != size - 1:
-                continue
-            mention = _span_value(span, schema)
-            if mention:
-                found.append(mention)
-                break
-    return found
-
-
-def _span_value(span: list[Token], schema: Schema) -> ValueMention | None:
-    if len(span) == 1 and not _can_be_value(span[0]):
-        return None
-    positions = tuple(t.i for t in span)
-    key = " ".join(normalize_value(t.text) for t in span)
-    hits = schema.values.get(key)
-    if hits:
-        return ValueMention(positions, tuple(hits), 0.9 + 0.05 * len(span))
-    plural = " ".join([*(normalize_value(t.text) for t in span[:-1]), singular(span[-1].low)])
-    hits = schema.values.get(plural)
-    if hits:
-        return ValueMention(positions, tuple(hits), 0.85 + 0.05 * len(span))
-    if key in US_STATES:
-        hits = [h for h in schema.values.get(US_STATES[key], ()) if str(h[1]).isupper()]
-        if hits:
-            return ValueMention(positions, tuple(hits), 0.85 + 0.05 * len(span))
-    starts = schema.prefixes.get(key) or schema.prefixes.get(plural)
-    if starts and len(starts) == 1:  # the start of exactly one value: "entire homes"
-        return ValueMention(positions, tuple(starts), 0.55 + 0.05 * len(span))
-    if len(span) == 1 and span[0].low in VALUE_ALIASES:
-        return _alias(span[0], schema)
-    if len(span) == 1 and len(span[0].low) >= 5:
-        return _demonym(span[0], schema)
-    return None
-
-
-def _alias(token: Token, schema: Schema) -> ValueMention | None:
-    """"women" -> ``female`` (or ``F`` in a sex/gender column)."""
-    for key in VALUE_ALIASES[token.low]:
-        hits = [(col, value) for col, value in schema.values.get(key, ())
-                if len(key) > 1 or set(schema.column(col).words) & CODED_COLUMNS]
-        if hits:
-            return ValueMention((token.i,), tuple(hits), 0.8)
-    return None
-
-
-def _can_be_value(token: Token) -> bool:
-    low = token.low
-    if token.kind == "number":
-        return not token.ordinal and len(token.text) >= 2
-    return len(low) >= 2 and low not in STOPWORDS and low not in CUE_WORDS and (
-        low not in NEGATIONS)
-
-
-def _demonym(token: Token, schema: Schema) -> ValueMention | None:
-    """"brazilians" -> ``Brazil``, "italian" -> ``Italy``, "germans" -> ``Germany``."""
-    low = token.low
-    for ending in _DEMONYM_ENDINGS:
-        if not low.endswith(ending):
-            continue
-        base = low[: -len(ending)]
-        for key in (base, base + "y", base + "a", base + "e"):
-            hits = schema.values.get(key)
-            if hits and len(key) >= 4:
-                return ValueMention((token.i,), tuple(hits), 0.6)
-    return None

@@ -14,13 +14,13 @@ from typing import Any
 import pandas as pd
 
 from . import builders, comparisons
-from .ranking import Top
 from .conditions import extract_conditions
 from .context import Context
 from .cues import Cue, find_cues, reserved_positions
 from .intents import Derived, IntentKind, Parse
 from .lexicon import QUARTILES
 from .matching import ColumnMention, find_mentions
+from .ranking import Top
 from .schema import normalize_value, schema_of
 from .text import tokenize
 

@@ -241,10 +241,9 @@ def top_k(ctx: Context, top: Top) -> Intent | None:
         ctx.use(subject.positions)
     adjective = next((c for c in [top.cue, *ctx.cues_of("super")]
                       if c.kind == "super" and c.value[1]), None)
-    if adjective is not None:  # "the 3 youngest", "top 5 most expensive"
-        measure = order_measure(ctx, adjective)
-    else:
-        measure = _top_measure(ctx, subject)
+    # "the 3 youngest", "top 5 most expensive": the adjective says what orders them
+    measure = (order_measure(ctx, adjective) if adjective is not None
+               else _top_measure(ctx, subject))
     ascending = direction == "min"
     if subject is None and measure is None:
         return None

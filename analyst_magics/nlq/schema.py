@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 
 from .lexicon import SUMMARY_LABELS
-from .text import split_name
+from .text import split_name, word_list
 
 __all__ = ["ColumnInfo", "Schema", "schema_of", "normalize_value", "read_numbers",
            "numbers_code", "NUMERIC_TEXT_PATTERN", "DATE_FORMATS"]
@@ -39,9 +39,10 @@ _DATE_HINT = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[-/ .]\w{2,9}[-/ .,]+\d{2
 _BOOL_TEXT = {frozenset({"yes", "no"}): "yes", frozenset({"y", "n"}): "y",
               frozenset({"true", "false"}): "true", frozenset({"t", "f"}): "t"}
 _ID_WORDS = frozenset({"id", "key", "uuid", "code", "index"})
-_LABEL_WORDS = frozenset("name title player team country nation city company person coach club "
-                         "athlete driver artist song film movie book product state county "
-                         "municipality school university opponent against episode".split())
+_LABEL_WORDS = frozenset(word_list(
+    "name title player team country nation city company person coach club athlete driver artist "
+    "song film movie book product state county municipality school university opponent "
+    "against episode"))
 
 _YEAR_WORDS = frozenset({"year", "season", "yr"})
 _TIME_WORDS = frozenset({"date", "time", "day", "month", "year", "season", "when"})
@@ -197,7 +198,7 @@ def _describe(series: pd.Series, head: pd.Series, position: int, rows: int,
     elif pd.api.types.is_numeric_dtype(dtype):
         stats = numbers.get(position) or (series.min(), series.max(), False, head.nunique())
         _describe_number(series, info, rows, stats)
-    elif pd.api.types.is_string_dtype(dtype) or dtype == object:
+    elif pd.api.types.is_string_dtype(dtype) or pd.api.types.is_object_dtype(dtype):
         _describe_text(series, head, info)
     if info.distinct is None and info.kind in ("number", "text", "bool"):
         info.distinct = int(head.nunique())
@@ -217,7 +218,7 @@ def _describe_number(series: pd.Series, info: ColumnInfo, rows: int,
     if low == 0 and high == 1 and integral and not words & _ID_WORDS:
         info.kind, info.true_value = "bool", 1
         return
-    info.yearlike = bool(integral and 1800 <= low and high <= 2100 and words & _YEAR_WORDS)
+    info.yearlike = bool(integral and low >= 1800 and high <= 2100 and words & _YEAR_WORDS)
     sequence = (pd.api.types.is_integer_dtype(series.dtype) and rows >= MIN_ID_ROWS
                 and high - low == rows - 1 and series.is_monotonic_increasing
                 and series.is_unique)

@@ -11,7 +11,14 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-__all__ = ["Token", "tokenize", "split_name", "singular", "stem", "agent_stem"]
+__all__ = ["Token", "tokenize", "split_name", "singular", "stem", "agent_stem", "word_list"]
+
+
+
+def word_list(text: str) -> list[str]:
+    """The words of a space-separated list: how the vocabularies here are written down."""
+    return text.split()
+
 
 _QUOTED = r"\"(?P<dq>[^\"]+)\"|“(?P<cq>[^”]+)”|(?<![\w'])'(?P<sq>[^']+)'(?![\w])|‘(?P<tq>[^’]+)’"
 _NUMBER = (r"(?P<cur>[$€£])?\s?(?P<num>[-+−]?(?:\d[\d,]*(?:\.\d+)?|\.\d+))"
@@ -21,13 +28,13 @@ _SYMBOL = r"(?P<sym>>=|<=|!=|==|≥|≤|[<>=%$*+/|])"
 _LEXER = re.compile("|".join((_QUOTED, _NUMBER, _WORD, _SYMBOL)))
 
 _MULTIPLIERS = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "bn": 1e9, "billion": 1e9}
-_UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen "
-          "fourteen fifteen sixteen seventeen eighteen nineteen twenty").split()
+_UNITS = word_list("zero one two three four five six seven eight nine ten eleven twelve "
+                   "thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty")
 NUMBER_WORDS = {w: i for i, w in enumerate(_UNITS)} | {
     "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
     "ninety": 90, "hundred": 100, "dozen": 12}
-ORDINAL_WORDS = {w: i + 1 for i, w in enumerate(
-    "first second third fourth fifth sixth seventh eighth ninth tenth".split())}
+ORDINAL_WORDS = {w: i + 1 for i, w in enumerate(word_list(
+    "first second third fourth fifth sixth seventh eighth ninth tenth"))}
 
 _IRREGULAR = {
     "people": "person", "men": "man", "women": "woman", "children": "child", "won": "win",

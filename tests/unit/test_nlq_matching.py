@@ -103,7 +103,8 @@ def test_single_letters_and_stopwords_are_not_values() -> None:
 
 def test_value_index_skips_free_text_of_large_frames() -> None:
     n = 60_000
-    df = pd.DataFrame({"id": [f"user-{i}" for i in range(n)], "tier": ["gold", "silver"] * (n // 2)})
+    df = pd.DataFrame({"id": [f"user-{i}" for i in range(n)],
+                       "tier": ["gold", "silver"] * (n // 2)})
     schema = schema_of(df)
     assert "gold" in schema.values
     assert "user 17" not in schema.values
