@@ -42,6 +42,16 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.add_argument("--name", help="dataset name (default: the file name)")
     analyze.add_argument("--no-clean", action="store_true", help="analyze the data as loaded")
     analyze.add_argument("--quiet", action="store_true", help="no progress display")
+
+    ask = commands.add_parser(
+        "ask", help="answer one question about a table, with the pandas code behind it",
+        description="Load a table and answer one question about it; prints the answer and the "
+                    "pandas code that produced it.")
+    ask.add_argument("path", type=Path, help="the table (CSV, TSV, XLSX, JSON, Parquet)")
+    ask.add_argument("question", help='the question, e.g. "average revenue by region"')
+    ask.add_argument("--engine", choices=("auto", "rules", "llm"), default="auto",
+                     help="auto (default), the offline rules, or the configured model")
+    ask.add_argument("--json", action="store_true", help="print the answer as strict JSON")
     return parser
 
 
@@ -112,4 +122,18 @@ class ProgressLine:
             self.stream.write("\n")
 
 
-_COMMANDS = {"analyze": _run_analyze}
+def _run_ask(args: argparse.Namespace) -> int:
+    import analyst_magics as am
+
+    answer = am.ask(am.load(args.path), args.question, engine=args.engine)
+    failed = answer.kind.value == "error"
+    if args.json:
+        print(answer.to_json(indent=2))
+    elif failed:
+        print(f"error: {answer.message}", file=sys.stderr)
+    else:
+        print(answer.summary())
+    return 1 if failed else 0
+
+
+_COMMANDS = {"analyze": _run_analyze, "ask": _run_ask}
