@@ -23,7 +23,8 @@ __all__ = ["Measure", "Top", "read_measure", "find_measure", "order_measure", "a
 _QUANTITY_WORDS = frozenset({"number", "count", "amount", "total", "of", "the", "a", "an",
                              "average", "mean"})
 _QUALITY_WORDS = frozenset({"top", "bottom", "best", "worst"})
-REPEATS = 0.7  # a column whose distinct/rows ratio is below this groups rows
+REPEATS = 0.7
+SHORT_TABLE = 20  # a column whose distinct/rows ratio is below this groups rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,8 +66,12 @@ def repeats(ctx: Context, column: Any) -> bool:
     info = ctx.info(column)
     if info.kind == "bool":
         return True
+    if info.is_id:
+        return False
     distinct = info.distinct if info.distinct is not None else ctx.df[column].nunique()
-    return distinct < REPEATS * max(1, min(len(ctx.df), 2000))
+    rows = min(len(ctx.df), 2000)
+    # a short table groups as soon as one value comes twice
+    return distinct < REPEATS * rows or (rows < SHORT_TABLE and distinct < rows)
 
 
 def read_measure(ctx: Context, start: int, exclude: tuple[Any, ...] = ()) -> Measure | None:
