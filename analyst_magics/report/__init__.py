@@ -52,6 +52,8 @@ def build_report(analysis: Analysis, formats: Iterable[str] = ("html",),
         ``paths`` maps each format to its file; ``metadata`` is what every report embeds.
     """
     chosen = _check_formats(formats, analysis)
+    # A zip bundles the HTML report, the notebook with its data, the JSON and the data as CSV.
+    made = chosen | ({"html", "ipynb", "json"} if "zip" in chosen else set())
     out = Path(out_dir) if out_dir is not None else get_settings().reports_path
     out.mkdir(parents=True, exist_ok=True)
     stem = report_stem(analysis.metadata.name, out)
@@ -60,26 +62,26 @@ def build_report(analysis: Analysis, formats: Iterable[str] = ("html",),
     from .notebook import to_notebook
 
     nb = to_notebook(analysis, data_file=f"{stem}.parquet", metadata=metadata)
-    if {"html", "pdf"} & chosen:
+    if {"html", "pdf"} & made:
         paths["html"] = _write_html(nb, out / f"{stem}.html")
-    if "pdf" in chosen:
+    if "pdf" in made:
         from .chromium import print_to_pdf
 
         paths["pdf"] = print_to_pdf(paths["html"], out / f"{stem}.pdf")
-    if "ipynb" in chosen or "zip" in chosen:
+    if "ipynb" in made:
         import nbformat
 
         paths["ipynb"] = write_atomic(out / f"{stem}.ipynb", nbformat.writes(nb))
         paths["data"] = write_data(analysis.data, out / f"{stem}.parquet")
-    if "json" in chosen or "zip" in chosen:
+    if "json" in made:
         paths["json"] = write_atomic(out / f"{stem}.json", analysis.to_json(indent=2))
-    if "zip" in chosen:
+    if "zip" in made:
         csv = write_data(analysis.data, out / f"{stem}.csv")
         paths["zip"] = write_zip(out / f"{stem}.zip", [*paths.values(), csv])
         csv.unlink()
-    for fmt in ("html", "ipynb", "data", "json"):  # keep only what was asked for
-        if fmt in paths and fmt not in chosen and not (fmt == "data" and "ipynb" in chosen):
-            paths.pop(fmt).unlink(missing_ok=True)
+    kept = chosen | ({"data"} if "ipynb" in chosen else set())
+    for fmt in set(paths) - kept:  # made only to go into the zip or the PDF
+        paths.pop(fmt).unlink(missing_ok=True)
     return Report(paths=paths, metadata=metadata)
 
 
