@@ -1,11 +1,15 @@
 """Run generated pandas code safely: a policy layer and an isolation layer.
 
 ``run(code, frames)`` compiles ``code`` under the policy (``policy.py``: RestrictedPython plus
-allowlisted pandas/NumPy façades and run-time guards), then runs it in a warm worker process
-that forks one confined child per call (``worker.py``, ``confine.py``): resource limits, no
-network, no file writes, no program execution, a scrubbed environment. Frames cross to the
-worker once and are reused while unchanged (``client.py``); results come back as plain
-values, DataFrames or Series (``codec.py``), never as pickled objects.
+allowlisted pandas/NumPy façades and run-time guards), then runs it in one of a few warm
+worker processes, each of which runs every call in a fresh forked child that confines itself
+(``worker.py``, ``runner.py``, ``confine.py``): resource limits, no network, no file writes,
+no program execution, a scrubbed environment. Concurrent calls use different workers; a
+frame crosses to a worker once and is reused while unchanged, within a byte budget per
+worker (``client.py``, ``cache.py``). Results come back as plain values, DataFrames or
+Series (``codec.py``, ``tables.py``), never as pickled objects, and as they were: dtypes,
+index and labels included. Object cells that are not plain values (numbers, text, dates,
+containers of them...) reach the code, and come back, as their ``str()``.
 
 >>> import pandas as pd
 >>> df = pd.DataFrame({"region": ["N", "S", "N"], "sales": [1.0, 2.0, 3.0]})

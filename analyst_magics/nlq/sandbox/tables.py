@@ -4,9 +4,10 @@ A frame becomes a table of positional fields: ``i..`` for its index and ``c0..``
 columns, plus a small table ``l..`` for its column labels. A ``RangeIndex`` is sent as its
 bounds, a MultiIndex as its codes with each level in a table of its own. Names travel as
 tagged JSON beside the tables, never as Arrow field names, so duplicate, non-string and
-tuple labels come back as they were. Typed columns keep their dtype through pandas' Arrow
-metadata (categoricals, tz-aware and non-nanosecond datetimes, nullable and Arrow-backed
-dtypes, ``str``/``string``, periods, intervals).
+tuple labels come back as they were. Each field notes its pandas dtype, and typed columns
+are rebuilt from Arrow column by column (categoricals, tz-aware and non-nanosecond
+datetimes, nullable and Arrow-backed dtypes, ``str``/``string``, periods, intervals), without
+pandas' table conversion, which costs milliseconds even for a few rows.
 
 Object columns are sent as a dense Arrow union with one child per cell type: ``None``,
 ``bool``, ``int``, ``float`` (NaN stays NaN), ``str`` and ``bytes`` cells in typed children,
@@ -50,9 +51,8 @@ _SCALARS = frozenset({type(None), bool, int, float, complex, str, bytes, decimal
                       type(pd.NA)})
 _CONTAINERS = (list, tuple, set, frozenset)
 _ARROW_ERRORS = (pa.ArrowException, ValueError, TypeError, OverflowError)
-#: Field metadata key of the NumPy dtype an object-encoded column is restored to.
-_CAST = b"numpy"
-_NUMPY_KINDS = "biufcmM"
+#: Field metadata key of the pandas dtype a field is rebuilt as.
+_DTYPE = b"dtype"
 _type_of = np.frompyfunc(type, 1, 1)
 
 Value = Callable[[Any], Any]
@@ -97,7 +97,7 @@ def _plain_objects(values: np.ndarray) -> np.ndarray | None:
 
 def _portable_index(index: pd.Index) -> pd.Index:
     levels = [index.get_level_values(j) for j in range(index.nlevels)]
-    fixed = [None if level.dtype != object else _plain_objects(level.to_numpy())
+    fixed = [_plain_objects(level.to_numpy()) if _is_object(level.dtype) else None
              for level in levels]
     if all(f is None for f in fixed):
         return index
@@ -158,40 +158,36 @@ def _index_fields(index: pd.Index, prefix: str, value: Value,
 
 
 def _table(fields: dict[str, Any], value: Value) -> pa.Table:
-    """One Arrow table: typed fields with pandas metadata, object fields as unions."""
-    objects = {name: f for name, f in fields.items() if f.dtype == object}
-    typed = {name: f for name, f in fields.items() if name not in objects}
-    table = _typed_table(typed, objects)
-    unions = [(_union_field(name, f.dtype), _union(f.to_numpy(dtype=object), value))
-              for name, f in objects.items()]
-    if table is None:
-        return pa.Table.from_arrays([u for _, u in unions], schema=pa.schema(
-            [field for field, _ in unions]))
-    for field, union in unions:
-        table = table.append_column(field, union)
-    return table
+    """One Arrow table; each field notes the pandas dtype it is rebuilt as."""
+    pairs = [_field(name, values, value) for name, values in fields.items()]
+    return pa.Table.from_arrays([array for _, array in pairs],
+                                schema=pa.schema([field for field, _ in pairs]))
 
 
-def _union_field(name: str, dtype: Any) -> pa.Field:
-    """A union field; a NumPy dtype Arrow lacks (complex) is noted to be restored."""
-    keep = isinstance(dtype, np.dtype) and dtype.kind in _NUMPY_KINDS
-    return pa.field(name, _UNION, metadata={_CAST: dtype.str} if keep else None)
+def _field(name: str, values: Any, value: Value) -> tuple[pa.Field, pa.Array]:
+    """A typed Arrow array when Arrow holds the dtype, else a union of the cells."""
+    dtype = values.dtype
+    if not _is_object(dtype) and (isinstance(dtype, (np.dtype, pd.CategoricalDtype))
+                                  or hasattr(dtype, "__from_arrow__")):
+        try:
+            array = pa.array(values.to_numpy() if isinstance(dtype, np.dtype) else values.array,
+                             from_pandas=False)
+            return pa.field(name, array.type, metadata={_DTYPE: _dtype_name(dtype)}), array
+        except _ARROW_ERRORS:
+            pass  # e.g. complex numbers, categories of mixed types: cell by cell
+    restore = dtype.str if isinstance(dtype, np.dtype) and dtype.kind in "biufcmM" else "object"
+    return (pa.field(name, _UNION, metadata={_DTYPE: restore}),
+            _union(values.to_numpy(dtype=object), value))
 
 
-def _typed_table(typed: dict[str, Any], objects: dict[str, Any]) -> pa.Table | None:
-    """Typed fields as a table; a field Arrow refuses moves to ``objects``."""
-    if not typed:
-        return None
-    frame = pd.DataFrame({name: f.array for name, f in typed.items()}, copy=False)
-    try:
-        return pa.Table.from_pandas(frame, preserve_index=False)
-    except _ARROW_ERRORS:
-        for name in list(typed):
-            try:
-                pa.Table.from_pandas(frame[[name]], preserve_index=False)
-            except _ARROW_ERRORS:
-                objects[name] = typed.pop(name)
-        return _typed_table(typed, objects)
+def _is_object(dtype: Any) -> bool:
+    return pd.api.types.is_object_dtype(dtype)
+
+
+def _dtype_name(dtype: Any) -> str:
+    if isinstance(dtype, pd.StringDtype) and str(dtype) == "string":
+        return f"string[{dtype.storage}]"  # str() alone would lose the storage
+    return str(dtype)
 
 
 def _union(values: np.ndarray, value: Value) -> pa.UnionArray:
@@ -242,26 +238,28 @@ def decode_frame(tree: dict, value: Value, load: Callable[[Any], pa.Table]) -> p
 
 def _fields(table: pa.Table, value: Value) -> dict[str, pd.Series]:
     table.validate(full=True)  # the bytes come from the sandbox: check every offset
-    unions = [f.name for f in table.schema if pa.types.is_union(f.type)]
-    typed = [f.name for f in table.schema if f.name not in unions]
     fields: dict[str, pd.Series] = {}
-    if typed:
-        converted = table.select(typed).to_pandas()
-        if list(converted.columns) != typed:
-            raise TypeError("unexpected columns in a result table")
-        fields.update((name, converted[name]) for name in typed)
-    for name in unions:
-        parts = [_objects(chunk, value) for chunk in table.column(name).chunks]
+    for field, column in zip(table.schema, table.columns, strict=True):
+        dtype = pd.api.types.pandas_dtype((field.metadata or {}).get(_DTYPE, b"").decode())
+        if not pa.types.is_union(field.type):
+            fields[field.name] = pd.Series(_typed(column, dtype), copy=False)
+            continue
+        if not (_is_object(dtype) or dtype.kind in "biufcmM"):
+            raise TypeError(f"unexpected column type {dtype}")
+        parts = [_objects(chunk, value) for chunk in column.chunks]
         values = np.concatenate(parts) if parts else np.empty(0, dtype=object)
-        fields[name] = pd.Series(values, dtype=_cast(table.schema.field(name)), copy=False)
+        fields[field.name] = pd.Series(values, dtype=dtype, copy=False)
+    if len(fields) != table.num_columns:
+        raise TypeError("repeated field names in a result table")
     return fields
 
 
-def _cast(field: pa.Field) -> np.dtype:
-    dtype = np.dtype((field.metadata or {}).get(_CAST, b"O").decode())
-    if dtype.kind not in _NUMPY_KINDS + "O":
-        raise TypeError(f"unexpected column type {dtype}")
-    return dtype
+def _typed(column: pa.ChunkedArray, dtype: Any) -> Any:
+    if isinstance(dtype, np.dtype):
+        return column.to_numpy().astype(dtype, copy=False)
+    if isinstance(dtype, pd.CategoricalDtype):
+        return column.to_pandas().array  # categories and order come with the dictionary
+    return dtype.__from_arrow__(column)
 
 
 def _objects(union: pa.UnionArray, value: Value) -> np.ndarray:
@@ -283,7 +281,7 @@ def _cells(name: str, child: pa.Array, value: Value) -> np.ndarray:
         return np.fromiter((value(json.loads(text)) for text in child.to_pylist()),
                            dtype=object, count=len(child))
     cells = child.to_numpy(zero_copy_only=False)
-    return cells if cells.dtype == object else cells.astype(object)
+    return cells if _is_object(cells.dtype) else cells.astype(object)
 
 
 def _index(meta: dict, fields: dict[str, pd.Series], prefix: str, value: Value,
