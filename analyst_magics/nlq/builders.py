@@ -22,6 +22,7 @@ __all__ = ["choose", "problem"]
 TREND_SAMPLE = 2000  # dates looked at to choose the period of a trend
 #: spans (in days) above which a trend is shown per year, month, week; else per day
 _AUTO_FREQ = ((3 * 365, "Y"), (90, "M"), (21, "W"))
+_OUTLIER_WORDS = ("outlier", "outliers", "anomaly", "anomalies", "anomalous", "extreme")
 _POSITIVE = ("positive",)
 _NEGATIVE = ("negative", "inverse")
 
@@ -117,6 +118,10 @@ def outliers(ctx: Context, threshold: float | None) -> Intent | None:
     target = _first_numeric(ctx)
     if target is None:
         return None
+    if method == "iqr" and not _said(ctx, _OUTLIER_WORDS) and not ctx.has("count"):
+        # "the interquartile range of the fare" is a statistic, not an outlier rule
+        return Intent(kind=IntentKind.AGGREGATE, agg="iqr", target=target,
+                      conditions=ctx.conditions)
     mode = ("remaining" if ctx.has("remain") else "percent" if ctx.has("share") else
             "rows" if ctx.has("list") and not ctx.has("count") else "count")
     default = 1.5 if method == "iqr" else 3.0
@@ -178,11 +183,11 @@ def _per_period(ctx: Context) -> bool:
     """"monthly", "per year", "by month": a trend; "which year" is not."""
     for cue in ctx.cues_of("time"):
         word = ctx.word(cue.start)
-        if any(a.end == cue.start - 1 for a in ctx.cues_of("agg")):
-            continue  # "average daily volume" is one average
+        if ctx.has("agg") and any(m.start == cue.end + 1 for m in ctx.columns):
+            continue  # "the standard deviation of the daily volume" is one statistic
         if word.endswith("ly") or word == "annual" or any(
-                g.end == cue.start - 1 for g in ctx.cues_of("group")) or ctx.word(
-                cue.start - 1) in ("a", "every"):
+                g.end == cue.start - 1 for g in ctx.cues_of("group")) or (
+                ctx.word(cue.start - 1) == "every"):
             return True
     return False
 

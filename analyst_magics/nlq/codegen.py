@@ -117,8 +117,17 @@ def _prepare(code: Code) -> None:
                          "errors=\"coerce\")")
             code.notes.append(f"Read '{column}' as dates ({info.date_format}).")
     for item in intent.derived:
+        target = column_ref("data", item.name)
+        if item.op.startswith("fill:"):  # missing values filled with a statistic or a number
+            how = item.op.split(":", 1)[1]
+            filler = how if how[0].isdigit() else f"{target}.{how}()" + (
+                ".iloc[0]" if how == "mode" else "")
+            fixes.append(f"{target} = {target}.fillna({filler})")
+            code.notes.append(f"Filled the missing values of '{item.name}' with "
+                              f"{'the ' + how if not how[0].isdigit() else how}.")
+            continue
         joined = f" {item.op} ".join(column_ref("data", c) for c in item.columns)
-        fixes.append(f"{column_ref('data', item.name)} = {joined}")
+        fixes.append(f"{target} = {joined}")
     if fixes:
         code.add("data = df.copy()")
         code.lines.extend(fixes)
@@ -136,6 +145,8 @@ def _prepare(code: Code) -> None:
 def _needs_dates(intent: Intent, column: Any) -> bool:
     if intent.kind == IntentKind.TREND and intent.by == column:
         return True
+    if any(c.column == column and isinstance(c.value, pd.Timestamp) for c in intent.conditions):
+        return True  # compared with a date written in the question
     return any(c.column == column and c.part == "year" or (c.column == column and c.op in (
         ">", "<", ">=", "<=")) for c in intent.conditions) or (
         intent.target == column and intent.agg in ("max", "min"))
@@ -212,6 +223,10 @@ def reduce(code: Code, frame: str, column: Any, agg: str) -> str:
         series = f"({flag(code, column, frame)})"
     if agg == "range":
         return f"{series}.max() - {series}.min()"
+    if agg == "iqr":
+        return f"{series}.quantile(0.75) - {series}.quantile(0.25)"
+    if agg == "cv":
+        return f"{series}.std() / {series}.mean()"
     return f"{series}{reducer(agg)}"
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pandas as pd
+
 from .context import DATE_KINDS, NUMERIC_KINDS, Context
 from .intents import AggRef, Condition
 from .lexicon import RANK_NAMES, STOPWORDS
@@ -34,6 +36,7 @@ def extract_conditions(ctx: Context) -> None:
     _comparisons(ctx)
     _values(ctx)
     _numbers_beside_columns(ctx)
+    _dates(ctx)
     _zero_counts(ctx)
     _flags(ctx)
     ctx.conditions.sort(key=lambda c: c.position)
@@ -114,6 +117,8 @@ def _operand(ctx: Context, start: int) -> tuple[Any, int, int] | None:
         token = ctx.tokens[pos]
         if token.kind == "number" and pos not in ctx.consumed:
             return (None if token.ordinal else token.number), pos, pos
+        if token.kind == "date" and pos not in ctx.consumed:
+            return pd.Timestamp(token.text), pos, pos
         agg = next((c for c in ctx.cues_of("agg") if c.start == pos), None)
         other = next((m for m in ctx.free() if m.start == pos and ctx.numeric(m.column)), None)
         after = next((m for m in ctx.free() if agg and agg.end < m.start <= agg.end + 2), None)
@@ -144,6 +149,13 @@ def attach_numeric(ctx: Context, start: int, end: int, value_end: int,
                    concept: tuple[str, ...] = (), skip: range = range(0)) -> Any:
     """The column a comparison at ``start..value_end`` is about, or ``None``."""
     usable = [m for m in ctx.free() if _comparable(ctx, m.column) and m.start not in skip]
+    implied = columns_for_words(ctx.schema, concept) if concept else []
+    if implied:  # "older than 60" is about age, whatever column is named nearby
+        named = next((m for m in usable if ctx.info(m.column) in implied), None)
+        if named is not None:
+            ctx.use(named.positions)
+            return named.column
+        return _implied_column(ctx, concept, value_end)
     inside = [m for m in usable if any(end < p < value_end for p in m.positions)]
     after = [m for m in usable if any(value_end < p <= value_end + 2 for p in m.positions)]
     before = [m for m in usable if any(start - _LOOKBACK <= p < start for p in m.positions)]
@@ -170,6 +182,9 @@ def _comparable(ctx: Context, column: Any) -> bool:
 def _implied_column(ctx: Context, concept: tuple[str, ...], value_end: int) -> Any:
     """A column implied by "older than", "$", "%", or the only numeric column."""
     token = ctx.tokens[value_end]
+    if token.kind == "date":  # "after 2024-06-30": the date column
+        dated = [c for c in ctx.schema.columns if c.kind in DATE_KINDS]
+        return dated[0].name if len(dated) == 1 else None
     if _is_year(token.number) and not concept:  # "after 2000": the year or date column
         dated = [c for c in ctx.schema.columns if c.yearlike] or [
             c for c in ctx.schema.columns if c.kind in DATE_KINDS]
@@ -273,6 +288,21 @@ def _numbers_beside_columns(ctx: Context) -> None:
                 break
         else:
             _year(ctx, token.i, value)
+
+
+def _dates(ctx: Context) -> None:
+    """"on 2015-01-02": that day in the date column named nearby, or the only one."""
+    for token in ctx.tokens:
+        if token.kind != "date" or token.i in ctx.consumed:
+            continue
+        named = [m for m in ctx.free() if ctx.info(m.column).kind in DATE_KINDS
+                 and abs(m.start - token.i) <= 3]
+        dates = [c.name for c in ctx.schema.columns if c.kind in DATE_KINDS]
+        column = named[0].column if named else (dates[0] if len(dates) == 1 else None)
+        if column is not None:
+            if named:
+                ctx.use(named[0].positions)
+            _record(ctx, column, "==", pd.Timestamp(token.text), token.i, token.i)
 
 
 def _year(ctx: Context, position: int, value: Any) -> None:

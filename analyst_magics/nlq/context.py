@@ -57,7 +57,7 @@ class Context:
     def info(self, column: Any) -> ColumnInfo:
         """The description of a column, or of a derived column (a number)."""
         for item in self.derived:
-            if item.name == column:
+            if item.name == column and not item.op.startswith("fill:"):
                 return ColumnInfo(name=item.name, position=-1, kind="number",
                                   words=(item.name.lower(),))
         return self.schema.column(column)

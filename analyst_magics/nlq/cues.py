@@ -93,6 +93,11 @@ _TABLE: list[tuple[tuple[str, ...], str, Any]] = [
                                             "excluding", "other than", "none")),
     *((tuple(_W(p)), "feature", None) for p in ("feature", "new column", "new feature",
                                                 "new variable", "create", "add a column")),
+    (("coefficient", "of", "variation"), "agg", "cv"),
+    *((tuple(_W(p)), "clean", None) for p in (
+        "fill", "filling", "fills", "filled", "impute", "imputing", "imputed", "replace",
+        "replacing", "drop", "dropping", "remove", "removing", "exclude", "excluding",
+        "ignore", "ignoring", "discard", "discarding", "delete", "deleting")),
     (("population", "standard", "deviation"), "agg", "pstd"),
     (("population", "variance"), "agg", "pvar"),
     (("sample", "standard", "deviation"), "agg", "std"),

@@ -14,10 +14,11 @@ from typing import Any
 import pandas as pd
 
 from . import builders, comparisons
+from .codegen import literal
 from .conditions import extract_conditions
 from .context import Context
 from .cues import Cue, find_cues, reserved_positions
-from .intents import Derived, IntentKind, Parse
+from .intents import Condition, Derived, IntentKind, Parse
 from .lexicon import QUARTILES
 from .matching import ColumnMention, find_mentions
 from .ranking import Top
@@ -34,6 +35,7 @@ _OPERATORS = {"sum": "+", "plus": "+", "+": "+", "difference": "-", "minus": "-"
 _WHOLE_TABLE = frozenset({IntentKind.COUNT, IntentKind.MISSING, IntentKind.DESCRIBE,
                           IntentKind.CORRELATION, IntentKind.STRONGEST_CORRELATION,
                           IntentKind.POSITION})
+CLEANING_WINDOW = 9  # words after "fill"/"drop" in which the column and "missing" are named
 _JOINERS = frozenset({"and", "the", "of", "columns", "column", ",", "with"})
 _THRESHOLD_WORDS = ("z", "score", "zscore", "deviation", "deviations", "sigma", "std", "iqr",
                     "times", "sd", "sds")
@@ -44,6 +46,7 @@ def parse(df: pd.DataFrame, question: str) -> Parse:
     ctx = _context(df, question)
     _read_derived(ctx)
     _read_quantile(ctx)
+    _read_cleaning(ctx)
     _drop_cue_only(ctx)
     threshold = _read_threshold(ctx)
     top = _read_top(ctx)
@@ -138,6 +141,51 @@ def _mention_derived(ctx: Context, name: str) -> None:
     ctx.columns = [m for m in ctx.columns if not set(m.positions) & set(spots)]
     ctx.columns += [ColumnMention(name, (i,), 2.0) for i in spots]
     ctx.columns.sort(key=lambda m: m.start)
+
+
+def _read_cleaning(ctx: Context) -> None:
+    """"Fill the missing ages with the mean", "drop rows with missing Age": data preparation
+    the question asks for before its answer."""
+    for cue in ctx.cues_of("clean"):
+        missing = next((c for c in ctx.cues_of("missing") if cue.start < c.start <= cue.end + 6),
+                       None)
+        window = range(cue.start, cue.start + CLEANING_WINDOW)
+        mention = next((m for m in ctx.columns if m.start in window), None)
+        if missing is None or mention is None:
+            continue
+        used = [*cue.positions, *missing.positions, *mention.positions]
+        if ctx.word(cue.start).startswith(("fill", "imput", "replac")):
+            how = _filler(ctx, mention, window)
+            if how is None:
+                continue
+            filler, positions = how
+            used += positions
+            ctx.derived.append(Derived(name=mention.column, op=f"fill:{filler}",
+                                       columns=[mention.column]))
+        else:
+            ctx.conditions.append(Condition(column=mention.column, op="notna",
+                                            words=_span(ctx, cue.start, mention.end),
+                                            position=cue.start))
+        ctx.use(used)
+
+
+def _filler(ctx: Context, mention: ColumnMention, window: range) -> tuple[str, list[int]] | None:
+    """What missing values are filled with: "with the mean (age)", "with zero", "with 0"."""
+    link = next((p for p in window if p > mention.end and ctx.word(p) == "with"), None)
+    if link is None:
+        return None
+    for pos in range(link + 1, link + 4):
+        agg = next((c for c in ctx.cues_of("agg") if c.start == pos
+                    and c.value in ("mean", "median")), None)
+        token = ctx.tokens[pos] if pos < len(ctx.tokens) else None
+        if agg is not None:
+            same = [m for m in ctx.columns if m.start == agg.end + 1 and m.column == mention.column]
+            return agg.value, [link, *agg.positions, *(p for m in same for p in m.positions)]
+        if token is not None and token.low in ("mode", "zero", "zeros") or (
+                token is not None and token.kind == "number"):
+            value = "mode" if token.low == "mode" else literal(token.number or 0)
+            return value, [link, pos]
+    return None
 
 
 def _read_quantile(ctx: Context) -> None:

@@ -21,11 +21,12 @@ def word_list(text: str) -> list[str]:
 
 
 _QUOTED = r"\"(?P<dq>[^\"]+)\"|“(?P<cq>[^”]+)”|(?<![\w'])'(?P<sq>[^']+)'(?![\w])|‘(?P<tq>[^’]+)’"
-_NUMBER = (r"(?P<cur>[$€£])?\s?(?P<num>[-+−]?(?:\d[\d,]*(?:\.\d+)?|\.\d+))"
+_NUMBER = (r"(?:(?P<cur>[$€£])\s?)?(?P<num>[-+−]?(?:\d[\d,]*(?:\.\d+)?|\.\d+))"
            r"(?:\s?(?P<pct>%)|(?P<ord>st|nd|rd|th)\b|\s?(?P<mult>k|m|bn|million|billion|thousand)\b)?")
 _WORD = r"(?P<word>[^\W\d_](?:[\w]|['’](?=[a-zA-Z]))*)"
 _SYMBOL = r"(?P<sym>>=|<=|!=|==|≥|≤|[<>=%$*+/|])"
-_LEXER = re.compile("|".join((_QUOTED, _NUMBER, _WORD, _SYMBOL)))
+_DATE = r"(?P<date>\d{4}-\d{1,2}-\d{1,2})\b"
+_LEXER = re.compile("|".join((_QUOTED, _DATE, _NUMBER, _WORD, _SYMBOL)))
 
 _MULTIPLIERS = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "bn": 1e9, "billion": 1e9}
 _UNITS = word_list("zero one two three four five six seven eight nine ten eleven twelve "
@@ -54,7 +55,7 @@ class Token:
 
     i: int
     text: str
-    kind: str  # "word", "number", "quoted" or "symbol"
+    kind: str  # "word", "number", "quoted", "date" (2015-01-02) or "symbol"
     number: float | None = None
     ordinal: bool = False
     percent: bool = False
@@ -85,6 +86,8 @@ def tokenize(question: str) -> list[Token]:
         quoted = match.group("dq") or match.group("cq") or match.group("sq") or match.group("tq")
         if quoted is not None:
             tokens.append(Token(len(tokens), quoted.strip(), "quoted"))
+        elif match.group("date") is not None:
+            tokens.append(Token(len(tokens), match.group("date"), "date"))
         elif match.group("num") is not None:
             tokens.append(_number_token(len(tokens), match))
         elif match.group("word") is not None:
