@@ -19,7 +19,7 @@ from typing import Any
 
 from .lexicon import ABBREVIATIONS, CUE_WORDS, MODIFIER_TOKENS, NEGATIONS, STOPWORDS, SYNONYMS
 from .schema import ColumnInfo, Schema, normalize_value
-from .text import Token, agent_stem, singular, split_name, stem
+from .text import Spanned, Token, agent_stem, singular, split_name, stem
 from .values import ValueMention, short_values_beside, value_candidates
 
 __all__ = ["ColumnMention", "ValueMention", "find_mentions", "columns_for_words"]
@@ -36,21 +36,13 @@ _SYNONYM_GROUP = {word: i for i, group in enumerate(SYNONYMS) for word in group}
 
 
 @dataclass(frozen=True, slots=True)
-class ColumnMention:
+class ColumnMention(Spanned):
     """Question words that name a column."""
 
     column: Any
     positions: tuple[int, ...]
     score: float
     cue_only: bool = False
-
-    @property
-    def start(self) -> int:
-        return self.positions[0]
-
-    @property
-    def end(self) -> int:
-        return self.positions[-1]
 
 
 def find_mentions(tokens: list[Token], schema: Schema, reserved: set[int] | frozenset[int] = (

@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-__all__ = ["Token", "tokenize", "split_name", "singular", "stem", "agent_stem", "word_list"]
+__all__ = ["Spanned", "Token", "tokenize", "split_name", "singular", "stem", "agent_stem",
+           "word_list"]
 
 
 
@@ -47,6 +48,21 @@ _SUFFIXES = ("ization", "isation", "ations", "ation", "ition", "ions", "ion", "a
              "ences", "ence", "ments", "ment", "ness", "ings", "ing", "ed", "al", "ity")
 _AGENT_SUFFIXES = ("ers", "ors", "er", "or")
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+(?:\.\d+)?|[^\W\d_]+")
+
+
+class Spanned:
+    """Something that covers token positions of a question (a mention, a cue)."""
+
+    __slots__ = ()
+    positions: tuple[int, ...]
+
+    @property
+    def start(self) -> int:
+        return self.positions[0]
+
+    @property
+    def end(self) -> int:
+        return self.positions[-1]
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from .lexicon import CODED_COLUMNS, CUE_WORDS, NEGATIONS, STOPWORDS, US_STATES, VALUE_ALIASES
 from .schema import Schema, normalize_value
-from .text import Token, singular
+from .text import Spanned, Token, singular
 
 if TYPE_CHECKING:  # pragma: no cover
     from .matching import ColumnMention
@@ -22,20 +22,12 @@ _DEMONYM_ENDINGS = ("ians", "ian", "ans", "an", "ns", "n", "ese", "ish", "is", "
 
 
 @dataclass(frozen=True, slots=True)
-class ValueMention:
+class ValueMention(Spanned):
     """Question words that equal a cell value; ``candidates`` are ``(column, value)`` pairs."""
 
     positions: tuple[int, ...]
     candidates: tuple[tuple[Any, Any], ...]
     score: float
-
-    @property
-    def start(self) -> int:
-        return self.positions[0]
-
-    @property
-    def end(self) -> int:
-        return self.positions[-1]
 
 
 def value_candidates(tokens: list[Token], schema: Schema) -> list[ValueMention]:
