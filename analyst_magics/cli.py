@@ -15,7 +15,7 @@ from .errors import AnalystError
 __all__ = ["main", "build_parser", "ProgressLine"]
 
 DEFAULT_OUT = Path("analyst-output")
-FORMATS = ("json",)
+FORMATS = ("json", "html", "pdf", "ipynb", "zip")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -36,7 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
                          help="a question to answer (repeatable)")
     analyze.add_argument("--format", default="json", type=_formats,
                          help=f"comma-separated output formats: {', '.join(FORMATS)} "
-                              "(default: json)")
+                              "(default: json; pdf needs Chromium)")
     analyze.add_argument("--out", type=Path, default=DEFAULT_OUT,
                          help=f"output directory (default: ./{DEFAULT_OUT})")
     analyze.add_argument("--name", help="dataset name (default: the file name)")
@@ -92,6 +92,9 @@ def _run_analyze(args: argparse.Namespace) -> int:
         path = args.out / "analysis.json"
         path.write_text(json.dumps(result.to_dict(), allow_nan=False, indent=2), encoding="utf-8")
         written.append(path)
+    reports = [f for f in args.format if f != "json"]
+    if reports:
+        written += am.build_report(result, formats=reports, out_dir=args.out).paths.values()
     print(result.summary())
     print("\nWritten:\n" + "\n".join(f"  {p.resolve()}" for p in written))
     return 0

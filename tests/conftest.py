@@ -84,9 +84,13 @@ def chromium_path() -> str:
     return found
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(chromium_path: str):
-    """A real headless Chromium driven by Playwright (no browser download: the system one)."""
+    """A real headless Chromium driven by Playwright (no browser download: the system one).
+
+    Module-scoped: Playwright's sync API keeps an event loop running while it is open, which
+    the Jupyter server tests' own loop must not meet.
+    """
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=chromium_path,

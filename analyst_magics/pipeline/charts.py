@@ -18,6 +18,7 @@ import pandas as pd
 
 from ..errors import AnalystError, ColumnNotFoundError
 from ..models import ChartKind, ChartSpec
+from ..validation import require_frame
 from .chart_specs import (
     MAX_BINS,
     TOP_CATEGORIES,
@@ -95,8 +96,7 @@ def choose_chart(df: pd.DataFrame, x: str | None, y: str | None = None, *,
     >>> choose_chart(frame, "region", "revenue").kind.value
     'bar'
     """
-    if not isinstance(df, pd.DataFrame):
-        raise AnalystError(f"choose_chart() takes a pandas DataFrame, got {type(df).__name__}.")
+    require_frame(df, "choose_chart")
     if max_points < 2:
         raise AnalystError(f"max_points must be at least 2, got {max_points}.")
     names = list(dict.fromkeys(name for name in (x, y) if name is not None))

@@ -18,6 +18,7 @@ import pandas as pd
 from ..errors import AnalystError, DataLoadError
 from ..models import ColumnProfile, Insight, Profile, SemanticType
 from ..progress import ProgressCallback, report, scaled
+from ..validation import require_frame
 from .findings.base import Context, Finding
 from .findings.correlation import find_correlations
 from .findings.distribution import find_distributions
@@ -101,9 +102,7 @@ def insights(df: pd.DataFrame, *, profile: Profile | None = None, max_insights: 
 
 
 def _check(df: object, max_insights: int, alpha: float) -> None:
-    if not isinstance(df, pd.DataFrame):
-        raise DataLoadError(f"insights() takes a pandas DataFrame, got {type(df).__name__}. "
-                            "Load a file first with analyst_magics.load(path).")
+    require_frame(df, "insights")
     if isinstance(max_insights, bool) or not isinstance(max_insights, int) or max_insights < 0:
         raise AnalystError(f"max_insights must be a whole number ≥ 0, got {max_insights!r}.")
     if not (isinstance(alpha, (int, float)) and 0 < alpha < 1):

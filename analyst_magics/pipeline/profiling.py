@@ -16,8 +16,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import AnalystError, DataLoadError
+from ..errors import AnalystError
 from ..models import ColumnProfile, FrequentValue, Profile
+from ..validation import require_frame
 from .column_stats import BlockColumn, ColumnStats, block_stats, counted_stats
 from .semantic_types import detect_semantic_type
 
@@ -94,10 +95,7 @@ def profile(
 
 
 def _check_arguments(df: Any, top_k: Any, threshold: Any) -> None:
-    if not isinstance(df, pd.DataFrame):
-        hint = " Use series.to_frame() first." if isinstance(df, pd.Series) else (
-            " Load a file with am.load(path), or build one with pd.DataFrame(...).")
-        raise DataLoadError(f"profile() needs a pandas DataFrame, got {type(df).__name__}.{hint}")
+    require_frame(df, "profile")
     if isinstance(top_k, bool) or not isinstance(top_k, numbers.Integral) or top_k < 0:
         raise AnalystError(f"profile(): top_k must be a whole number >= 0 (how many frequent "
                            f"values to keep per column), got {top_k!r}.")

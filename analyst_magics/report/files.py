@@ -19,7 +19,7 @@ __all__ = ["REPORT_SUFFIXES", "delete_old_reports", "list_reports", "report_stem
            "write_atomic", "write_data", "write_zip"]
 
 REPORT_SUFFIXES = (".html", ".pdf", ".ipynb", ".zip", ".json", ".parquet", ".csv")
-_SLUG = re.compile(r"[^A-Za-z0-9]+")
+_SLUG = re.compile(r"[^A-Za-z0-9_]+")
 
 
 def report_stem(name: str, directory: Path, *, now: dt.datetime | None = None) -> str:
@@ -94,8 +94,10 @@ def list_reports(directory: Path | None = None) -> list[Path]:
     root = Path(directory) if directory is not None else get_settings().reports_path
     if not root.is_dir():
         return []
+    # Symlinks are never reports: one planted here must not be listed, served or deleted.
     files = [p for p in root.iterdir()
-             if p.is_file() and p.suffix in REPORT_SUFFIXES and not p.name.startswith(".")]
+             if p.is_file() and not p.is_symlink() and p.suffix in REPORT_SUFFIXES
+             and not p.name.startswith(".")]
     return sorted(files, key=lambda p: p.stat().st_mtime, reverse=True)
 
 

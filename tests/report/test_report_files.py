@@ -74,6 +74,10 @@ def test_list_and_retention(hostile_analysis: Analysis, tmp_path: Path) -> None:
     assert delete_old_reports(0, tmp_path) == []  # 0 keeps everything
     assert delete_old_reports(7, tmp_path) == [old]
     assert list_reports(tmp_path) == [new]
+    outside = tmp_path.parent / "outside.html"
+    outside.write_text("not a report")
+    (tmp_path / "planted.html").symlink_to(outside)
+    assert list_reports(tmp_path) == [new]
 
 
 def test_bad_formats_and_inputs(hostile_analysis: Analysis, tmp_path: Path) -> None:

@@ -292,7 +292,7 @@ def test_two_thousand_mixed_columns_in_reasonable_time():
 
 @pytest.mark.parametrize(("bad", "message"), [
     (pd.Series([1, 2]), "got Series. Use series.to_frame()"),
-    ([1, 2], "got list. Load a file with am.load(path)"),
+    ([1, 2], "got list. Load a file with analyst_magics.load(path)"),
 ])
 def test_not_a_dataframe(bad, message):
     with pytest.raises(DataLoadError, match=message.replace("(", r"\(").replace(")", r"\)")):
