@@ -7,11 +7,7 @@ first that fills its slots.
 
 from __future__ import annotations
 
-from typing import Any
-
-import pandas as pd
-
-from . import comparisons, ranking
+from . import comparisons, ranking, statistics
 from .context import DATE_KINDS, Context
 from .intents import Intent, IntentKind
 from .lexicon import GENERIC_ROWS, STOPWORDS
@@ -19,12 +15,6 @@ from .matching import columns_for_words
 
 __all__ = ["choose", "problem"]
 
-TREND_SAMPLE = 2000  # dates looked at to choose the period of a trend
-#: spans (in days) above which a trend is shown per year, month, week; else per day
-_AUTO_FREQ = ((3 * 365, "Y"), (90, "M"), (21, "W"))
-_OUTLIER_WORDS = ("outlier", "outliers", "anomaly", "anomalies", "anomalous", "extreme")
-_POSITIVE = ("positive",)
-_NEGATIVE = ("negative", "inverse")
 
 
 def choose(ctx: Context, *, top: ranking.Top | None, threshold: float | None,
@@ -33,15 +23,15 @@ def choose(ctx: Context, *, top: ranking.Top | None, threshold: float | None,
     if comparison is not None:
         return comparisons.compare(ctx, comparison)
     steps = [
-        ("corr", lambda: correlation(ctx)),
-        ("outlier", lambda: outliers(ctx, threshold)),
-        ("missing", lambda: missing(ctx)),
+        ("corr", lambda: statistics.correlation(ctx)),
+        ("outlier", lambda: statistics.outliers(ctx, threshold)),
+        ("missing", lambda: statistics.missing(ctx)),
         ("yesno", lambda: comparisons.yes_no(ctx, top)),
         ("diff", lambda: comparisons.difference(ctx)),
-        ("distribution", lambda: distribution(ctx)),
-        ("trend", lambda: trend(ctx)),
-        ("time", lambda: trend(ctx) if _per_period(ctx) else None),
-        ("distinct", lambda: distinct(ctx)),
+        ("distribution", lambda: statistics.distribution(ctx)),
+        ("trend", lambda: statistics.trend(ctx)),
+        ("time", lambda: statistics.trend(ctx) if statistics.per_period(ctx) else None),
+        ("distinct", lambda: statistics.distinct(ctx)),
         ("mode", lambda: ranking.mode(ctx, ctx.cue("mode"), top.k if top else None)),  # type: ignore[arg-type]
         ("top", lambda: _top(ctx, top) if top else None),
         ("share", lambda: share(ctx)),
@@ -49,7 +39,7 @@ def choose(ctx: Context, *, top: ranking.Top | None, threshold: float | None,
         ("group", lambda: group(ctx)),
         ("agg", lambda: aggregate(ctx)),
         ("count", lambda: count(ctx)),
-        ("describe", lambda: describe(ctx)),
+        ("describe", lambda: statistics.describe(ctx)),
         ("how_adj", lambda: _how(ctx)),
         ("wh", lambda: position(ctx) or lookup(ctx)),
         ("list", lambda: lookup(ctx)),
@@ -84,145 +74,6 @@ def _values_where(ctx: Context) -> Intent | None:
     return None
 
 
-# ----------------------------------------------------------------------------- statistics
-
-
-def correlation(ctx: Context) -> Intent:
-    method = next((c.value for c in ctx.cues_of("corr") if c.value != "pearson"), "pearson")
-    columns = list(dict.fromkeys(m.column for m in ctx.free() if ctx.numeric(m.column)
-                                 or ctx.info(m.column).kind == "bool"))
-    for mention in ctx.free():
-        if mention.column in columns:
-            ctx.use(mention.positions)
-    for item in ctx.derived:  # a feature the question creates is there to be used
-        if item.name not in columns:
-            columns.insert(0, item.name)
-    strongest = [c for c in ctx.cues_of("super") if ctx.word(c.start) in (
-        "strongest", "highest", "largest", "greatest", "weakest", "lowest", "most", "biggest")]
-    if strongest and len(columns) != 2:
-        sign = ("positive" if _said(ctx, _POSITIVE) else
-                "negative" if _said(ctx, _NEGATIVE) else "absolute")
-        weakest = strongest[0].value[0] == "min" and sign == "absolute"
-        return Intent(kind=IntentKind.STRONGEST_CORRELATION, columns=columns, method=method,
-                      agg=sign, ascending=weakest, conditions=ctx.conditions)
-    return Intent(kind=IntentKind.CORRELATION, columns=columns, method=method,
-                  conditions=ctx.conditions)
-
-
-def _said(ctx: Context, words: tuple[str, ...]) -> bool:
-    return any(t.low in words for t in ctx.tokens)
-
-
-def outliers(ctx: Context, threshold: float | None) -> Intent | None:
-    method = "iqr" if any(c.value == "iqr" for c in ctx.cues_of("outlier")) else "zscore"
-    target = _first_numeric(ctx)
-    if target is None:
-        return None
-    if method == "iqr" and not _said(ctx, _OUTLIER_WORDS) and not ctx.has("count"):
-        # "the interquartile range of the fare" is a statistic, not an outlier rule
-        return Intent(kind=IntentKind.AGGREGATE, agg="iqr", target=target,
-                      conditions=ctx.conditions)
-    mode = ("remaining" if ctx.has("remain") else "percent" if ctx.has("share") else
-            "rows" if ctx.has("list") and not ctx.has("count") else "count")
-    default = 1.5 if method == "iqr" else 3.0
-    return Intent(kind=IntentKind.OUTLIERS, target=target, method=method, agg=mode,
-                  threshold=threshold if threshold is not None else default,
-                  conditions=ctx.conditions)
-
-
-def missing(ctx: Context) -> Intent:
-    target = next((m for m in ctx.free()), None)
-    if target is not None:
-        ctx.use(target.positions)
-    if target is None and ctx.has("super"):
-        mode = "which"
-    elif ctx.has("share"):
-        mode = "percent"
-    elif target is None and any(t.low in ("row", "rows", "records", "entries") for t in
-                                ctx.tokens):
-        mode = "rows"
-    elif target is not None or ctx.has("count"):
-        mode = "count"
-    else:
-        mode = "table"
-    return Intent(kind=IntentKind.MISSING, target=target.column if target else None, agg=mode,
-                  conditions=ctx.conditions)
-
-
-def distribution(ctx: Context) -> Intent | None:
-    target = next((m for m in ctx.free()), None)
-    if target is None:
-        return None
-    ctx.use(target.positions)
-    return Intent(kind=IntentKind.DISTRIBUTION, target=target.column, by=_group_column(ctx),
-                  conditions=ctx.conditions)
-
-
-def trend(ctx: Context) -> Intent | None:
-    dated = [m for m in ctx.free() if ctx.info(m.column).kind in DATE_KINDS
-             or ctx.info(m.column).yearlike]
-    if dated:
-        ctx.use(dated[0].positions)
-        column = dated[0].column
-    else:
-        candidates = [c for c in ctx.schema.columns if c.kind in DATE_KINDS] or [
-            c for c in ctx.schema.columns if c.yearlike]
-        if not candidates:
-            return None
-        column = candidates[0].name
-        ctx.warn(f"Used '{column}' as the time axis.", 0.05)
-    time = ctx.cue("time") if _per_period(ctx) else None
-    freq = time.value if time is not None else _auto_freq(ctx, column)
-    measure = ranking.find_measure(ctx, exclude=(column,))
-    agg = measure.agg or (ranking.default_agg(ctx, measure.column) if measure.column else "size")
-    return Intent(kind=IntentKind.TREND, by=column, freq=freq, target=measure.column, agg=agg,
-                  conditions=ctx.conditions)
-
-
-def _per_period(ctx: Context) -> bool:
-    """"monthly", "per year", "by month": a trend; "which year" is not."""
-    for cue in ctx.cues_of("time"):
-        word = ctx.word(cue.start)
-        if ctx.has("agg") and any(m.start == cue.end + 1 for m in ctx.columns):
-            continue  # "the standard deviation of the daily volume" is one statistic
-        if word.endswith("ly") or word == "annual" or any(
-                g.end == cue.start - 1 for g in ctx.cues_of("group")) or (
-                ctx.word(cue.start - 1) == "every"):
-            return True
-    return False
-
-
-def _auto_freq(ctx: Context, column: Any) -> str | None:
-    """Per year over years of data, per month over months, per week, else per day."""
-    info = ctx.info(column)
-    if info.yearlike:
-        return None
-    series = ctx.df[column]
-    sample = series.iloc[:: max(1, len(series) // TREND_SAMPLE)]
-    if info.kind == "datetext":
-        sample = pd.to_datetime(sample, format=info.date_format, errors="coerce")
-    span = sample.max() - sample.min()
-    days = span.days if isinstance(span, pd.Timedelta) else 0
-    return next((freq for limit, freq in _AUTO_FREQ if days > limit), "D")
-
-
-def distinct(ctx: Context) -> Intent | None:
-    cue = ctx.cue("distinct")
-    after = [m for m in ctx.free() if m.start > cue.end] if cue else []  # type: ignore[union-attr]
-    target = after[0] if after else next(iter(ctx.free()), None)
-    if target is None:
-        return None
-    ctx.use(target.positions)
-    mode = "count" if ctx.has("count") else "list"
-    return Intent(kind=IntentKind.DISTINCT, target=target.column, agg=mode,
-                  conditions=ctx.conditions)
-
-
-def describe(ctx: Context) -> Intent:
-    columns = [m.column for m in ctx.free()]
-    return Intent(kind=IntentKind.DESCRIBE, columns=columns, conditions=ctx.conditions)
-
-
 # ----------------------------------------------------------------------------- aggregates
 
 
@@ -236,7 +87,7 @@ def share(ctx: Context) -> Intent | None:
     if cue is None or ctx.has("super"):
         return None  # "which sex had the higher survival rate" orders by the rate
     flag = next((m for m in ctx.free() if m.end == cue.start - 1), None)
-    by = _group_column(ctx)
+    by = ranking.group_column(ctx)
     percent = cue.value == "percent"
     if flag is not None and ctx.info(flag.column).kind == "bool":
         ctx.use(flag.positions)
@@ -258,11 +109,11 @@ def share(ctx: Context) -> Intent | None:
 
 def group(ctx: Context, top: ranking.Top | None = None) -> Intent | None:
     """"average revenue by region", "…, top 5"."""
-    by = _group_column(ctx)
+    by = ranking.group_column(ctx)
     if by is None:
         return None
     if ctx.info(by).kind in DATE_KINDS:
-        return trend(ctx)
+        return statistics.trend(ctx)
     measure = ranking.find_measure(ctx, exclude=(by,))
     agg = measure.agg or ranking.default_agg(ctx, measure.column)
     if measure.agg is None:
@@ -280,20 +131,8 @@ def _top(ctx: Context, top: ranking.Top) -> Intent | None:
     return group(ctx, top) or ranking.top_k(ctx, top)
 
 
-def _group_column(ctx: Context) -> Any:
-    for cue in ctx.cues_of("group"):
-        mention = next((m for m in ctx.free() if cue.end < m.start <= cue.end + 2
-                        and not any(c.start == m.end + 1 for c in ctx.cues_of("share"))), None)
-        dated = ctx.info(mention.column).kind in DATE_KINDS if mention is not None else False
-        if mention is not None and ((ranking.repeats(ctx, mention.column) and not dated)
-                                    or (dated and mention.score >= 0.9)):
-            ctx.use([*cue.positions, *mention.positions])
-            return mention.column
-    return None
-
-
 def aggregate(ctx: Context) -> Intent | None:
-    by = _group_column(ctx)
+    by = ranking.group_column(ctx)
     named = {p for m in ctx.free() for p in m.positions}
     # a cue word that is also a column ("Overall", "Total") comes after the other cues
     for cue in sorted(ctx.cues_of("agg"), key=lambda c: (c.start in named, c.start)):
@@ -302,7 +141,7 @@ def aggregate(ctx: Context) -> Intent | None:
             kind = IntentKind.GROUP if by is not None else IntentKind.AGGREGATE
             return Intent(kind=kind, agg=measure.agg or cue.value, target=measure.column,
                           by=by, conditions=ctx.conditions)
-    target = _first_numeric(ctx)
+    target = ctx.take_numeric()
     cue = ctx.cue("agg")
     if target is None or cue is None:
         return None
@@ -378,14 +217,6 @@ def lookup(ctx: Context) -> Intent | None:
     if asked is None or showing or (not named and listing is not None):
         return Intent(kind=IntentKind.ROWS, conditions=ctx.conditions)
     return Intent(kind=IntentKind.LOOKUP, label=asked, conditions=ctx.conditions)
-
-
-def _first_numeric(ctx: Context) -> Any:
-    mention = next((m for m in ctx.free() if ctx.numeric(m.column)), None)
-    if mention is None:
-        return None
-    ctx.use(mention.positions)
-    return mention.column
 
 
 def problem(ctx: Context) -> str:

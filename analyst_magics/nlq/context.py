@@ -77,6 +77,14 @@ class Context:
         info = self.info(column)
         return info.numeric and not info.is_id and not info.yearlike
 
+    def take_numeric(self) -> Any:
+        """The first free numeric column named, used up; ``None`` if there is none."""
+        mention = next((m for m in self.free() if self.numeric(m.column)), None)
+        if mention is None:
+            return None
+        self.use(mention.positions)
+        return mention.column
+
     def has_value(self, column: Any, value: Any) -> bool:
         """Whether ``column`` holds ``value`` (numbers compared as numbers)."""
         if column not in self.df.columns:

@@ -17,8 +17,8 @@ from .intents import Condition, Intent, IntentKind
 from .lexicon import INTENSIVE, RANK_NAMES, STOPWORDS
 from .matching import ColumnMention, columns_for_words
 
-__all__ = ["Measure", "Top", "read_measure", "find_measure", "order_measure", "asked_column",
-           "superlative", "top_k", "mode", "default_agg", "rank_like"]
+__all__ = ["Measure", "Top", "group_column", "read_measure", "find_measure", "order_measure",
+           "asked_column", "superlative", "top_k", "mode", "default_agg", "rank_like"]
 
 _QUANTITY_WORDS = frozenset({"number", "count", "amount", "total", "of", "the", "a", "an",
                              "average", "mean"})
@@ -327,3 +327,16 @@ def top_condition(ctx: Context, top: Top) -> Condition | None:
     largest = (direction == "max") != rank_like(ctx, subject.column, top.cue)
     return Condition(column=subject.column, op="top" if largest else "bottom", value=k,
                      words=f"top {k} {subject.column}", position=position)
+
+
+def group_column(ctx: Context) -> Any:
+    """The column named after "by", "per", "for each" that groups rows, used up."""
+    for cue in ctx.cues_of("group"):
+        mention = next((m for m in ctx.free() if cue.end < m.start <= cue.end + 2
+                        and not any(c.start == m.end + 1 for c in ctx.cues_of("share"))), None)
+        dated = ctx.info(mention.column).kind in DATE_KINDS if mention is not None else False
+        if mention is not None and ((repeats(ctx, mention.column) and not dated)
+                                    or (dated and mention.score >= 0.9)):
+            ctx.use([*cue.positions, *mention.positions])
+            return mention.column
+    return None

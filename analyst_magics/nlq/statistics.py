@@ -1,0 +1,158 @@
+"""Statistical questions: correlations, outliers, missing values, distributions, trends,
+distinct values and summaries (see :func:`analyst_magics.nlq.builders.choose`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from . import ranking
+from .context import DATE_KINDS, Context
+from .intents import Intent, IntentKind
+
+__all__ = ["correlation", "outliers", "missing", "distribution", "trend", "per_period",
+           "distinct", "describe"]
+
+TREND_SAMPLE = 2000  # dates looked at to choose the period of a trend
+#: spans (in days) above which a trend is shown per year, month, week; else per day
+_AUTO_FREQ = ((3 * 365, "Y"), (90, "M"), (21, "W"))
+_OUTLIER_WORDS = ("outlier", "outliers", "anomaly", "anomalies", "anomalous", "extreme")
+_POSITIVE = ("positive",)
+_NEGATIVE = ("negative", "inverse")
+
+
+def correlation(ctx: Context) -> Intent:
+    method = next((c.value for c in ctx.cues_of("corr") if c.value != "pearson"), "pearson")
+    columns = list(dict.fromkeys(m.column for m in ctx.free() if ctx.numeric(m.column)
+                                 or ctx.info(m.column).kind == "bool"))
+    for mention in ctx.free():
+        if mention.column in columns:
+            ctx.use(mention.positions)
+    for item in ctx.derived:  # a feature the question creates is there to be used
+        if item.name not in columns:
+            columns.insert(0, item.name)
+    strongest = [c for c in ctx.cues_of("super") if ctx.word(c.start) in (
+        "strongest", "highest", "largest", "greatest", "weakest", "lowest", "most", "biggest")]
+    if strongest and len(columns) != 2:
+        sign = ("positive" if _said(ctx, _POSITIVE) else
+                "negative" if _said(ctx, _NEGATIVE) else "absolute")
+        weakest = strongest[0].value[0] == "min" and sign == "absolute"
+        return Intent(kind=IntentKind.STRONGEST_CORRELATION, columns=columns, method=method,
+                      agg=sign, ascending=weakest, conditions=ctx.conditions)
+    return Intent(kind=IntentKind.CORRELATION, columns=columns, method=method,
+                  conditions=ctx.conditions)
+
+
+def _said(ctx: Context, words: tuple[str, ...]) -> bool:
+    return any(t.low in words for t in ctx.tokens)
+
+
+def outliers(ctx: Context, threshold: float | None) -> Intent | None:
+    method = "iqr" if any(c.value == "iqr" for c in ctx.cues_of("outlier")) else "zscore"
+    target = ctx.take_numeric()
+    if target is None:
+        return None
+    if method == "iqr" and not _said(ctx, _OUTLIER_WORDS) and not ctx.has("count"):
+        # "the interquartile range of the fare" is a statistic, not an outlier rule
+        return Intent(kind=IntentKind.AGGREGATE, agg="iqr", target=target,
+                      conditions=ctx.conditions)
+    mode = ("remaining" if ctx.has("remain") else "percent" if ctx.has("share") else
+            "rows" if ctx.has("list") and not ctx.has("count") else "count")
+    default = 1.5 if method == "iqr" else 3.0
+    return Intent(kind=IntentKind.OUTLIERS, target=target, method=method, agg=mode,
+                  threshold=threshold if threshold is not None else default,
+                  conditions=ctx.conditions)
+
+
+def missing(ctx: Context) -> Intent:
+    target = next((m for m in ctx.free()), None)
+    if target is not None:
+        ctx.use(target.positions)
+    if target is None and ctx.has("super"):
+        mode = "which"
+    elif ctx.has("share"):
+        mode = "percent"
+    elif target is None and any(t.low in ("row", "rows", "records", "entries") for t in
+                                ctx.tokens):
+        mode = "rows"
+    elif target is not None or ctx.has("count"):
+        mode = "count"
+    else:
+        mode = "table"
+    return Intent(kind=IntentKind.MISSING, target=target.column if target else None, agg=mode,
+                  conditions=ctx.conditions)
+
+
+def distribution(ctx: Context) -> Intent | None:
+    target = next((m for m in ctx.free()), None)
+    if target is None:
+        return None
+    ctx.use(target.positions)
+    return Intent(kind=IntentKind.DISTRIBUTION, target=target.column, by=ranking.group_column(ctx),
+                  conditions=ctx.conditions)
+
+
+def trend(ctx: Context) -> Intent | None:
+    dated = [m for m in ctx.free() if ctx.info(m.column).kind in DATE_KINDS
+             or ctx.info(m.column).yearlike]
+    if dated:
+        ctx.use(dated[0].positions)
+        column = dated[0].column
+    else:
+        candidates = [c for c in ctx.schema.columns if c.kind in DATE_KINDS] or [
+            c for c in ctx.schema.columns if c.yearlike]
+        if not candidates:
+            return None
+        column = candidates[0].name
+        ctx.warn(f"Used '{column}' as the time axis.", 0.05)
+    time = ctx.cue("time") if per_period(ctx) else None
+    freq = time.value if time is not None else _auto_freq(ctx, column)
+    measure = ranking.find_measure(ctx, exclude=(column,))
+    agg = measure.agg or (ranking.default_agg(ctx, measure.column) if measure.column else "size")
+    return Intent(kind=IntentKind.TREND, by=column, freq=freq, target=measure.column, agg=agg,
+                  conditions=ctx.conditions)
+
+
+def per_period(ctx: Context) -> bool:
+    """"monthly", "per year", "by month": a trend; "which year" is not."""
+    for cue in ctx.cues_of("time"):
+        word = ctx.word(cue.start)
+        if ctx.has("agg") and any(m.start == cue.end + 1 for m in ctx.columns):
+            continue  # "the standard deviation of the daily volume" is one statistic
+        if word.endswith("ly") or word == "annual" or any(
+                g.end == cue.start - 1 for g in ctx.cues_of("group")) or (
+                ctx.word(cue.start - 1) == "every"):
+            return True
+    return False
+
+
+def _auto_freq(ctx: Context, column: Any) -> str | None:
+    """Per year over years of data, per month over months, per week, else per day."""
+    info = ctx.info(column)
+    if info.yearlike:
+        return None
+    series = ctx.df[column]
+    sample = series.iloc[:: max(1, len(series) // TREND_SAMPLE)]
+    if info.kind == "datetext":
+        sample = pd.to_datetime(sample, format=info.date_format, errors="coerce")
+    span = sample.max() - sample.min()
+    days = span.days if isinstance(span, pd.Timedelta) else 0
+    return next((freq for limit, freq in _AUTO_FREQ if days > limit), "D")
+
+
+def distinct(ctx: Context) -> Intent | None:
+    cue = ctx.cue("distinct")
+    after = [m for m in ctx.free() if m.start > cue.end] if cue else []  # type: ignore[union-attr]
+    target = after[0] if after else next(iter(ctx.free()), None)
+    if target is None:
+        return None
+    ctx.use(target.positions)
+    mode = "count" if ctx.has("count") else "list"
+    return Intent(kind=IntentKind.DISTINCT, target=target.column, agg=mode,
+                  conditions=ctx.conditions)
+
+
+def describe(ctx: Context) -> Intent:
+    columns = [m.column for m in ctx.free()]
+    return Intent(kind=IntentKind.DESCRIBE, columns=columns, conditions=ctx.conditions)
