@@ -145,10 +145,12 @@ def _prepare(code: Code) -> None:
 def _needs_dates(intent: Intent, column: Any) -> bool:
     if intent.kind == IntentKind.TREND and intent.by == column:
         return True
-    if any(c.column == column and isinstance(c.value, pd.Timestamp) for c in intent.conditions):
+    conditions = [*intent.conditions, *intent.predicate,
+                  *(intent.other if isinstance(intent.other, list) else [])]
+    if any(c.column == column and isinstance(c.value, pd.Timestamp) for c in conditions):
         return True  # compared with a date written in the question
     return any(c.column == column and c.part == "year" or (c.column == column and c.op in (
-        ">", "<", ">=", "<=")) for c in intent.conditions) or (
+        ">", "<", ">=", "<=")) for c in conditions) or (
         intent.target == column and intent.agg in ("max", "min"))
 
 

@@ -72,6 +72,8 @@ def _comparisons(ctx: Context) -> None:
             ctx.warn(f"Could not tell which column '{_words(ctx, cue.start, value_end)}' is "
                      "about; that condition was left out.", 0.4)
             continue
+        if not _compatible(ctx, column, value):
+            continue  # a date against a number (other than a year), or text against numbers
         _record(ctx, column, op, value, cue.start, value_end)
 
 
@@ -121,7 +123,8 @@ def _operand(ctx: Context, start: int) -> tuple[Any, int, int] | None:
             return pd.Timestamp(token.text), pos, pos
         agg = next((c for c in ctx.cues_of("agg") if c.start == pos), None)
         other = next((m for m in ctx.free() if m.start == pos and ctx.numeric(m.column)), None)
-        after = next((m for m in ctx.free() if agg and agg.end < m.start <= agg.end + 2), None)
+        after = next((m for m in ctx.free() if agg and agg.end < m.start <= agg.end + 2
+                      and ctx.numeric(m.column)), None)
         if agg is not None and (other is None or after is not None):
             return (AggRef(agg=agg.value, column=after.column if after else None), pos,
                     after.end if after else agg.end)
@@ -209,6 +212,20 @@ def _implied_column(ctx: Context, concept: tuple[str, ...], value_end: int) -> A
 
 def _is_year(value: Any) -> bool:
     return isinstance(value, float) and value.is_integer() and 1000 <= value <= 3000
+
+
+def _compatible(ctx: Context, column: Any, value: Any) -> bool:
+    """Whether ``column`` can be compared with ``value`` (dates with dates or years)."""
+    dated = ctx.info(column).kind in DATE_KINDS
+    if isinstance(value, AggRef):
+        other = value.column if value.column is not None else column
+        return (ctx.info(other).kind in DATE_KINDS) == dated and (
+            dated or ctx.info(other).numeric)
+    if isinstance(value, tuple):
+        return all(_compatible(ctx, column, v) for v in value)
+    if isinstance(value, pd.Timestamp):
+        return dated
+    return not dated or _is_year(value)
 
 
 def _record(ctx: Context, column: Any, op: str, value: Any, start: int, end: int) -> None:

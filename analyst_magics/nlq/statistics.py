@@ -22,7 +22,7 @@ _POSITIVE = ("positive",)
 _NEGATIVE = ("negative", "inverse")
 
 
-def correlation(ctx: Context) -> Intent:
+def correlation(ctx: Context) -> Intent | None:
     method = next((c.value for c in ctx.cues_of("corr") if c.value != "pearson"), "pearson")
     columns = list(dict.fromkeys(m.column for m in ctx.free() if ctx.numeric(m.column)
                                  or ctx.info(m.column).kind == "bool"))
@@ -32,6 +32,9 @@ def correlation(ctx: Context) -> Intent:
     for item in ctx.derived:  # a feature the question creates is there to be used
         if item.name not in columns:
             columns.insert(0, item.name)
+    numbers = [c for c in ctx.schema.columns if c.kind == "number"]
+    if len(columns) < 2 and len(numbers) < 2:
+        return None  # a correlation needs two numeric columns
     strongest = [c for c in ctx.cues_of("super") if ctx.word(c.start) in (
         "strongest", "highest", "largest", "greatest", "weakest", "lowest", "most", "biggest")]
     if strongest and len(columns) != 2:
