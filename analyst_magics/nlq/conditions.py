@@ -183,8 +183,12 @@ def _comparable(ctx: Context, column: Any) -> bool:
 
 
 def _implied_column(ctx: Context, concept: tuple[str, ...], value_end: int) -> Any:
-    """A column implied by "older than", "$", "%", or the only numeric column."""
+    """A column implied by "older than", "40 years old", "$", "%", or the only numeric one."""
     token = ctx.tokens[value_end]
+    if not concept and ctx.word(value_end + 1) in ("year", "years", "yrs") and (
+            ctx.word(value_end + 2) == "old"):
+        concept = ("age",)
+        ctx.use([value_end + 1, value_end + 2])
     if token.kind == "date":  # "after 2024-06-30": the date column
         dated = [c for c in ctx.schema.columns if c.kind in DATE_KINDS]
         return dated[0].name if len(dated) == 1 else None

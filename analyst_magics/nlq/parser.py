@@ -244,7 +244,7 @@ def _read_top(ctx: Context) -> Top | None:
                 before.i not in ctx.consumed):
             ctx.use([before.i, *([] if cue.value[1] else cue.positions)])
             return Top(int(before.number or 1), cue.value[0], cue)
-    for cue in ctx.cues_of("list"):
+    for cue in [*ctx.cues_of("list"), *ctx.cues_of("wh")]:  # "list the 3 …", "which 3 …"
         pos = cue.end + 2 if ctx.word(cue.end + 1) == "the" else cue.end + 1
         after = ctx.tokens[pos] if pos < len(ctx.tokens) else None
         if after is not None and after.kind == "number" and not after.ordinal:

@@ -262,7 +262,10 @@ def top_k(ctx: Context, top: Top) -> Intent | None:
                       conditions=ctx.conditions)
     if subject is not None and repeats(ctx, subject.column):
         return _top_groups(ctx, subject.column, measure, k, ascending)
-    label = subject.column if subject is not None else ctx.schema.label_column
+    asked, named = asked_column(ctx, before=top.cue.start) if subject is None else (None, False)
+    # "the ranks of the 4 youngest": the column asked for; else the rows' names
+    label = subject.column if subject is not None else asked if named else (
+        ctx.schema.label_column)
     if measure.column is None:
         return None
     if rank_like(ctx, measure.column, top.cue):
@@ -302,8 +305,7 @@ def _top_groups(ctx: Context, column: Any, measure: Measure, k: int, ascending: 
 
 def mode(ctx: Context, cue: Cue, k: int | None = None) -> Intent | None:
     """"the most common gender among the survivors", "which competition occurred the most"."""
-    candidates = [m for m in ctx.free() if ctx.info(m.column).kind != "number"
-                  or ctx.info(m.column).categorical]
+    candidates = ctx.free()
     if not candidates:
         column = ctx.schema.label_column
         if column is None:
