@@ -242,6 +242,17 @@ CASES: list[tuple[str, str, IntentKind, Callable[[], Any]]] = [
     ("storms", "What is the total damage?", K.AGGREGATE, lambda: T_DAMAGE.sum()),
     ("sales", "How many orders were placed after 2023?", K.COUNT,
      lambda: int((S["date"].dt.year > 2023).sum())),
+    ("people", "Did the oldest passenger survive?", K.CHECK,
+     lambda: bool(P.loc[P["Age"].idxmax(), "Survived"])),
+    ("people", "Are there more male than female passengers?", K.COMPARE,
+     lambda: bool((P["Sex"] == "male").sum() > (P["Sex"] == "female").sum())),
+    ("sales", "Which 2 products have the highest average price?", K.GROUP,
+     lambda: S.groupby("product")["price"].mean().nlargest(2)),
+    ("people", "What are the fares of the 3 youngest passengers?", K.TOP,
+     lambda: P.nsmallest(3, "Age")[["Fare", "Age"]]),
+    ("people", "List the 3 most common ages.", K.MODE, lambda: P["Age"].value_counts().head(3)),
+    ("people", "How many passengers are under 10 years old?", K.COUNT,
+     lambda: int((P["Age"] < 10).sum())),
     # data preparation asked for in the question, more statistics, dates
     ("people", "Fill the missing values in the Age column with the mean age and then calculate "
      "the standard deviation of Age.", K.AGGREGATE,
