@@ -1,12 +1,12 @@
 """The life of one forked child: wait, practise, get the code, confine, run it, report, exit.
 
-The worker forks a child *before* the request arrives. While it waits, the child runs a
-small practice analysis on a three-row frame through the same path as real code (namespace,
-guards, pandas, the result codec): after a fork every page of the interpreter's heap is
-shared, and the first write to each one (reference counts, caches) costs a page fault, which
-in a virtual machine is most of a small question's time. Taking those faults before the
-question arrives leaves only the question's own work. Then the child reads the request,
-confines itself (``confine.py``) and runs the code.
+The worker forks a child *before* the request arrives. When the worker is idle it tells the
+waiting child to practise: run a small analysis on a three-row frame through the same path
+as real code (namespace, guards, pandas, the result codec). After a fork every page of the
+interpreter's heap is shared, and the first write to each one (reference counts, caches)
+costs a page fault, which in a virtual machine is most of a small question's time; taking
+those faults before the question arrives leaves only the question's own work. Then the
+child reads the request, confines itself (``confine.py``) and runs the code.
 """
 
 from __future__ import annotations
@@ -15,21 +15,19 @@ import builtins
 import marshal
 import os
 import pickle
-import select
 import sys
 import traceback
 from typing import Any, NoReturn
 
 from .wire import read_message, write_message
 
-__all__ = ["EXIT_MEMORY", "child", "practise"]
+__all__ = ["EXIT_MEMORY", "PRACTISE", "child", "practise"]
 
 #: Exit status of a child that ran out of memory outside the analysis code.
 EXIT_MEMORY = 3
 _EXIT_INTERNAL = 4
-#: A child that gets no request this soon after its start practises (so calls that come
-#: back to back are not kept waiting for a practice they would not gain from).
-PRACTICE_AFTER_S = 0.025
+#: What the worker sends a waiting child when it has time to practise.
+PRACTISE = b"practise"
 #: What the practice run exercises: the calls generated answers make most.
 _PRACTICE = """
 top = df[df['x'] > 1].sort_values('x', ascending=False).head(2)
@@ -54,17 +52,22 @@ def practise() -> None:
     guards.REFUSALS.clear()
 
 
-def child(worker: Any, request_fd: int, result_fd: int) -> NoReturn:
-    """The child's whole life; it never returns and never talks to the parent."""
+def child(worker: Any, request_fd: int, result_fd: int, inherited: tuple[int, ...]) -> NoReturn:
+    """The child's whole life; it never returns and never talks to the parent.
+
+    ``inherited`` are the worker's descriptors it must not keep (those of a running sibling).
+    """
     status = 0
     try:
         os.setpgid(0, 0)
         worker.confinement.die_with(worker.pid)
-        os.close(worker.fd_in)
-        os.close(worker.fd_out)
-        if not select.select([request_fd], [], [], PRACTICE_AFTER_S)[0]:
+        for fd in (worker.fd_in, worker.fd_out, *inherited):
+            os.close(fd)
+        message = read_message(request_fd)
+        if message == PRACTISE:  # the worker is idle: take the first touches now
             practise()
-        request = pickle.loads(read_message(request_fd))  # from the trusted worker
+            message = read_message(request_fd)
+        request = pickle.loads(message)  # from the trusted worker
         frames = {name: worker.frames[key] for name, key in request["bindings"].items()}
         write_message(result_fd, *execute(marshal.loads(request["code"]), frames, request,
                                           worker.confinement))

@@ -18,17 +18,21 @@ import contextlib
 import json
 import os
 import pickle
+import select
 import signal
 import sys
 import time
 from typing import Any
 
-from .runner import EXIT_MEMORY, child, practise
+from .runner import EXIT_MEMORY, PRACTISE, child, practise
 from .wire import read_message, read_segments, widen_pipe, write_message
 
 __all__ = ["main"]
 
 _POLL_S = 0.005
+#: Idle time after which the waiting child is told to practise; calls that come back to back
+#: do not wait for a practice they would not gain from.
+PRACTICE_AFTER_S = 0.025
 
 
 class Worker:
@@ -49,6 +53,8 @@ class Worker:
             self.ended = [pid for pid in self.ended if not _reaped(pid)]
             if self.spare is None:
                 self.spare = self._fork()
+            if not select.select([self.fd_in], [], [], PRACTICE_AFTER_S)[0]:
+                self._nudge()  # idle: the spare may practise (see runner.py)
             try:
                 request = pickle.loads(read_message(self.fd_in))  # from the trusted parent
             except EOFError:
@@ -83,24 +89,31 @@ class Worker:
         try:
             with contextlib.suppress(BrokenPipeError):  # it died: the collection says how
                 write_message(request_fd, pickle.dumps(request, protocol=5))
-            return _collect(pid, result_fd, request["timeout"], request["memory_mb"])
+            deadline = time.monotonic() + request["timeout"]
+            self.spare = self._fork(inherited=(request_fd, result_fd))  # while this one runs
+            return _collect(pid, result_fd, deadline, request["timeout"], request["memory_mb"])
         finally:
             os.close(request_fd)
             os.close(result_fd)
 
-    def _fork(self) -> tuple[int, int, int]:
+    def _fork(self, inherited: tuple[int, ...] = ()) -> tuple[int, int, int]:
         request_read, request_write = os.pipe()
         result_read, result_write = os.pipe()
         pid = os.fork()
         if pid == 0:  # the child: never returns
             os.close(request_write)
             os.close(result_read)
-            child(self, request_read, result_write)
+            child(self, request_read, result_write, inherited)
         with contextlib.suppress(OSError):  # its own group, before anyone signals it
             os.setpgid(pid, pid)
         os.close(request_read)
         os.close(result_write)
         return pid, request_write, result_read
+
+    def _nudge(self) -> None:
+        if self.spare is not None:
+            with contextlib.suppress(BrokenPipeError):  # it died: replaced when needed
+                write_message(self.spare[1], PRACTISE)
 
     def _dismiss(self) -> None:
         spare, self.spare = self.spare, None
@@ -110,8 +123,8 @@ class Worker:
             _kill_group(spare[0])
 
 
-def _collect(pid: int, read_fd: int, timeout: float, memory_mb: int) -> tuple[dict, bytes | None]:
-    deadline = time.monotonic() + timeout
+def _collect(pid: int, read_fd: int, deadline: float, timeout: float,
+             memory_mb: int) -> tuple[dict, bytes | None]:
     try:
         return {"status": "done"}, read_message(read_fd, deadline, memory_mb * 1024 * 1024)
     except TimeoutError:
