@@ -105,7 +105,7 @@ class _Worker:
         return self.process.pid
 
     def run(self, code: bytes, probes: dict[str, Probe], timeout: float,
-            memory_mb: int) -> bytes:
+            memory_mb: int) -> bytearray:
         """Run compiled code on the probed frames; the encoded reply of the child.
 
         Raises SandboxError when the worker stopped the code (the worker stays usable);
@@ -217,7 +217,7 @@ class WorkerPool:
         return codec.decode(reply)
 
     def _attempt(self, code: bytes, probes: dict[str, Probe], timeout: float,
-                 memory_mb: int) -> bytes:
+                 memory_mb: int) -> bytearray:
         worker = self._acquire(list(probes.values()))
         try:
             reply = worker.run(code, probes, timeout, memory_mb)

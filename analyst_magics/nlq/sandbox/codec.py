@@ -136,7 +136,7 @@ def _pack(header: dict[str, Any], blobs: list[pa.Buffer]) -> list[bytes | pa.Buf
     return [_HEADER.pack(len(text)), text, *blobs]
 
 
-def decode(data: bytes) -> Any:
+def decode(data: bytes | bytearray) -> Any:
     """Rebuild a result (or raise its ``SandboxError``) from worker bytes, trusting nothing."""
     try:
         (length,) = _HEADER.unpack_from(data)

@@ -21,8 +21,6 @@ __all__ = ["read_message", "read_segments", "widen_pipe", "write_message", "writ
 _LENGTH = struct.Struct("<Q")
 #: Longest single wait between checks for pending signals, in seconds.
 _SLICE_S = 0.1
-#: Bytes per read of a message body (bounded so a liar cannot make us allocate at once).
-_CHUNK = 1 << 22
 #: Pipe capacity asked for (Linux caps it at /proc/sys/fs/pipe-max-size, 1 MiB by default).
 _PIPE_BYTES = 1 << 20
 
@@ -50,41 +48,31 @@ def write_segments(fd: int, segments: Sequence[bytes | memoryview]) -> None:
             data = data[os.write(fd, data):]
 
 
-def read_message(fd: int, deadline: float | None = None, limit: int | None = None) -> bytes:
+def read_message(fd: int, deadline: float | None = None,
+                 limit: int | None = None) -> bytearray:
     """Receive one message; ``TimeoutError`` at the deadline, ``EOFError`` if the peer left,
-    ``OverflowError`` if it announces more than ``limit`` bytes."""
-    (length,) = _LENGTH.unpack(_read_exactly(fd, _LENGTH.size, deadline))
+    ``OverflowError`` if it announces more than ``limit`` bytes (checked before allocating)."""
+    (length,) = _LENGTH.unpack(_read_into(fd, bytearray(_LENGTH.size), deadline))
     if limit is not None and length > limit:
         raise OverflowError(length)
-    return _read_exactly(fd, length, deadline)
+    return _read_into(fd, bytearray(length), deadline)
 
 
 def read_segments(fd: int, sizes: Sequence[int], deadline: float | None) -> list[bytearray]:
     """Read raw segments of known sizes into new writable buffers (no further copy)."""
-    buffers = []
-    for size in sizes:
-        buffer = bytearray(size)
-        view, filled = memoryview(buffer), 0
-        while filled < size:
-            _wait(fd, deadline)
-            count = os.readv(fd, [view[filled:]])
-            if not count:
-                raise EOFError
-            filled += count
-        buffers.append(buffer)
-    return buffers
+    return [_read_into(fd, bytearray(size), deadline) for size in sizes]
 
 
-def _read_exactly(fd: int, size: int, deadline: float | None) -> bytes:
-    chunks, remaining = [], size
-    while remaining:
+def _read_into(fd: int, buffer: bytearray, deadline: float | None) -> bytearray:
+    """Fill ``buffer`` from ``fd``: the kernel copies straight into it, nothing is joined."""
+    view, filled = memoryview(buffer), 0
+    while filled < len(buffer):
         _wait(fd, deadline)
-        chunk = os.read(fd, min(remaining, _CHUNK))
-        if not chunk:
+        count = os.readv(fd, [view[filled:]])
+        if not count:
             raise EOFError
-        chunks.append(chunk)
-        remaining -= len(chunk)
-    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        filled += count
+    return buffer
 
 
 def _wait(fd: int, deadline: float | None) -> None:

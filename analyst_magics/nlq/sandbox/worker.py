@@ -80,7 +80,7 @@ class Worker:
             return {"status": "error", "message": f"{type(exc).__name__}: {exc}"}, None
         return {"status": "ok"}, None
 
-    def op_run(self, request: dict) -> tuple[dict, bytes | None]:
+    def op_run(self, request: dict) -> tuple[dict, bytearray | None]:
         spare, self.spare = self.spare, None
         if spare is None or os.waitpid(spare[0], os.WNOHANG)[0]:  # gone while waiting
             spare = self._fork()
@@ -99,6 +99,7 @@ class Worker:
     def _fork(self, inherited: tuple[int, ...] = ()) -> tuple[int, int, int]:
         request_read, request_write = os.pipe()
         result_read, result_write = os.pipe()
+        widen_pipe(result_write)
         pid = os.fork()
         if pid == 0:  # the child: never returns
             os.close(request_write)
@@ -124,7 +125,7 @@ class Worker:
 
 
 def _collect(pid: int, read_fd: int, deadline: float, timeout: float,
-             memory_mb: int) -> tuple[dict, bytes | None]:
+             memory_mb: int) -> tuple[dict, bytearray | None]:
     try:
         return {"status": "done"}, read_message(read_fd, deadline, memory_mb * 1024 * 1024)
     except TimeoutError:
