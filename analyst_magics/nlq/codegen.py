@@ -178,6 +178,11 @@ def _condition(code: Code, cond: Condition, frame: str) -> str:
         return test if cond.op == "in" else f"~{test}"
     if cond.op == "between":
         return f"{ref}.between({literal(cond.value[0])}, {literal(cond.value[1])})"
+    if cond.op == "contains":  # as typed; in lower case, any case matches
+        case = "" if cond.value != cond.value.lower() else ", case=False"
+        return f"{ref}.str.contains({literal(cond.value)}{case}, na=False, regex=False)"
+    if cond.op in ("startswith", "endswith"):
+        return f"{ref}.str.{cond.op}({literal(cond.value)}, na=False)"
     if cond.op in ("top", "bottom"):
         pick = "nlargest" if cond.op == "top" else "nsmallest"
         return f"{ref}.isin({ref}.{pick}({cond.value}))"

@@ -31,6 +31,7 @@ _PAIRING = frozenset({"with", "and", "between", "vs", "versus", "against"})
 
 def extract_conditions(ctx: Context) -> None:
     """Read every condition of the question into ``ctx.conditions``."""
+    _text_matches(ctx)
     _versus(ctx)
     _trailing(ctx)
     _comparisons(ctx)
@@ -75,6 +76,27 @@ def _comparisons(ctx: Context) -> None:
         if not _compatible(ctx, column, value):
             continue  # a date against a number (other than a year), or text against numbers
         _record(ctx, column, op, value, cue.start, value_end)
+
+
+def _text_matches(ctx: Context) -> None:
+    """"whose name contains 'Cozy'", "'flat 1' in their name", "names starting with 'A'"."""
+    for cue in ctx.cues_of("text"):
+        phrase = ctx.word(cue.end)
+        quoted = next((t for t in ctx.tokens[cue.end + 1:cue.end + 3] if t.kind == "quoted"),
+                      None) if phrase not in ("their", "its", "the") else (
+            ctx.tokens[cue.start - 1] if cue.start and ctx.tokens[cue.start - 1].kind == "quoted"
+            else None)
+        if quoted is None or quoted.i in ctx.consumed:
+            continue
+        around = [m for m in ctx.free() if ctx.info(m.column).kind == "text"
+                  and (m.end == cue.start - 1 or m.start == cue.end + 1)]
+        column = around[0].column if around else ctx.schema.label_column
+        if column is None:
+            continue
+        if around:
+            ctx.use(around[0].positions)
+        _record(ctx, column, cue.value, quoted.text, min(cue.start, quoted.i),
+                max(cue.end, quoted.i))
 
 
 def _trailing(ctx: Context) -> None:

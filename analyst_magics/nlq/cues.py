@@ -38,6 +38,12 @@ _TABLE: list[tuple[tuple[str, ...], str, Any]] = [
     *((p, "cmp_after", v) for p, v in TRAILING_COMPARATORS.items()),
     *(((w, "than"), "cmp_adj", v) for w, v in COMPARATIVE_ADJECTIVES.items()),
     (("between",), "between", None),
+    *((tuple(_W(p)), "text", "contains") for p in (
+        "contain", "contains", "containing", "include", "includes", "including", "mention",
+        "mentions", "mentioning", "with the word", "in their", "in its", "in the")),
+    *((tuple(_W(f"{verb} with")), "text", op) for op, verbs in (
+        ("startswith", "start starts starting begin begins beginning"),
+        ("endswith", "end ends ending")) for verb in verbs.split()),
     *((("how", adjective), "how_adj", concept) for adjective, concept in HOW_ADJECTIVES.items()),
     *((tuple(_W(p)), "diff", None) for p in (
         "difference", "differ", "differs", "how many more", "how much more", "how many fewer",
@@ -161,6 +167,8 @@ def reserved_positions(tokens: list[Token], cues: list[Cue],
     """
     reserved: set[int] = set()
     for cue in cues:
+        if cue.kind == "list" and cue.start == 0:
+            reserved.update(cue.positions)  # "Name the host …": a verb, not the column "name"
         if cue.kind in ("neg", "any", "list", "wh", "yesno", "group", "remain", "feature",
                         "time"):
             continue

@@ -56,7 +56,8 @@ class Condition(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     column: Any
-    op: str  # == != > >= < <= in notin between true false top isna notna
+    op: str  # == != > >= < <= in notin between true false top bottom isna notna contains
+    #          startswith endswith
     value: Any = None
     part: str | None = Field(None, description="'year' to compare the year of a date.")
     words: str = Field("", description="The words of the question it comes from.")

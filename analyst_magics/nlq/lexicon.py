@@ -78,6 +78,7 @@ SUPERLATIVES: dict[str, tuple[tuple[str, ...], str]] = {
     "fastest": (("speed",), "max"), "slowest": (("speed",), "min"),
     "hottest": (("temperature", "temp"), "max"), "coldest": (("temperature", "temp"), "min"),
     "busiest": (("attendance", "traffic", "visitor", "volume"), "max"),
+    "deadliest": (("fatality", "death", "killed", "casualty", "fatal"), "max"),
     "earliest": (("date", "time", "year", "day"), "min"),
     "latest": (("date", "time", "year", "day"), "max"),
     "newest": (("date", "year", "time"), "max"), "recent": (("date", "year", "time"), "max"),

@@ -26,6 +26,7 @@ __all__ = ["ColumnMention", "ValueMention", "find_mentions", "columns_for_words"
 
 MIN_COVERAGE = 0.5
 SPREAD = 6  # words of one column name this far apart still name it together
+MULTIWORD_BONUS = 0.05  # each extra word of a mention: "host name" before "name"
 MIN_PREFIX, MAX_PREFIX = 3, 4  # column words this long may abbreviate a question word
 #: "passengers" names PassengerId (and "orders" Order Date) less surely than a plain column
 ID_DISCOUNT = 0.9
@@ -84,7 +85,9 @@ def columns_for_words(schema: Schema, words: tuple[str, ...]) -> list[ColumnInfo
     for word in words:
         for info in schema.columns:
             stems = {stem(w) for w in _expanded(info.words)}
-            if stem(word) in stems and info not in found:
+            short = any(MIN_PREFIX <= len(w) <= MAX_PREFIX and w.isalpha() and word.startswith(w)
+                        for w in info.words)  # "len" for "length"
+            if (stem(word) in stems or short) and info not in found:
                 found.append(info)
     return found
 
@@ -279,7 +282,7 @@ def _scored(tokens: list[Token], info: ColumnInfo, run: list[tuple[int, int, flo
     cue_only = all(tokens[p].low in CUE_WORDS for p in positions)
     secondary = info.is_id or info.kind in ("date", "datetext")
     score = coverage * level * (ID_DISCOUNT if secondary and coverage < 1 else 1.0) + (
-        0.02 * (len(positions) - 1))
+        MULTIWORD_BONUS * (len(positions) - 1))
     return ColumnMention(info.name, positions, round(score, 4), cue_only)
 
 

@@ -24,6 +24,7 @@ _QUANTITY_WORDS = frozenset({"number", "count", "amount", "total", "of", "the", 
                              "average", "mean"})
 _QUALITY_WORDS = frozenset({"top", "bottom", "best", "worst"})
 REPEATS = 0.7
+GROUP_SCORE = 0.6  # how well a numeric column must be named to group by it
 SHORT_TABLE = 20  # a column whose distinct/rows ratio is below this groups rows
 
 
@@ -165,6 +166,13 @@ def superlative(ctx: Context, cue: Cue) -> Intent | None:
     """"the youngest billionaire", "which year had the most attendance"."""
     direction, concept = cue.value
     asked, named = asked_column(ctx, before=cue.start)
+    noun = None
+    if concept and not named:  # "the deadliest year", "the richest country": the noun after it
+        noun = next((m for m in ctx.free() if m.start == cue.end + 1
+                     and ctx.info(m.column) not in columns_for_words(ctx.schema, concept)), None)
+        if noun is not None:
+            ctx.use(noun.positions)
+            asked, named = noun.column, True
     measure = order_measure(ctx, cue, exclude=(asked,))
     if measure is None:
         return None
@@ -176,8 +184,12 @@ def superlative(ctx: Context, cue: Cue) -> Intent | None:
             return None
         return Intent(kind=IntentKind.AGGREGATE, agg=direction, target=measure.column,
                       conditions=ctx.conditions)
+    averaged = next((c for c in ctx.cues_of("agg") if c.start == cue.end + 1), None)
+    if averaged is not None and concept:  # "the youngest average age": per group
+        measure = Measure(averaged.value, measure.column, True)
     # "which match had …": a noun that is no column names the rows themselves
-    row_level = bool(concept) or not named or not repeats(ctx, asked)
+    row_level = (bool(concept) and averaged is None and noun is None) or not named or (
+        not repeats(ctx, asked))
     if measure.agg == "size" and row_level:
         return None  # counting rows per value of a column whose values do not repeat
     if measure.agg == "size" or not row_level:
@@ -337,7 +349,10 @@ def group_column(ctx: Context) -> Any:
         mention = next((m for m in ctx.free() if cue.end < m.start <= cue.end + 2
                         and not any(c.start == m.end + 1 for c in ctx.cues_of("share"))), None)
         dated = ctx.info(mention.column).kind in DATE_KINDS if mention is not None else False
-        if mention is not None and ((repeats(ctx, mention.column) and not dated)
+        # a number groups only when named in full ("per night" is not minimum_nights)
+        numeric = ctx.info(mention.column).kind == "number" if mention is not None else False
+        if mention is not None and ((repeats(ctx, mention.column) and not dated
+                                     and (not numeric or mention.score >= GROUP_SCORE))
                                     or (dated and mention.score >= 0.9)):
             ctx.use([*cue.positions, *mention.positions])
             return mention.column

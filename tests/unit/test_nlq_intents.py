@@ -253,6 +253,14 @@ CASES: list[tuple[str, str, IntentKind, Callable[[], Any]]] = [
     ("people", "List the 3 most common ages.", K.MODE, lambda: P["Age"].value_counts().head(3)),
     ("people", "How many passengers are under 10 years old?", K.COUNT,
      lambda: int((P["Age"] < 10).sum())),
+    ("people", "How many passengers have 'Person 1' in their name?", K.COUNT,
+     lambda: int(P["Name"].str.contains("Person 1").sum())),
+    ("people", "Is there any passenger whose name ends with '99'?", K.EXISTS,
+     lambda: bool(P["Name"].str.endswith("99").any())),
+    ("storms", "What was the deadliest year?", K.GROUP_ARG,
+     lambda: T.groupby("yr")["fat"].sum().idxmax()),
+    ("people", "Which passenger class has the youngest average age?", K.GROUP_ARG,
+     lambda: P.groupby("Pclass")["Age"].mean().idxmin()),
     # data preparation asked for in the question, more statistics, dates
     ("people", "Fill the missing values in the Age column with the mean age and then calculate "
      "the standard deviation of Age.", K.AGGREGATE,
