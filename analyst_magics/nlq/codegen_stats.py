@@ -11,7 +11,7 @@ __all__ = ["WRITERS"]
 HISTOGRAM_BINS = 10
 DESCRIBE_COLUMNS = 50  # a summary of more columns is neither quick nor readable
 #: period starts, so that each period is labelled by its first day
-_PERIODS = {"D": "D", "W": "W-MON", "M": "MS", "Q": "QS"}
+_PERIODS = {"H": "h", "D": "D", "W": "W", "M": "MS", "Q": "QS"}
 
 
 def _share(code: Code) -> None:

@@ -201,7 +201,8 @@ INTENSIVE = frozenset(word_list(
     "rank rating average avg mean median speed height weight probability pcn index"))
 RANK_NAMES = frozenset({"rank", "ranking", "position", "place", "pos", "seed", "standing"})
 SUMMARY_LABELS = frozenset({"total", "totals", "grand total", "sum", "overall", "all"})
-TIME_UNITS = {"day": "D", "daily": "D", "week": "W", "weekly": "W", "month": "M",
+TIME_UNITS = {"hour": "H", "hourly": "H", "day": "D", "daily": "D", "week": "W", "weekly": "W",
+              "month": "M",
               "monthly": "M", "quarter": "Q", "quarterly": "Q", "year": "Y", "yearly": "Y",
               "annual": "Y", "annually": "Y"}
 

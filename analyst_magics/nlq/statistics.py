@@ -15,8 +15,8 @@ __all__ = ["correlation", "outliers", "missing", "distribution", "trend", "per_p
            "distinct", "describe"]
 
 TREND_SAMPLE = 2000  # dates looked at to choose the period of a trend
-#: spans (in days) above which a trend is shown per year, month, week; else per day
-_AUTO_FREQ = ((3 * 365, "Y"), (90, "M"), (21, "W"))
+#: spans (in days) above which a trend is shown per year, month, week, day; else per hour
+_AUTO_FREQ = ((3 * 365, "Y"), (90, "M"), (21, "W"), (2, "D"))
 _OUTLIER_WORDS = ("outlier", "outliers", "anomaly", "anomalies", "anomalous", "extreme")
 _POSITIVE = ("positive",)
 _NEGATIVE = ("negative", "inverse")
@@ -108,6 +108,7 @@ def trend(ctx: Context) -> Intent | None:
         if not candidates:
             return None
         column = candidates[0].name
+        ctx.implied = True
         ctx.warn(f"Used '{column}' as the time axis.", 0.05)
     time = ctx.cue("time") if per_period(ctx) else None
     freq = time.value if time is not None else _auto_freq(ctx, column)
@@ -131,7 +132,7 @@ def per_period(ctx: Context) -> bool:
 
 
 def _auto_freq(ctx: Context, column: Any) -> str | None:
-    """Per year over years of data, per month over months, per week, else per day."""
+    """Per year over years of data, per month over months, per week or day, else per hour."""
     info = ctx.info(column)
     if info.yearlike:
         return None
@@ -141,7 +142,7 @@ def _auto_freq(ctx: Context, column: Any) -> str | None:
         sample = pd.to_datetime(sample, format=info.date_format, errors="coerce")
     span = sample.max() - sample.min()
     days = span.days if isinstance(span, pd.Timedelta) else 0
-    return next((freq for limit, freq in _AUTO_FREQ if days > limit), "D")
+    return next((freq for limit, freq in _AUTO_FREQ if days > limit), "H")
 
 
 def distinct(ctx: Context) -> Intent | None:
