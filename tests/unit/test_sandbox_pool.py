@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import _thread
 import marshal
+import os
 import signal
 import threading
 import time
@@ -120,6 +121,21 @@ def _rss(pid: int) -> int:
     status = Path(f"/proc/{pid}/status").read_text()
     return int(next(line for line in status.splitlines() if line.startswith("VmRSS")).split()[1]) \
         * 1024
+
+
+def test_a_waiting_child_that_died_is_replaced() -> None:
+    frame = pd.DataFrame({"x": [1.0, 2.0]})
+    assert run("result = len(df)", frame) == 2
+    waiting = [child for worker in pool().pids for child in _children(worker)
+               if not _gone(child)]
+    assert waiting, "no child waits for the next call"
+    for child in waiting:
+        os.kill(child, signal.SIGKILL)
+    deadline = time.monotonic() + 3
+    while not all(map(_gone, waiting)) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert run("result = float(df['x'].sum())", frame) == 3.0
+    assert not set(waiting) & {c for w in pool().pids for c in _children(w) if not _gone(c)}
 
 
 @pytest.mark.parametrize("how", ["SIGINT", "interrupt_main"])

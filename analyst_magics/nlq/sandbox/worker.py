@@ -50,11 +50,12 @@ class Worker:
 
     def serve(self) -> None:
         while True:
-            self.ended = [pid for pid in self.ended if not _reaped(pid)]
+            self._reap()
             if self.spare is None:
                 self.spare = self._fork()
             if not select.select([self.fd_in], [], [], PRACTICE_AFTER_S)[0]:
-                self._nudge()  # idle: the spare may practise (see runner.py)
+                self._reap()  # idle: the last child has had time to end
+                self._nudge()  # and the spare may practise (see runner.py)
             try:
                 request = pickle.loads(read_message(self.fd_in))  # from the trusted parent
             except EOFError:
@@ -82,9 +83,11 @@ class Worker:
 
     def op_run(self, request: dict) -> tuple[dict, bytearray | None]:
         spare, self.spare = self.spare, None
-        if spare is None or os.waitpid(spare[0], os.WNOHANG)[0]:  # gone while waiting
-            spare = self._fork()
-        pid, request_fd, result_fd = spare
+        if spare is not None and os.waitpid(spare[0], os.WNOHANG)[0]:  # it died waiting
+            os.close(spare[1])
+            os.close(spare[2])
+            spare = None
+        pid, request_fd, result_fd = spare or self._fork()
         self.ended.append(pid)
         try:
             with contextlib.suppress(BrokenPipeError):  # it died: the collection says how
@@ -110,6 +113,9 @@ class Worker:
         os.close(request_read)
         os.close(result_write)
         return pid, request_write, result_read
+
+    def _reap(self) -> None:
+        self.ended = [pid for pid in self.ended if not _reaped(pid)]
 
     def _nudge(self) -> None:
         if self.spare is not None:
