@@ -98,6 +98,23 @@ def test_concurrent_calls_on_one_frame_do_not_queue(two: WorkerPool) -> None:
     assert outcome == ["time_limit"]
 
 
+def test_twenty_callers_at_once_get_their_own_answers(two: WorkerPool) -> None:
+    frame = pd.DataFrame({"x": np.arange(100_000) % 97, "g": np.arange(100_000) % 7})
+    answers: dict[int, Any] = {}
+
+    def ask(i: int) -> None:
+        answers[i] = _call(two, f"result = int(df.loc[df['g'] == {i % 7}, 'x'].sum()) + {i}",
+                           df=frame)
+
+    callers = [threading.Thread(target=ask, args=(i,)) for i in range(20)]
+    for thread in callers:
+        thread.start()
+    for thread in callers:
+        thread.join()
+    assert answers == {i: int(frame.loc[frame["g"] == i % 7, "x"].sum()) + i for i in range(20)}
+    assert len(two.pids) <= 2
+
+
 def test_frames_beyond_the_budget_are_dropped_least_recent_first() -> None:
     mb = 2**20
     workers = WorkerPool(size=1, frame_budget=60 * mb)
