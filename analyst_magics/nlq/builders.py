@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from . import comparisons, ranking, statistics
 from .context import DATE_KINDS, Context
-from .intents import Intent, IntentKind
+from .intents import Condition, Intent, IntentKind
 from .lexicon import GENERIC_ROWS, STOPWORDS
 from .matching import columns_for_words
 
@@ -86,6 +86,9 @@ def share(ctx: Context) -> Intent | None:
     cue = ctx.cue("share")
     if cue is None or ctx.has("super"):
         return None  # "which sex had the higher survival rate" orders by the rate
+    stored = columns_for_words(ctx.schema, ("percent",)) if cue.value == "percent" else []
+    if stored and ctx.conditions and len(stored) == 1:  # a "%" column already holds it
+        return Intent(kind=IntentKind.LOOKUP, label=stored[0].name, conditions=ctx.conditions)
     flag = next((m for m in ctx.free() if m.end == cue.start - 1), None)
     by = ranking.group_column(ctx)
     percent = cue.value == "percent"
@@ -157,6 +160,11 @@ def count(ctx: Context) -> Intent | None:
     verb = next((m for m in ctx.free() if cue and m.start > cue.end and ctx.numeric(m.column)
                  and m.column not in filtered), None)
     times = cue is not None and ctx.word(cue.end + 1) == "times"  # "how many times": rows
+    if subject is not None and verb is not None and not ctx.numeric(subject.column):
+        ctx.use([*subject.positions, *verb.positions])  # "how many parties won seats"
+        return Intent(kind=IntentKind.COUNT, conditions=[*ctx.conditions, Condition(
+            column=verb.column, op=">", value=0, words=ctx.word(verb.start),
+            position=verb.start)])
     if subject is None and verb is not None and not times:  # "how many games did X win": Won
         ctx.use(verb.positions)
         return Intent(kind=IntentKind.AGGREGATE, agg="sum", target=verb.column,
@@ -195,10 +203,12 @@ def _only_rows_asked(ctx: Context) -> bool:
 def position(ctx: Context) -> Intent | None:
     """"who was the opponent in the first match?", "which team finished last?"."""
     word = next((t for t in ctx.tokens if t.i not in ctx.consumed
-                 and t.low in ("first", "last", "final")), None)
+                 and t.low in ("first", "last", "final")
+                 and ctx.word(t.i + 1) not in ("column", "columns", "variable")), None)
     if word is None:
         return None
     asked, _ = ranking.asked_column(ctx)
+    asked = asked if asked is not None else ctx.schema.label_column  # "the last single"
     if asked is None:
         return None
     ctx.use([word.i])

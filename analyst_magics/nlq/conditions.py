@@ -323,7 +323,9 @@ def _numbers_beside_columns(ctx: Context) -> None:
         value = _plain(token.number)
         for mention in ctx.free():
             near = mention.start == token.i + 1 or mention.end == token.i - 1 or (
-                mention.end == token.i - 2 and ctx.word(token.i - 1) in ("of", "=", "is"))
+                mention.end == token.i - 2 and ctx.word(token.i - 1) in ("of", "=", "is")) or (
+                mention.start == token.i + 3 and ctx.word(token.i + 1) in ("in", "on", "at")
+                and ctx.word(token.i + 2) == "the")  # "number 1 in the US"
             if near and ctx.info(mention.column).kind in NUMERIC_KINDS and ctx.has_value(
                     mention.column, value):
                 ctx.use(mention.positions)

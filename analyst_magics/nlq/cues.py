@@ -149,7 +149,9 @@ def find_cues(tokens: list[Token]) -> list[Cue]:
                     cues.append(Cue(kind, start, start + size - 1, value))
     cues = [c for c in cues if not (c.kind == "super" and tokens[c.start].low in _COMPARATIVES
                                     and c.end + 1 < len(tokens)
-                                    and tokens[c.end + 1].low in ("than", "or"))]
+                                    and tokens[c.end + 1].low in ("than", "or"))
+            and not (c.kind == "count" and c.end + 1 < len(tokens)  # "number 1": a position
+                     and tokens[c.end + 1].kind == "number")]
     if tokens and tokens[0].low in YES_NO_STARTS:
         cues.append(Cue("yesno", 0, 0))
     wh = next((t for t in tokens[:3] if t.low in _WH_WORDS), None)

@@ -86,7 +86,7 @@ def columns_for_words(schema: Schema, words: tuple[str, ...]) -> list[ColumnInfo
         for info in schema.columns:
             stems = {stem(w) for w in _expanded(info.words)}
             short = any(MIN_PREFIX <= len(w) <= MAX_PREFIX and w.isalpha() and word.startswith(w)
-                        for w in info.words)  # "len" for "length"
+                        and w not in MODIFIER_TOKENS for w in info.words)  # "len" for "length"
             if (stem(word) in stems or short) and info not in found:
                 found.append(info)
     return found

@@ -142,7 +142,7 @@ def _word_tokens(i: int, word: str) -> list[Token]:
 @lru_cache(maxsize=8192)
 def split_name(name: str) -> tuple[str, ...]:
     """Lower-case words of a column name: camelCase, snake_case, spaces and punctuation split."""
-    return tuple(part.lower() for part in _CAMEL.findall(str(name)))
+    return tuple(part.lower() for part in _CAMEL.findall(str(name).replace("%", " percent ")))
 
 
 @lru_cache(maxsize=16384)

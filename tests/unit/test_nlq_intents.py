@@ -261,6 +261,8 @@ CASES: list[tuple[str, str, IntentKind, Callable[[], Any]]] = [
      lambda: T.groupby("yr")["fat"].sum().idxmax()),
     ("people", "Which passenger class has the youngest average age?", K.GROUP_ARG,
      lambda: P.groupby("Pclass")["Age"].mean().idxmin()),
+    ("league", "how many teams have lost games?", K.COUNT, lambda: 4),
+    ("medals", "which nation is listed last?", K.POSITION, lambda: "Italy (ITA)"),
     # data preparation asked for in the question, more statistics, dates
     ("people", "Fill the missing values in the Age column with the mean age and then calculate "
      "the standard deviation of Age.", K.AGGREGATE,
