@@ -199,11 +199,11 @@ def test_a_changed_frame_is_sent_again(copy_on_write: bool) -> None:
     def key() -> str | None:
         return cache.find(Probe(frame, copy_on_write=copy_on_write))
 
-    first = cache.add(Probe(frame, copy_on_write=copy_on_write), 100)
+    first = cache.add(Probe(frame, copy_on_write=copy_on_write), 100, set())
     assert key() == first
     frame.loc[0, "x"] = 5.0
     assert key() is None
-    second = cache.add(Probe(frame, copy_on_write=copy_on_write), 100)
+    second = cache.add(Probe(frame, copy_on_write=copy_on_write), 100, set())
     assert key() == second and cache.take_dropped() == [first]  # the worker forgets it
     frame.iloc[[0, 1]] = frame.iloc[[1, 0]].to_numpy()  # same values, other rows
     assert key() is None

@@ -134,23 +134,17 @@ class FrameCache:
         held = self._held.get(self._by_id.get(id(probe.frame), ""))
         return held if held is not None and held.matches(probe) else None
 
-    def make_room(self, incoming: int, keep: set[str]) -> None:
-        """Drop least recently used frames, except ``keep``, until ``incoming`` bytes fit."""
-        self._collect()
-        total = sum(held.size for held in self._held.values()) + incoming
-        for held in sorted(self._held.values(), key=lambda h: h.used):
-            if total <= self.budget:
-                break
-            if held.key not in keep:
-                total -= held.size
-                self.drop(held.key)
+    def add(self, probe: Probe, size: int, keep: set[str]) -> str:
+        """Record that the worker is sent the probed frame (``size`` bytes) and return its key.
 
-    def add(self, probe: Probe, size: int) -> str:
-        """Record that the worker now holds the probed frame; returns its new key."""
+        Its stale copy, if any, is dropped, then the least recently used frames other than
+        ``keep`` (the call's other frames) until the frames held fit the budget.
+        """
         frame = probe.frame
         stale = self._by_id.get(id(frame))
         if stale is not None:
             self.drop(stale)
+        self._make_room(size, keep)
         self._serial += 1
         key = f"f{self._serial}"
         self._held[key] = _Held(
@@ -159,6 +153,16 @@ class FrameCache:
             else None, None if probe.cow else probe.checksum)
         self._by_id[id(frame)] = key
         return key
+
+    def _make_room(self, incoming: int, keep: set[str]) -> None:
+        self._collect()
+        total = sum(held.size for held in self._held.values()) + incoming
+        for held in sorted(self._held.values(), key=lambda h: h.used):
+            if total <= self.budget:
+                break
+            if held.key not in keep:
+                total -= held.size
+                self.drop(held.key)
 
     def take_dropped(self) -> list[str]:
         """Keys the worker should forget (sent with the next request)."""

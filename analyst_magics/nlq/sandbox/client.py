@@ -135,8 +135,7 @@ class _Worker:
                                "unusual columns first, e.g. with .astype(str).",
                                kind="runtime") from None
         sizes = [segment.nbytes for segment in segments]
-        self.cache.make_room(sum(sizes), keep)
-        key = self.cache.add(probe, sum(sizes))
+        key = self.cache.add(probe, sum(sizes), keep)
         deadline = time.monotonic() + START_TIMEOUT_S + sum(sizes) / _SEND_RATE
         status = self._request({"op": "put", "key": key, "sizes": sizes}, deadline, segments)
         if status.get("status") != "ok":
