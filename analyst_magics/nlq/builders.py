@@ -145,6 +145,9 @@ def aggregate(ctx: Context) -> Intent | None:
             return Intent(kind=kind, agg=measure.agg or cue.value, target=measure.column,
                           by=by, conditions=ctx.conditions)
     target = ctx.take_numeric()
+    created = [d.name for d in ctx.derived if not d.op.startswith("fill:")]
+    if target is None and created:  # "… then calculate its mean": the feature just made
+        target = created[-1]
     cue = ctx.cue("agg")
     if target is None or cue is None:
         return None

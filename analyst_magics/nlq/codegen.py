@@ -126,7 +126,8 @@ def _prepare(code: Code) -> None:
             code.notes.append(f"Filled the missing values of '{item.name}' with "
                               f"{'the ' + how if not how[0].isdigit() else how}.")
             continue
-        joined = f" {item.op} ".join(column_ref("data", c) for c in item.columns)
+        joined = f" {item.op} ".join(literal(c) if isinstance(c, float) else
+                                     column_ref("data", c) for c in item.columns)
         fixes.append(f"{target} = {joined}")
     if fixes:
         code.add("data = df.copy()")

@@ -80,8 +80,8 @@ class Derived(BaseModel):
     """A column computed from others: ``FamilySize = SibSp + Parch``."""
 
     name: str
-    op: str  # + - * /
-    columns: list[Any]
+    op: str  # + - * / or "fill:<how>"
+    columns: list[Any]  # column names, and perhaps a number: SibSp + Parch + 1
 
 
 class Intent(BaseModel):

@@ -29,14 +29,21 @@ __all__ = ["parse", "CONFIDENT"]
 
 #: parses at or above this confidence are answered by the rules even when a model is configured
 CONFIDENT = 0.6
-_OPERATORS = {"sum": "+", "plus": "+", "+": "+", "difference": "-", "minus": "-", "-": "-",
-              "product": "*", "times": "*", "*": "*", "ratio": "/", "divided": "/", "/": "/"}
+_OPERATORS = {"sum": "+", "plus": "+", "+": "+", "adding": "+", "add": "+",
+              "difference": "-", "minus": "-", "-": "-", "subtracting": "-", "subtract": "-",
+              "product": "*", "times": "*", "*": "*", "multiplying": "*", "multiply": "*",
+              "ratio": "/", "divided": "/", "/": "/", "dividing": "/", "divide": "/"}
+#: "subtracting B from A" names its operands in the other order
+_REVERSED = frozenset({"subtracting", "subtract"})
+_NAME = re.compile(r"[A-Z][a-z]+[A-Z]\w*|[A-Za-z]+_\w+")  # FamilySize, family_size
 #: intents about the whole table, which need no column named
 _WHOLE_TABLE = frozenset({IntentKind.COUNT, IntentKind.MISSING, IntentKind.DESCRIBE,
                           IntentKind.CORRELATION, IntentKind.STRONGEST_CORRELATION,
                           IntentKind.POSITION})
 CLEANING_WINDOW = 9  # words after "fill"/"drop" in which the column and "missing" are named
-_JOINERS = frozenset({"and", "the", "of", "columns", "column", ",", "with"})
+EXACT = 0.95  # a word that names a column this well is that column, not a new name
+_JOINERS = frozenset({"and", "the", "of", "columns", "column", ",", "with", "by", "from",
+                      "to"})
 _THRESHOLD_WORDS = ("z", "score", "zscore", "deviation", "deviations", "sigma", "std", "iqr",
                     "times", "sd", "sds")
 
@@ -96,13 +103,14 @@ def _read_derived(ctx: Context) -> None:
     """'Create a feature "FamilySize" as the sum of SibSp and Parch' -> a derived column."""
     tokens = ctx.tokens
     for token in tokens:
-        if not (token.kind == "quoted" or re.fullmatch(r"[A-Z][a-z]+[A-Z]\w*", token.text)):
+        named = token.i > 0 and tokens[token.i - 1].low in ("called", "named")
+        if not (token.kind == "quoted" or _NAME.fullmatch(token.text) or named):
             continue
-        if any(token.i in m.positions for m in ctx.columns):
-            continue
+        if any(token.i in m.positions and m.score >= EXACT for m in ctx.columns):
+            continue  # an existing column, not a new one
         follow = [t.low for t in tokens[token.i + 1:token.i + 4]]
-        link = next((k for k, w in enumerate(follow) if w in ("as", "=", "equal", "defined")),
-                    None)
+        link = next((k for k, w in enumerate(follow)
+                     if w in ("as", "=", "equal", "defined", "by")), None)
         if link is None or any(w not in ("feature", "column", "variable") for w in
                                follow[:link]):
             continue
@@ -119,7 +127,8 @@ def _read_derived(ctx: Context) -> None:
 def _definition(ctx: Context, start: int) -> tuple[str, list[Any], int] | None:
     """An operator and the columns it joins after ``start``: "the sum of A and B", "A + B"."""
     window = range(start, min(start + 8, len(ctx.tokens)))
-    ops = [_OPERATORS[ctx.word(p)] for p in window if ctx.word(p) in _OPERATORS]
+    words = [ctx.word(p) for p in window if ctx.word(p) in _OPERATORS]
+    ops = [_OPERATORS[w] for w in words]
     first = next((m for m in ctx.columns if m.start in window), None)
     if not ops or first is None:
         return None
@@ -131,7 +140,16 @@ def _definition(ctx: Context, start: int) -> tuple[str, list[Any], int] | None:
             chosen.append(mention)
     if len(chosen) < 2:
         return None
-    return ops[0], [m.column for m in chosen], chosen[-1].end
+    columns: list[Any] = [m.column for m in chosen]
+    if words[0] in _REVERSED and ctx.word(chosen[1].start - 1) == "from":
+        columns.reverse()
+    end = chosen[-1].end
+    constant = ctx.tokens[end + 2] if end + 2 < len(ctx.tokens) else None
+    if constant is not None and constant.kind == "number" and _OPERATORS.get(
+            ctx.word(end + 1)) == ops[0]:  # "SibSp + Parch + 1"
+        columns.append(constant.number)
+        end += 2
+    return ops[0], columns, end
 
 
 def _mention_derived(ctx: Context, name: str) -> None:

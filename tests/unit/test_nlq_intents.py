@@ -182,6 +182,12 @@ CASES: list[tuple[str, str, IntentKind, Callable[[], Any]]] = [
     ("people", 'Create a feature "FamilySize" as the sum of SibSp and Parch, then compute its '
      "correlation with Fare.", K.CORRELATION,
      lambda: (P["SibSp"] + P["Parch"]).corr(P["Fare"])),
+    ("people", "Create a new column called fare_per_age by dividing Fare by Age, then calculate "
+     "its median.", K.AGGREGATE, lambda: (P["Fare"] / P["Age"]).median()),
+    ("people", 'Create a column "Gap" by subtracting Parch from SibSp. What is the mean of Gap?',
+     K.AGGREGATE, lambda: (P["SibSp"] - P["Parch"]).mean()),
+    ("people", "Add a new feature family_size = SibSp + Parch + 1 and compute the average "
+     "family_size.", K.AGGREGATE, lambda: (P["SibSp"] + P["Parch"] + 1).mean()),
     # trend
     ("sales", "monthly revenue", K.TREND,
      lambda: S.set_index("date")["revenue"].resample("MS").sum()),
