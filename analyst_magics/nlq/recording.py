@@ -1,0 +1,43 @@
+"""Writing a condition down: the helpers every condition reader shares."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .context import DATE_KINDS, Context
+from .intents import Condition
+
+__all__ = ["record", "span_text", "plain", "is_year", "negated_before"]
+
+
+def record(ctx: Context, column: Any, op: str, value: Any, start: int, end: int) -> None:
+    info = ctx.info(column)
+    part = "year" if info.kind in DATE_KINDS and is_year(value) else None
+    value = plain(value)
+    ctx.conditions.append(Condition(column=column, op=op, value=value, part=part,
+                                    words=span_text(ctx, start, end), position=start))
+    ctx.use(range(start, end + 1))
+
+
+def plain(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, tuple):
+        return tuple(plain(v) for v in value)
+    return value
+
+
+def span_text(ctx: Context, start: int, end: int) -> str:
+    return " ".join(t.text for t in ctx.tokens[max(0, start):end + 1])
+
+
+def negated_before(ctx: Context, position: int, window: int = 3) -> bool:
+    """Whether a negation ("not", "non", "without") comes just before ``position``."""
+    return any(position - window <= c.end < position for c in ctx.cues_of("neg"))
+
+
+# ----------------------------------------------------------------------------- values
+
+
+def is_year(value: Any) -> bool:
+    return isinstance(value, float) and value.is_integer() and 1000 <= value <= 3000
