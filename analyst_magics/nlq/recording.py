@@ -11,6 +11,7 @@ __all__ = ["record", "span_text", "plain", "is_year", "negated_before"]
 
 
 def record(ctx: Context, column: Any, op: str, value: Any, start: int, end: int) -> None:
+    """Add ``column op value`` read from words ``start..end``, and use those words up."""
     info = ctx.info(column)
     part = "year" if info.kind in DATE_KINDS and is_year(value) else None
     value = plain(value)
@@ -20,6 +21,7 @@ def record(ctx: Context, column: Any, op: str, value: Any, start: int, end: int)
 
 
 def plain(value: Any) -> Any:
+    """Whole numbers as ints (``10`` rather than ``10.0`` in the code shown)."""
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, tuple):
@@ -28,6 +30,7 @@ def plain(value: Any) -> Any:
 
 
 def span_text(ctx: Context, start: int, end: int) -> str:
+    """The question's words from ``start`` to ``end``, as typed."""
     return " ".join(t.text for t in ctx.tokens[max(0, start):end + 1])
 
 
@@ -36,8 +39,6 @@ def negated_before(ctx: Context, position: int, window: int = 3) -> bool:
     return any(position - window <= c.end < position for c in ctx.cues_of("neg"))
 
 
-# ----------------------------------------------------------------------------- values
-
-
 def is_year(value: Any) -> bool:
+    """Whether a number read from a question could be a year."""
     return isinstance(value, float) and value.is_integer() and 1000 <= value <= 3000
