@@ -207,3 +207,7 @@ def test_a_changed_frame_is_sent_again(copy_on_write: bool) -> None:
     assert key() == second and cache.take_dropped() == [first]  # the worker forgets it
     frame.iloc[[0, 1]] = frame.iloc[[1, 0]].to_numpy()  # same values, other rows
     assert key() is None
+    third = cache.add(Probe(frame, copy_on_write=copy_on_write), 100, set())
+    frame.loc[2, "o"] = "c"  # one text cell
+    assert key() is None
+    assert cache.add(Probe(frame, copy_on_write=copy_on_write), 100, set()) != third

@@ -5,7 +5,8 @@ A frame crosses to a worker once and is reused while it is unchanged. With copy-
 any in-place write to the user's frame makes pandas copy the written block, which changes the
 block's reference set (checked in microseconds, whatever the size). Without copy-on-write
 (pandas 2.2 by default) the cache compares a checksum of the frame's data, computed at most
-once per call however many workers are asked (:class:`Probe`).
+once per call however many workers are asked (:class:`Probe`); object columns are checked
+by which objects they hold, not by hashing every text.
 
 Memory is bounded per worker: when a frame is sent, the least recently used frames the call
 does not need are dropped until the frames held fit the byte budget. The frame just sent
@@ -15,6 +16,7 @@ stays even if it alone exceeds the budget (it would otherwise be sent for every 
 from __future__ import annotations
 
 import collections
+import ctypes
 import time
 import weakref
 import zlib
@@ -36,27 +38,45 @@ def _blocks(frame: pd.DataFrame) -> list[tuple[Any, bytes]]:
 
 
 def _checksum(frame: pd.DataFrame) -> tuple[int, ...]:
-    """A position-sensitive checksum of the data: CRC-32 of NumPy blocks as they lie in
-    memory, of pandas' row hashes for the other blocks (text, extension arrays)."""
+    """A position-sensitive checksum of the data, one CRC-32 per block: of NumPy values as
+    they lie in memory, of the cells' addresses for object blocks (see :func:`_anchors`),
+    of pandas' row hashes for extension arrays."""
     sums = []
     for block in frame._mgr.blocks:
         values = block.values
-        if not (isinstance(values, np.ndarray) and values.dtype.kind in "biufcmM"):
+        if isinstance(values, np.ndarray) and values.dtype.kind == "O":
+            values = _addresses(values)
+        elif not (isinstance(values, np.ndarray) and values.dtype.kind in "biufcmM"):
             values = _row_hashes(frame.iloc[:, block.mgr_locs.as_array])
         sums.append(zlib.crc32(np.ascontiguousarray(values).reshape(-1).view(np.uint8)))
     return tuple(sums)
 
 
+def _addresses(cells: np.ndarray) -> np.ndarray:
+    """Which objects an object array holds, read from its pointer table.
+
+    Hashing the cells' contents costs ~100 ns per text cell; reading the table is a memory
+    copy. NumPy exports no buffer for object arrays, hence ctypes. A cell replaced by another
+    object changes its address; the held entry keeps the old objects alive (:func:`_anchors`)
+    so no new object can take an old address. An edit inside a mutable cell (a list) is
+    not seen, as pandas itself treats cells as opaque.
+    """
+    cells = np.ascontiguousarray(cells)
+    table = (ctypes.c_char * cells.nbytes).from_address(cells.__array_interface__["data"][0])
+    return np.frombuffer(table, dtype=np.uintp).copy()
+
+
+def _anchors(frame: pd.DataFrame) -> list[np.ndarray]:
+    """Copies of the object blocks: they keep the cells' objects alive while held."""
+    return [block.values.copy() for block in frame._mgr.blocks
+            if isinstance(block.values, np.ndarray) and block.values.dtype.kind == "O"]
+
+
 def _row_hashes(columns: pd.DataFrame) -> np.ndarray:
     try:
         return pd.util.hash_pandas_object(columns, index=False).to_numpy()
-    except TypeError:  # unhashable cells (lists, dicts): which objects, and their text
-        cells = columns.to_numpy(dtype=object)
-        text = pd.util.hash_pandas_object(pd.DataFrame(cells).astype(str), index=False)
-        return np.concatenate([_identity(cells).reshape(-1).astype(np.uint64), text.to_numpy()])
-
-
-_identity = np.frompyfunc(id, 1, 1)
+    except TypeError:  # unhashable values (lists) in an extension array: their text
+        return pd.util.hash_pandas_object(columns.astype(str), index=False).to_numpy()
 
 
 class Probe:
@@ -90,6 +110,7 @@ class _Held:
     axes: tuple[pd.Index, pd.Index]
     snapshot: pd.DataFrame | None
     checksum: tuple[int, ...] | None
+    anchors: list[np.ndarray]
     used: float = field(default_factory=time.monotonic)
 
     def matches(self, probe: Probe) -> bool:
@@ -150,7 +171,7 @@ class FrameCache:
         self._held[key] = _Held(
             key, id(frame), size, weakref.ref(frame, lambda _, key=key: self._gone.append(key)),
             probe.names, (frame.index, frame.columns), frame.copy(deep=False) if probe.cow
-            else None, None if probe.cow else probe.checksum)
+            else None, None if probe.cow else probe.checksum, [] if probe.cow else _anchors(frame))
         self._by_id[id(frame)] = key
         return key
 
