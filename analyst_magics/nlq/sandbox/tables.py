@@ -80,9 +80,17 @@ def _text(cell: Any) -> str:
         return f"<{type(cell).__name__} object>"
 
 
+def _kinds(values: np.ndarray) -> tuple[np.ndarray, list[type]]:
+    """The type of every cell, as codes into the list of distinct types."""
+    if not len(values):
+        return np.empty(0, dtype=np.intp), []
+    codes, kinds = pd.factorize(_type_of(values))
+    return codes, list(kinds)
+
+
 def _plain_objects(values: np.ndarray) -> np.ndarray | None:
     """``values`` with non-plain cells as text, or None when every cell is plain already."""
-    codes, kinds = pd.factorize(_type_of(values)) if len(values) else (None, [])
+    codes, kinds = _kinds(values)
     simple = np.array([k in _SCALARS or issubclass(k, np.generic) for k in kinds], dtype=bool)
     if simple.all():
         return None
@@ -192,9 +200,8 @@ def _dtype_name(dtype: Any) -> str:
 
 def _union(values: np.ndarray, value: Value) -> pa.UnionArray:
     """An object column as a dense union of typed children plus a JSON child."""
-    codes, kinds = pd.factorize(_type_of(values)) if len(values) else (None, [])
-    slots = np.array([_SLOT.get(k, _TREE) for k in kinds], dtype=np.int8)
-    ids = slots[codes] if len(values) else np.empty(0, dtype=np.int8)
+    codes, kinds = _kinds(values)
+    ids = np.array([_SLOT.get(k, _TREE) for k in kinds], dtype=np.int8)[codes]
     offsets = np.zeros(len(values), dtype=np.int32)
     children: list[pa.Array] = []
     for slot, (_, kind) in enumerate(_CHILDREN):
