@@ -188,6 +188,16 @@ STOPWORDS = frozenset(word_list(
     "dataset data table rows row records record entries entry values column columns "
     "field variable variables"))
 
+#: verbs of questions that carry no condition ("calculate", "belong", "happen")
+COMMON_VERBS = frozenset(word_list(
+    "calculate compute find tell report give show list name get make made belong belongs "
+    "come came comes happen happened occur occurred occurs play played plays pay paid take "
+    "took taken use used using have having had does done value values number numbers "
+    "determine identify return provide display print "
+    "answer question based dataset table column columns data entries entry records rows row "
+    "then also there where when which what whose whom while each every"))
+__all__ += ["COMMON_VERBS"]
+
 NEGATIONS = frozenset({"not", "non", "no", "never", "without", "neither", "nor", "none"})
 YES_NO_STARTS = frozenset(word_list(
     "is are was were did does do has have had can could will would should"))

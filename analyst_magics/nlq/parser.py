@@ -19,7 +19,7 @@ from .conditions import extract_conditions
 from .context import Context
 from .cues import Cue, find_cues, reserved_positions
 from .intents import Condition, Derived, IntentKind, Parse
-from .lexicon import QUARTILES
+from .lexicon import COMMON_VERBS, QUARTILES, STOPWORDS
 from .matching import ColumnMention, find_mentions
 from .ranking import Top
 from .schema import normalize_value, schema_of
@@ -41,6 +41,8 @@ _WHOLE_TABLE = frozenset({IntentKind.COUNT, IntentKind.MISSING, IntentKind.DESCR
                           IntentKind.CORRELATION, IntentKind.STRONGEST_CORRELATION,
                           IntentKind.POSITION})
 CLEANING_WINDOW = 9  # words after "fill"/"drop" in which the column and "missing" are named
+MIN_NOTED = 4  # shorter unused words are not listed
+UNUSED_PENALTY, MAX_UNUSED = 0.05, 0.2  # confidence lost per unused word, and at most
 EXACT = 0.95  # a word that names a column this well is that column, not a new name
 _JOINERS = frozenset({"and", "the", "of", "columns", "column", ",", "with", "by", "from",
                       "to"})
@@ -296,11 +298,12 @@ def _span(ctx: Context, start: int, end: int) -> str:
 
 
 def _warn_unused(ctx: Context) -> None:
-    """Quoted phrases and names that matched nothing are worth a word."""
+    """Words that matched nothing are listed: a filter the rules could not read shows here."""
     cue_words = {p for c in ctx.cues for p in c.positions}
+    unused = []
     for token in ctx.tokens:
         if token.i in ctx.consumed or token.i in cue_words or any(
-                token.i in m.positions for m in ctx.columns):
+                token.i in m.positions for m in [*ctx.columns, *ctx.values]):
             continue
         if token.kind == "quoted":
             ctx.warn(f"'{token.text}' is neither a column nor a value of the table; it was "
@@ -308,4 +311,10 @@ def _warn_unused(ctx: Context) -> None:
         elif token.capitalized and token.i > 0 and len(token.text) > 1 and token.text.isupper():
             ctx.warn(f"'{token.text}' does not appear in the table; the answer covers all "
                      "rows.", 0.3)
+        elif token.kind == "word" and len(token.low) >= MIN_NOTED and token.low not in (
+                STOPWORDS | COMMON_VERBS):
+            unused.append(token.text)
+    if unused:
+        ctx.warn("Not used (no column or value matched): " + ", ".join(
+            f"'{w}'" for w in unused) + ".", min(UNUSED_PENALTY * len(unused), MAX_UNUSED))
 

@@ -369,6 +369,11 @@ def test_warnings_name_the_assumptions() -> None:
     assert any("numbers written as text in 'Attendance'" in w for w in result.warnings)
 
 
+def test_words_that_matched_nothing_are_listed() -> None:
+    result = plan(S, "What is the average price of laptops sold to giraffes?")
+    assert any("Not used" in w and "'giraffes'" in w for w in result.warnings)
+
+
 def test_the_understood_parts_are_listed() -> None:
     result = plan(S, "average revenue in the North")
     assert result.intent is not None
