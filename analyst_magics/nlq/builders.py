@@ -163,8 +163,10 @@ def count(ctx: Context) -> Intent | None:
     verb = next((m for m in ctx.free() if cue and m.start > cue.end and ctx.numeric(m.column)
                  and m.column not in filtered), None)
     times = cue is not None and ctx.word(cue.end + 1) == "times"  # "how many times": rows
-    if subject is not None and verb is not None and not ctx.numeric(subject.column):
-        ctx.use([*subject.positions, *verb.positions])  # "how many parties won seats"
+    having = verb is not None and ctx.word(verb.start - 1) in _HAVING
+    if verb is not None and (having or (subject is not None
+                                        and not ctx.numeric(subject.column))):
+        ctx.use([*(subject.positions if subject else ()), *verb.positions])  # "parties won seats"
         return Intent(kind=IntentKind.COUNT, conditions=[*ctx.conditions, Condition(
             column=verb.column, op=">", value=0, words=ctx.word(verb.start),
             position=verb.start)])
@@ -191,6 +193,7 @@ def count(ctx: Context) -> Intent | None:
     return Intent(kind=IntentKind.COUNT, conditions=ctx.conditions)
 
 
+_HAVING = frozenset({"have", "has", "had", "with", "having"})  # "passengers who had children"
 _ROW_WORDS = frozenset({"how", "many", "are", "is", "there", "in", "the", "dataset", "table",
                         "data", "total", "of", "number", "what", "count", "we", "do", "have",
                         "does", "it", "contain", "this", "listed", "present", "recorded"})

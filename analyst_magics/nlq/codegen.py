@@ -380,7 +380,9 @@ def _rows(code: Code) -> None:
 
 def _distinct(code: Code) -> None:
     ref = column_ref(code.rows, code.intent.target)
-    if code.intent.agg == "count":
+    if code.intent.agg == "unique?":  # "is every name unique?"
+        code.add(f"result = bool({ref}.is_unique)")
+    elif code.intent.agg == "count":
         code.add(f"result = {ref}.nunique()")
     else:
         code.add(f"result = {ref}.dropna().unique().tolist()")

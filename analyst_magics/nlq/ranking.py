@@ -272,7 +272,11 @@ def top_k(ctx: Context, top: Top) -> Intent | None:
             ascending = not ascending
         return Intent(kind=IntentKind.TOP, target=column, k=k, ascending=ascending,
                       conditions=ctx.conditions)
-    if subject is not None and repeats(ctx, subject.column):
+    if adjective is not None and adjective.value[0] != direction and top.cue is not adjective:
+        ascending = adjective.value[0] == "min"  # "the top 4 cities where the youngest …"
+    entity = adjective is not None and not any(m.start == adjective.end + 1 for m in ctx.columns)
+    if subject is not None and repeats(ctx, subject.column) and not entity and (
+            ctx.info(subject.column).categorical):
         return _top_groups(ctx, subject.column, measure, k, ascending)
     asked, named = asked_column(ctx, before=top.cue.start) if subject is None else (None, False)
     # "the ranks of the 4 youngest": the column asked for; else the rows' names

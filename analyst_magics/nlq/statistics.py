@@ -152,7 +152,7 @@ def distinct(ctx: Context) -> Intent | None:
     if target is None:
         return None
     ctx.use(target.positions)
-    mode = "count" if ctx.has("count") else "list"
+    mode = "unique?" if ctx.has("yesno") else "count" if ctx.has("count") else "list"
     return Intent(kind=IntentKind.DISTINCT, target=target.column, agg=mode,
                   conditions=ctx.conditions)
 

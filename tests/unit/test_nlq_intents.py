@@ -269,6 +269,14 @@ CASES: list[tuple[str, str, IntentKind, Callable[[], Any]]] = [
      lambda: P.groupby("Pclass")["Age"].mean().idxmin()),
     ("league", "how many teams have lost games?", K.COUNT, lambda: 4),
     ("medals", "which nation is listed last?", K.POSITION, lambda: "Italy (ITA)"),
+    ("people", "Is every passenger's name unique?", K.DISTINCT,
+     lambda: bool(P["Name"].is_unique)),
+    ("people", "How many passengers had parents or children aboard?", K.COUNT,
+     lambda: int((P["Parch"] > 0).sum())),
+    ("people", "What are the top 4 ages of passengers who paid the highest fare?", K.TOP,
+     lambda: P.nlargest(4, "Fare")[["Age", "Fare"]]),
+    ("people", "List the top 3 classes where the youngest passengers travel.", K.TOP,
+     lambda: P.nsmallest(3, "Age")[["Pclass", "Age"]]),
     # data preparation asked for in the question, more statistics, dates
     ("people", "Fill the missing values in the Age column with the mean age and then calculate "
      "the standard deviation of Age.", K.AGGREGATE,
