@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import json
+import struct
 import threading
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from analyst_magics.nlq.sandbox import SandboxError, codec, run
@@ -35,6 +38,8 @@ def _frames() -> dict[str, pd.DataFrame]:
                                   "s": pd.array(["x", None, "y"], dtype="string")}),
         "categorical": pd.DataFrame({"c": categorical}, index=pd.CategoricalIndex(
             ["u", "v", "u"], name="k")),
+        "categorical of mixed categories": pd.DataFrame(
+            {"c": pd.Series(MIXED, dtype=object).astype("category")}),
         "tz-aware": pd.DataFrame({"t": pd.date_range("2024-03-30", periods=3, freq="D",
                                                      tz="Europe/Paris")}),
         "duplicate labels": pd.DataFrame([[1, 2.5, "a"]], columns=["a", "a", "a"]),
@@ -120,3 +125,28 @@ def test_malformed_replies_are_refused() -> None:
         with pytest.raises(SandboxError, match="malformed result") as err:
             codec.decode(bad)
         assert err.value.kind == "runtime"
+
+
+def test_a_table_that_refers_to_itself_is_refused() -> None:
+    """A worker could point a categorical's categories at the table holding it."""
+    frame = pd.DataFrame({"c": pd.Series([1, "a", 1], dtype=object).astype("category")})
+    data = b"".join(bytes(memoryview(part)) for part in codec.encode(frame))
+    (length,) = struct.unpack_from("<Q", data)
+    header = json.loads(data[8:8 + length])
+    blobs, offset = [], 8 + length
+    for size in header["sizes"]:
+        blobs.append(data[offset:offset + size])
+        offset += size
+    body = header["value"]["b"]
+    table = pa.ipc.open_stream(blobs[body]).read_all()
+    field = table.schema.field("c0")
+    looped = table.cast(table.schema.set(table.schema.get_field_index("c0"), field.with_metadata(
+        {**field.metadata, b"categories": str(body).encode()})))
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, looped.schema) as stream:
+        stream.write_table(looped)
+    blobs[body] = sink.getvalue().to_pybytes()
+    header["sizes"] = [len(blob) for blob in blobs]
+    text = json.dumps(header).encode()
+    with pytest.raises(SandboxError, match="malformed result .*recursion"):
+        codec.decode(struct.pack("<Q", len(text)) + text + b"".join(blobs))

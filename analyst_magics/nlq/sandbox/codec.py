@@ -22,7 +22,7 @@ import pandas as pd
 import pyarrow as pa
 
 from ...errors import SandboxError
-from .tables import decode_frame, encode_frame
+from .tables import Sink, Source, decode_frame, encode_frame
 
 __all__ = ["MAX_DEPTH", "decode", "encode", "encode_error"]
 
@@ -54,7 +54,7 @@ class _Writer:
         return len(self.blobs) - 1
 
     def frame(self, frame: pd.DataFrame, depth: int) -> dict[str, Any]:
-        return encode_frame(frame, lambda v: self.value(v, depth + 1), self.store)
+        return encode_frame(frame, Sink(lambda v: self.value(v, depth + 1), self.store))
 
     def value(self, obj: Any, depth: int = 0) -> Any:
         if depth > MAX_DEPTH:
@@ -152,8 +152,8 @@ def decode(data: bytes | bytearray) -> Any:
         return _Reader(blobs).value(header["value"])
     except SandboxError:
         raise
-    except (ValueError, TypeError, KeyError, IndexError, AttributeError, OSError, struct.error,
-            pa.ArrowException) as exc:
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError, OSError, RecursionError,
+            struct.error, pa.ArrowException) as exc:
         raise SandboxError(f"The sandbox worker sent a malformed result ({exc}).",
                            kind="runtime") from None
 
@@ -214,7 +214,7 @@ class _Reader:
             [int(n) for n in tree["shape"]])
 
     def frame(self, tree: dict[str, Any]) -> pd.DataFrame:
-        return decode_frame(tree, self.value, self._table)
+        return decode_frame(tree, Source(self.value, self._table))
 
     def _table(self, number: Any) -> pa.Table:
         return pa.ipc.open_stream(pa.py_buffer(self.blobs[int(number)])).read_all()

@@ -14,8 +14,9 @@ Object columns are sent as a dense Arrow union with one child per cell type: ``N
 any other plain value (containers, integers beyond 64 bits, dates, Decimals, timestamps...)
 as tagged JSON, and a cell that is not a plain value as its text. So an object column of
 ``[1, "two", 3.0, None, True, "6"]`` comes back exactly, still of dtype object. A column that
-Arrow cannot hold with its dtype comes back with the same values: as its NumPy dtype (complex
-numbers), else as an object column (a categorical of mixed-type categories, a sparse column).
+Arrow cannot hold with its dtype comes back with the same values: a categorical of mixed-type
+categories as its codes and categories, complex numbers restored to their NumPy dtype, any
+other (a sparse column) as an object column.
 
 :func:`portable` is the same rule on the way in: before a frame crosses to the worker, every
 object cell that is not a plain value (an instance of a class defined in a notebook, a
@@ -29,13 +30,14 @@ import datetime
 import decimal
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-__all__ = ["decode_frame", "encode_frame", "is_plain", "portable"]
+__all__ = ["Sink", "Source", "decode_frame", "encode_frame", "is_plain", "portable"]
 
 #: Deepest nesting of containers inside one cell that still counts as a plain value.
 MAX_CELL_DEPTH = 32
@@ -51,8 +53,9 @@ _SCALARS = frozenset({type(None), bool, int, float, complex, str, bytes, decimal
                       type(pd.NA)})
 _CONTAINERS = (list, tuple, set, frozenset)
 _ARROW_ERRORS = (pa.ArrowException, ValueError, TypeError, OverflowError)
-#: Field metadata key of the pandas dtype a field is rebuilt as.
-_DTYPE = b"dtype"
+#: Field metadata: the pandas dtype a field is rebuilt as; for a categorical sent as codes,
+#: the number of its categories' table and whether it is ordered.
+_DTYPE, _CATEGORIES, _ORDERED = b"dtype", b"categories", b"ordered"
 _type_of = np.frompyfunc(type, 1, 1)
 
 Value = Callable[[Any], Any]
@@ -136,28 +139,44 @@ def portable(frame: pd.DataFrame) -> pd.DataFrame:
     return out.set_axis(index, axis=0).set_axis(columns, axis=1)
 
 
-def encode_frame(frame: pd.DataFrame, value: Value, store: Callable[[pa.Table], int]) -> dict:
-    """Describe ``frame`` as JSON plus Arrow tables handed to ``store`` (which numbers them);
-    ``value`` encodes labels, names and JSON cells (and raises TypeError for other objects)."""
-    index_meta, index_fields = _index_fields(frame.index, "i", value, store)
-    label_meta, label_fields = _index_fields(frame.columns, "l", value, store)
+@dataclass(frozen=True)
+class Sink:
+    """Where a frame is encoded to: ``value`` turns names and cells into tagged JSON (and
+    raises TypeError for objects that are not plain values); ``store`` keeps an Arrow table
+    and returns its number."""
+
+    value: Callable[[Any], Any]
+    store: Callable[[pa.Table], int]
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a frame is decoded from: ``value`` rebuilds tagged JSON, ``load`` a table."""
+
+    value: Callable[[Any], Any]
+    load: Callable[[Any], pa.Table]
+
+
+def encode_frame(frame: pd.DataFrame, sink: Sink) -> dict:
+    """Describe ``frame`` as JSON plus the Arrow tables it hands to ``sink``."""
+    index_meta, index_fields = _index_fields(frame.index, "i", sink)
+    label_meta, label_fields = _index_fields(frame.columns, "l", sink)
     fields = {**index_fields, **{f"c{j}": column for j, (_, column) in enumerate(frame.items())}}
     tree = {"rows": len(frame), "index": index_meta, "columns": label_meta,
-            "b": store(_table(fields, value))}
+            "b": sink.store(_table(fields, sink))}
     if label_fields:
-        tree["l"] = store(_table(label_fields, value))
+        tree["l"] = sink.store(_table(label_fields, sink))
     return tree
 
 
-def _index_fields(index: pd.Index, prefix: str, value: Value,
-                  store: Callable[[pa.Table], int]) -> tuple[dict, dict[str, Any]]:
+def _index_fields(index: pd.Index, prefix: str, sink: Sink) -> tuple[dict, dict[str, Any]]:
     """An index as JSON and fields: a range as its bounds, a MultiIndex as its codes (its
     levels in tables of their own), any other index as one field."""
-    meta: dict[str, Any] = {"names": value(list(index.names))}
+    meta: dict[str, Any] = {"names": sink.value(list(index.names))}
     if isinstance(index, pd.RangeIndex):
         return {**meta, "range": [index.start, index.stop, index.step]}, {}
     if isinstance(index, pd.MultiIndex):
-        meta["levels"] = [store(_table({"v": level}, value)) for level in index.levels]
+        meta["levels"] = [_store_values(level, sink) for level in index.levels]
         return meta, {f"{prefix}{j}": pd.Series(np.asarray(codes))
                       for j, codes in enumerate(index.codes)}
     if isinstance(index, (pd.DatetimeIndex, pd.TimedeltaIndex)) and index.freq is not None:
@@ -165,15 +184,21 @@ def _index_fields(index: pd.Index, prefix: str, value: Value,
     return meta, {f"{prefix}0": index}
 
 
-def _table(fields: dict[str, Any], value: Value) -> pa.Table:
+def _store_values(values: pd.Index, sink: Sink) -> int:
+    """A table of its own for a MultiIndex level or a categorical's categories."""
+    return sink.store(_table({"v": values}, sink))
+
+
+def _table(fields: dict[str, Any], sink: Sink) -> pa.Table:
     """One Arrow table; each field notes the pandas dtype it is rebuilt as."""
-    pairs = [_field(name, values, value) for name, values in fields.items()]
+    pairs = [_field(name, values, sink) for name, values in fields.items()]
     return pa.Table.from_arrays([array for _, array in pairs],
                                 schema=pa.schema([field for field, _ in pairs]))
 
 
-def _field(name: str, values: Any, value: Value) -> tuple[pa.Field, pa.Array]:
-    """A typed Arrow array when Arrow holds the dtype, else a union of the cells."""
+def _field(name: str, values: Any, sink: Sink) -> tuple[pa.Field, pa.Array]:
+    """A typed Arrow array when Arrow holds the dtype, else codes and categories (for
+    categories of mixed types), else a union of the cells (complex numbers, objects)."""
     dtype = values.dtype
     if not _is_object(dtype) and (isinstance(dtype, (np.dtype, pd.CategoricalDtype))
                                   or hasattr(dtype, "__from_arrow__")):
@@ -182,10 +207,14 @@ def _field(name: str, values: Any, value: Value) -> tuple[pa.Field, pa.Array]:
                              from_pandas=False)
             return pa.field(name, array.type, metadata={_DTYPE: _dtype_name(dtype)}), array
         except _ARROW_ERRORS:
-            pass  # e.g. complex numbers, categories of mixed types: cell by cell
+            if isinstance(dtype, pd.CategoricalDtype):
+                codes = pa.array(values.array.codes)
+                return pa.field(name, codes.type, metadata={
+                    _DTYPE: "category", _CATEGORIES: str(_store_values(dtype.categories, sink)),
+                    _ORDERED: str(int(bool(dtype.ordered)))}), codes
     restore = dtype.str if isinstance(dtype, np.dtype) and dtype.kind in "biufcmM" else "object"
     return (pa.field(name, _UNION, metadata={_DTYPE: restore}),
-            _union(values.to_numpy(dtype=object), value))
+            _union(values.to_numpy(dtype=object), sink.value))
 
 
 def _is_object(dtype: Any) -> bool:
@@ -227,13 +256,13 @@ def _cell(cell: Any, value: Value) -> Any:
         return _text(cell)
 
 
-def decode_frame(tree: dict, value: Value, load: Callable[[Any], pa.Table]) -> pd.DataFrame:
+def decode_frame(tree: dict, source: Source) -> pd.DataFrame:
     """Rebuild the frame :func:`encode_frame` described, checking shapes as it goes."""
     rows = int(tree["rows"])
-    fields = _fields(load(tree["b"]), value)
-    index = _index(tree["index"], fields, "i", value, load)
-    labels = _index(tree["columns"], _fields(load(tree["l"]), value) if "l" in tree else {},
-                    "l", value, load)
+    fields = _fields(source.load(tree["b"]), source)
+    index = _index(tree["index"], fields, "i", source)
+    labels = _index(tree["columns"], _fields(source.load(tree["l"]), source)
+                    if "l" in tree else {}, "l", source)
     columns = [fields.pop(f"c{j}") for j in range(len(labels))]
     if fields or len(index) != rows:
         raise TypeError("the result table does not match its description")
@@ -243,17 +272,18 @@ def decode_frame(tree: dict, value: Value, load: Callable[[Any], pa.Table]) -> p
     return frame.set_axis(index, axis=0).set_axis(labels, axis=1)
 
 
-def _fields(table: pa.Table, value: Value) -> dict[str, pd.Series]:
+def _fields(table: pa.Table, source: Source) -> dict[str, pd.Series]:
     table.validate(full=True)  # the bytes come from the sandbox: check every offset
     fields: dict[str, pd.Series] = {}
     for field, column in zip(table.schema, table.columns, strict=True):
-        dtype = pd.api.types.pandas_dtype((field.metadata or {}).get(_DTYPE, b"").decode())
+        meta = field.metadata or {}
+        dtype = pd.api.types.pandas_dtype(meta.get(_DTYPE, b"").decode())
         if not pa.types.is_union(field.type):
-            fields[field.name] = pd.Series(_typed(column, dtype), copy=False)
+            fields[field.name] = pd.Series(_typed(column, dtype, meta, source), copy=False)
             continue
         if not (_is_object(dtype) or dtype.kind in "biufcmM"):
             raise TypeError(f"unexpected column type {dtype}")
-        parts = [_objects(chunk, value) for chunk in column.chunks]
+        parts = [_objects(chunk, source.value) for chunk in column.chunks]
         values = np.concatenate(parts) if parts else np.empty(0, dtype=object)
         fields[field.name] = pd.Series(values, dtype=dtype, copy=False)
     if len(fields) != table.num_columns:
@@ -261,12 +291,16 @@ def _fields(table: pa.Table, value: Value) -> dict[str, pd.Series]:
     return fields
 
 
-def _typed(column: pa.ChunkedArray, dtype: Any) -> Any:
+def _typed(column: pa.ChunkedArray, dtype: Any, meta: dict, source: Source) -> Any:
     if isinstance(dtype, np.dtype):
         return column.to_numpy().astype(dtype, copy=False)
-    if isinstance(dtype, pd.CategoricalDtype):
+    if not isinstance(dtype, pd.CategoricalDtype):
+        return dtype.__from_arrow__(column)
+    if _CATEGORIES not in meta:
         return column.to_pandas().array  # categories and order come with the dictionary
-    return dtype.__from_arrow__(column)
+    categories = _flat(_fields(source.load(int(meta[_CATEGORIES])), source)["v"])
+    return pd.Categorical.from_codes(column.to_numpy(), categories=categories,
+                                     ordered=meta.get(_ORDERED) == b"1", validate=True)
 
 
 def _objects(union: pa.UnionArray, value: Value) -> np.ndarray:
@@ -291,19 +325,18 @@ def _cells(name: str, child: pa.Array, value: Value) -> np.ndarray:
     return cells if _is_object(cells.dtype) else cells.astype(object)
 
 
-def _index(meta: dict, fields: dict[str, pd.Series], prefix: str, value: Value,
-           load: Callable[[Any], pa.Table]) -> pd.Index:
+def _index(meta: dict, fields: dict[str, pd.Series], prefix: str, source: Source) -> pd.Index:
     if "range" in meta:
         index: pd.Index = pd.RangeIndex(*(int(bound) for bound in meta["range"]))
     elif "levels" in meta:
-        levels = [_flat(_fields(load(number), value)["v"]) for number in meta["levels"]]
+        levels = [_flat(_fields(source.load(number), source)["v"]) for number in meta["levels"]]
         codes = [fields.pop(f"{prefix}{j}") for j in range(len(levels))]
         index = pd.MultiIndex(levels=levels, codes=codes, verify_integrity=True)
     else:
         index = _flat(fields.pop(f"{prefix}0"))
         if "freq" in meta:
             index = type(index)(index, freq=str(meta["freq"]))
-    return index.set_names(value(meta["names"]))
+    return index.set_names(source.value(meta["names"]))
 
 
 def _flat(values: pd.Series) -> pd.Index:
