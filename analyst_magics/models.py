@@ -137,6 +137,7 @@ class CleaningReport(Result):
     """The log of a cleaning run: what was done, step by step, and what was left alone."""
 
     html_template: ClassVar[str | None] = "cleaning_report.html.j2"
+    text_template: ClassVar[str | None] = "cleaning_report.txt.j2"
 
     steps: list[CleaningStep] = Field(default_factory=list)
     column_mapping: dict[str, str] = Field(
@@ -153,6 +154,10 @@ class CleaningResult(Result):
 
     def _repr_html_(self) -> str | None:
         return self.report._repr_html_()
+
+    def summary(self) -> str:
+        return f"{len(self.data):,} rows × {self.data.shape[1]} columns after cleaning\n" + \
+            self.report.summary()
 
 
 # --------------------------------------------------------------------------- profile
@@ -202,6 +207,7 @@ class Profile(Result):
     """A dataset's profile: dataset-level figures and one :class:`ColumnProfile` per column."""
 
     html_template: ClassVar[str | None] = "profile.html.j2"
+    text_template: ClassVar[str | None] = "profile.txt.j2"
 
     name: str | None = None
     rows: int

@@ -64,13 +64,24 @@ def _insight_cells(insights: list[Insight]) -> list[NotebookNode]:
              new_code_cell("found = am.insights(df)")]
     for i, insight in enumerate(insights):
         ev = insight.evidence
-        stats = ", ".join(f"{k} {v:.3g}" for k, v in (("statistic", ev.statistic),
-                          ("p", ev.p_value), ("effect size", ev.effect_size)) if v is not None)
+        stats = ", ".join(text for text in (
+            _figure("statistic", ev.statistic), _p_value(ev.p_value),
+            _figure("effect size", ev.effect_size)) if text)
         cells.append(new_markdown_cell(f"### {i + 1}. {md(insight.title)}\n\n{md(insight.text)}"
                                        f"\n\n*{md(ev.test)}{md(', ' + stats) if stats else ''}*"))
         if insight.chart is not None:
             cells.append(_chart_cell(f"to_figure(found[{i}].chart)", insight.chart))
     return cells
+
+
+def _figure(label: str, value: float | None) -> str:
+    return f"{label} {value:.3g}" if value is not None else ""
+
+
+def _p_value(p: float | None) -> str:
+    if p is None:
+        return ""
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3g}"
 
 
 def _answer_cells(answers: list[Answer]) -> list[NotebookNode]:
