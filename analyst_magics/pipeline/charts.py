@@ -10,8 +10,8 @@ figure is built (:func:`to_figure`), so finding insights never loads it.
 from __future__ import annotations
 
 import difflib
-from functools import lru_cache
 from collections.abc import Callable
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
