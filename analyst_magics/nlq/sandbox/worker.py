@@ -30,8 +30,8 @@ from .wire import read_message, read_segments, widen_pipe, write_message
 __all__ = ["main"]
 
 _POLL_S = 0.005
-#: Idle time after which the waiting child is told to practise; calls that come back to back
-#: do not wait for a practice they would not gain from.
+#: Time the worker waits (idle, or for a running child) before it tells the next child to
+#: practise; calls that come back to back do not wait for a practice they would not gain from.
 PRACTICE_AFTER_S = 0.025
 
 
@@ -47,6 +47,7 @@ class Worker:
         self.confinement = Confinement()
         self.spare: tuple[int, int, int] | None = None  # pid, request fd, result fd
         self.ended: list[int] = []  # children that ran: killed after the reply, reaped later
+        self.nudged: set[int] = set()  # the spare, once told to practise
 
     def serve(self) -> None:
         while True:
@@ -94,6 +95,8 @@ class Worker:
                 write_message(request_fd, pickle.dumps(request, protocol=5))
             deadline = time.monotonic() + request["timeout"]
             self.spare = self._fork(inherited=(request_fd, result_fd))  # while this one runs
+            if not select.select([result_fd], [], [], PRACTICE_AFTER_S)[0]:
+                self._nudge()  # a long run: the next child practises meanwhile
             return _collect(pid, result_fd, deadline, request["timeout"], request["memory_mb"])
         finally:
             os.close(request_fd)
@@ -118,7 +121,9 @@ class Worker:
         self.ended = [pid for pid in self.ended if not _reaped(pid)]
 
     def _nudge(self) -> None:
-        if self.spare is not None:
+        """Tell the spare to practise, once."""
+        if self.spare is not None and self.spare[0] not in self.nudged:
+            self.nudged = {self.spare[0]}
             with contextlib.suppress(BrokenPipeError):  # it died: replaced when needed
                 write_message(self.spare[1], PRACTISE)
 
