@@ -17,6 +17,7 @@ from ..errors import QuestionError, SandboxError
 from ..models import Answer, AnswerKind
 from ..validation import require_frame
 from .answers import chart_for, kind_of, plain_value
+from .parser import ANSWER_FLOOR
 from .rules import Plan, example_questions, plan
 
 __all__ = ["ask", "ENGINES", "answer_with_llm", "run_plan"]
@@ -86,6 +87,12 @@ def ask(df: pd.DataFrame, question: str, *, engine: str = "auto",
         return answer_with_llm(df, text, timeout=timeout, rules=reading)
     if not reading.parsed:
         return _cannot_answer(df, question, reading, llm=settings.llm_configured)
+    if reading.confidence < ANSWER_FLOOR:
+        unsure = reading.model_copy(update={
+            "problem": f"the rules could not read enough of the question to answer it "
+                       f"(confidence {reading.confidence:.2f}; they would have computed "
+                       f"{reading.intent.describe()})"})
+        return _cannot_answer(df, question, unsure, llm=settings.llm_configured)
     return run_plan(df, reading, timeout=timeout)
 
 

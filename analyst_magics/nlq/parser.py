@@ -29,6 +29,9 @@ __all__ = ["parse", "CONFIDENT"]
 
 #: parses at or above this confidence are answered by the rules even when a model is configured
 CONFIDENT = 0.6
+#: below this confidence the rules decline rather than answer: a reading that ignored most of
+#: the question (or guessed its column) would be an invented answer
+ANSWER_FLOOR = 0.5
 _OPERATORS = {"sum": "+", "plus": "+", "+": "+", "adding": "+", "add": "+",
               "difference": "-", "minus": "-", "-": "-", "subtracting": "-", "subtract": "-",
               "product": "*", "times": "*", "*": "*", "multiplying": "*", "multiply": "*",
