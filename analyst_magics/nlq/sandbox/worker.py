@@ -22,6 +22,7 @@ import select
 import signal
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 from .runner import EXIT_MEMORY, PRACTISE, child, practise
@@ -95,8 +96,8 @@ class Worker:
                 write_message(request_fd, pickle.dumps(request, protocol=5))
             deadline = time.monotonic() + request["timeout"]
             self.spare = self._fork(inherited=(request_fd, result_fd))  # while this one runs
-            if not select.select([result_fd], [], [], PRACTICE_AFTER_S)[0]:
-                self._nudge()  # a long run: the next child practises meanwhile
+            if not select.select([result_fd], [], [], PRACTICE_AFTER_S)[0] and _cpu_to_spare():
+                self._nudge()  # a long run, a free CPU: the next child practises meanwhile
             return _collect(pid, result_fd, deadline, request["timeout"], request["memory_mb"])
         finally:
             os.close(request_fd)
@@ -179,6 +180,16 @@ def _classify(status: int | None, timeout: float, memory_mb: int) -> dict:
 
 def _killed(kind: str, message: str) -> dict:
     return {"status": "stopped", "kind": kind, "message": message}
+
+
+def _cpu_to_spare() -> bool:
+    """Whether a CPU is free now besides this worker's and its running child's (Linux: the
+    runnable count in /proc/loadavg, which includes this worker itself)."""
+    try:
+        runnable = int(Path("/proc/loadavg").read_text().split()[3].split("/")[0])
+    except (OSError, ValueError, IndexError):
+        return False
+    return runnable <= (os.cpu_count() or 1)
 
 
 def _kill_group(pid: int, *, wait: bool = True) -> None:
