@@ -34,9 +34,9 @@ def build_parser() -> argparse.ArgumentParser:
     source.add_argument("--sample", action="store_true", help="analyze the bundled sample data")
     analyze.add_argument("-q", "--question", action="append", default=[], metavar="Q",
                          help="a question to answer (repeatable)")
-    analyze.add_argument("--format", default="json", type=_formats,
+    analyze.add_argument("--format", default=("json", "html"), type=_formats,
                          help=f"comma-separated output formats: {', '.join(FORMATS)} "
-                              "(default: json; pdf needs Chromium)")
+                              "(default: json,html; pdf needs Chromium)")
     analyze.add_argument("--out", type=Path, default=DEFAULT_OUT,
                          help=f"output directory (default: ./{DEFAULT_OUT})")
     analyze.add_argument("--name", help="dataset name (default: the file name)")
