@@ -70,7 +70,8 @@ def analyze(
         result = clean_frame(df, progress=scaled(progress, 0.0, 0.3), **dict(clean_options or {}))
         data, cleaning = result.data, result.report
     prof = profile(data, name=dataset, progress=scaled(progress, 0.3, 0.5))
-    flags = [cleaning.outlier_column] if cleaning and cleaning.outlier_column in data else []
+    flag = cleaning.outlier_column if cleaning is not None else None
+    flags = [flag] if flag is not None and flag in data else []
     found = insights(data, profile=prof, max_insights=max_insights, exclude=flags,
                      progress=scaled(progress, 0.5, 0.8))
     answers = []

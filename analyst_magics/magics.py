@@ -162,16 +162,26 @@ class AnalystMagics(Magics):
         """
         return self._guarded(line, self._analyze, line, cell)
 
+    @property
+    def _ipython(self) -> Any:
+        if self.shell is None:  # registered magics always have a shell; say so if not
+            raise AnalystError("The analyst magics need a running IPython shell.")
+        return self.shell
+
+    @property
+    def _namespace(self) -> dict[str, Any]:
+        return self._ipython.user_ns
+
     def _ask(self, line: str) -> Any:
         from .nlq.engine import ask
 
-        args = parse_ask(line, self.shell.user_ns)
-        name, df = find_frame(args.frame, self.shell.user_ns)
+        args = parse_ask(line, self._namespace)
+        name, df = find_frame(args.frame, self._namespace)
         answer = ask(df, args.question, engine=args.engine)
         if args.output:
-            self.shell.user_ns[args.output] = answer
+            self._namespace[args.output] = answer
         if args.insert and answer.code:
-            self.shell.set_next_input(standalone_code(answer.code, name), replace=False)
+            self._ipython.set_next_input(standalone_code(answer.code, name), replace=False)
         if answer.chart is not None:
             from .display import show_chart
 
@@ -182,7 +192,7 @@ class AnalystMagics(Magics):
         from .display import progress_display
 
         args = parse_analyze(line, cell)
-        name, df = find_frame(args.frame, self.shell.user_ns)
+        name, df = find_frame(args.frame, self._namespace)
         with progress_display() as progress:
             if args.questions_only:
                 from .nlq.engine import ask

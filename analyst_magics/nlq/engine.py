@@ -87,7 +87,7 @@ def ask(df: pd.DataFrame, question: str, *, engine: str = "auto",
         return answer_with_llm(df, text, timeout=timeout, rules=reading)
     if not reading.parsed:
         return _cannot_answer(df, question, reading, llm=settings.llm_configured)
-    if reading.confidence < ANSWER_FLOOR:
+    if reading.intent is not None and reading.confidence < ANSWER_FLOOR:
         unsure = reading.model_copy(update={
             "problem": f"the rules could not read enough of the question to answer it "
                        f"(confidence {reading.confidence:.2f}; they would have computed "
