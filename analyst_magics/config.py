@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from jupyter_core.paths import jupyter_data_dir
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -80,7 +80,7 @@ class AnalystSettings(BaseSettings):
         return bool(self.llm_base_url.strip())
 
 
-def load_settings(**overrides: object) -> AnalystSettings:
+def load_settings(**overrides: Any) -> AnalystSettings:
     """Read the settings now; a bad value raises :class:`ConfigError` naming the variable."""
     try:
         return AnalystSettings(**overrides)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import sys
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from IPython.display import HTML, display
 
@@ -44,7 +44,7 @@ def progress_display() -> Iterator[ProgressCallback]:
         bar.close()
 
 
-def _widget_bar() -> object | None:
+def _widget_bar() -> Any:
     try:
         import ipywidgets
         from IPython import get_ipython

@@ -82,8 +82,9 @@ class AnalystHTMLExporter(HTMLExporter):
         config.merge(Config({"NbConvertBase": {"display_data_priority": [PLOTLY_MIME, *priority]}}))
         return config
 
-    def from_notebook_node(self, nb: NotebookNode, resources: dict[str, Any] | None = None,
-                           **kw: Any) -> tuple[str, dict[str, Any]]:
+    def from_notebook_node(  # type: ignore[override]
+            self, nb: NotebookNode, resources: dict[str, Any] | None = None,
+            **kw: Any) -> tuple[str, dict[str, Any]]:
         resources = dict(resources or {})
         scripts = _scripts() if _has_plotly(nb) else ()
         resources["analyst"] = {
@@ -107,8 +108,10 @@ class AnalystPDFExporter(AnalystHTMLExporter):
     def _file_extension(self) -> str:
         return ".pdf"
 
-    def from_notebook_node(self, nb: NotebookNode, resources: dict[str, Any] | None = None,
-                           **kw: Any) -> tuple[bytes, dict[str, Any]]:  # type: ignore[override]
+    def from_notebook_node(  # type: ignore[override]
+            self, nb: NotebookNode, resources: dict[str, Any] | None = None,
+            **kw: Any) -> tuple[bytes, dict[str, Any]]:
+        # Like nbconvert's own PDF exporters, this one returns bytes where HTML returns text.
         html, resources = super().from_notebook_node(nb, resources, **kw)
         with tempfile.TemporaryDirectory(prefix="analyst-pdf-") as tmp:
             page, pdf = Path(tmp) / "report.html", Path(tmp) / "report.pdf"
