@@ -14,6 +14,7 @@ from nbformat import NotebookNode
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from ..models import PLOTLY_MIME, Analysis, Answer, ChartSpec, Insight, Result
+from ..pipeline.findings.base import p_text
 
 __all__ = ["chart_bundle", "md", "to_notebook"]
 
@@ -64,8 +65,9 @@ def _insight_cells(insights: list[Insight]) -> list[NotebookNode]:
              new_code_cell("found = am.insights(df)")]
     for i, insight in enumerate(insights):
         ev = insight.evidence
+        p_value = p_text(ev.p_value) if ev.p_value is not None else ""
         stats = ", ".join(text for text in (
-            _figure("statistic", ev.statistic), _p_value(ev.p_value),
+            _figure("statistic", ev.statistic), p_value,
             _figure("effect size", ev.effect_size)) if text)
         cells.append(new_markdown_cell(f"### {i + 1}. {md(insight.title)}\n\n{md(insight.text)}"
                                        f"\n\n*{md(ev.test)}{md(', ' + stats) if stats else ''}*"))
@@ -76,12 +78,6 @@ def _insight_cells(insights: list[Insight]) -> list[NotebookNode]:
 
 def _figure(label: str, value: float | None) -> str:
     return f"{label} {value:.3g}" if value is not None else ""
-
-
-def _p_value(p: float | None) -> str:
-    if p is None:
-        return ""
-    return "p < 0.001" if p < 0.001 else f"p = {p:.3g}"
 
 
 def _answer_cells(answers: list[Answer]) -> list[NotebookNode]:
