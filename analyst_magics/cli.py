@@ -7,12 +7,12 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
 
 from ._version import __version__
 from .errors import AnalystError
+from .progress import ProgressLine
 
-__all__ = ["main", "build_parser", "ProgressLine"]
+__all__ = ["main", "build_parser"]
 
 DEFAULT_OUT = Path("analyst-output")
 FORMATS = ("json", "html", "pdf", "ipynb", "zip")
@@ -98,31 +98,6 @@ def _run_analyze(args: argparse.Namespace) -> int:
     print(result.summary())
     print("\nWritten:\n" + "\n".join(f"  {p.resolve()}" for p in written))
     return 0
-
-
-class ProgressLine:
-    """A one-line progress display on a terminal; one line per stage when not a terminal."""
-
-    WIDTH = 24
-
-    def __init__(self, stream: TextIO) -> None:
-        self.stream = stream
-        self.tty = stream.isatty()
-        self.last_stage = ""
-
-    def __call__(self, stage: str, fraction: float) -> None:
-        if self.tty:
-            filled = int(self.WIDTH * fraction)
-            bar = "#" * filled + "-" * (self.WIDTH - filled)
-            self.stream.write(f"\r[{bar}] {fraction:4.0%} {stage[:50]:<50}")
-            self.stream.flush()
-        elif stage.split(":")[0] != self.last_stage:
-            self.last_stage = stage.split(":")[0]
-            self.stream.write(f"{fraction:4.0%} {stage}\n")
-
-    def close(self) -> None:
-        if self.tty:
-            self.stream.write("\n")
 
 
 def _run_ask(args: argparse.Namespace) -> int:

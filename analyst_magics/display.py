@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from IPython.display import HTML, display
 
 from .html import render
-from .progress import ProgressCallback
+from .progress import ProgressCallback, ProgressLine
 
 if TYPE_CHECKING:  # pragma: no cover
     from .models import ChartSpec, Report
@@ -23,15 +23,7 @@ def progress_display() -> Iterator[ProgressCallback]:
     """A progress bar (ipywidgets) where a front end can show it, else one text line per stage."""
     bar = _widget_bar()
     if bar is None:
-        last = [""]
-
-        def text(stage: str, fraction: float) -> None:
-            head = stage.split(":")[0]
-            if head != last[0]:
-                last[0] = head
-                print(f"{fraction:4.0%} {stage}", file=sys.stderr, flush=True)
-
-        yield text
+        yield ProgressLine(sys.stderr)
         return
     display(bar)
 

@@ -1,14 +1,16 @@
 """Progress reporting shared by long engine functions.
 
 A progress callback takes ``(stage, fraction)`` with ``fraction`` in [0, 1]. The faces decide how to
-show it (a bar in a notebook, a line on a terminal, WebSocket events on the server).
+show it (a bar in a notebook, a line on a terminal, WebSocket events on the server);
+:class:`ProgressLine` is the text display the command line and a widget-less notebook share.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TextIO
 
-__all__ = ["ProgressCallback", "report", "scaled"]
+__all__ = ["ProgressCallback", "ProgressLine", "report", "scaled"]
 
 ProgressCallback = Callable[[str, float], None]
 
@@ -28,3 +30,29 @@ def scaled(progress: ProgressCallback | None, start: float, end: float) -> Progr
         report(progress, stage, start + (end - start) * fraction)
 
     return sub
+
+
+class ProgressLine:
+    """A one-line progress display on a terminal; one line per stage when not a terminal."""
+
+    WIDTH = 24
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.tty = stream.isatty()
+        self.last_stage = ""
+
+    def __call__(self, stage: str, fraction: float) -> None:
+        if self.tty:
+            filled = int(self.WIDTH * fraction)
+            bar = "#" * filled + "-" * (self.WIDTH - filled)
+            self.stream.write(f"\r[{bar}] {fraction:4.0%} {stage[:50]:<50}")
+            self.stream.flush()
+        elif stage.split(":")[0] != self.last_stage:
+            self.last_stage = stage.split(":")[0]
+            self.stream.write(f"{fraction:4.0%} {stage}\n")
+            self.stream.flush()
+
+    def close(self) -> None:
+        if self.tty:
+            self.stream.write("\n")

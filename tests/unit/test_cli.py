@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from analyst_magics.cli import ProgressLine, build_parser
+from analyst_magics.cli import build_parser
+from analyst_magics.progress import ProgressLine
 
 
 def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
