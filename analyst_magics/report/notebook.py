@@ -14,7 +14,7 @@ from nbformat import NotebookNode
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from ..models import PLOTLY_MIME, Analysis, Answer, ChartSpec, Insight, Result
-from ..pipeline.findings.base import p_text
+from ..pipeline.findings.base import number, p_text
 
 __all__ = ["chart_bundle", "md", "to_notebook"]
 
@@ -67,8 +67,8 @@ def _insight_cells(insights: list[Insight]) -> list[NotebookNode]:
         ev = insight.evidence
         p_value = p_text(ev.p_value) if ev.p_value is not None else ""
         stats = ", ".join(text for text in (
-            _figure("statistic", ev.statistic), p_value,
-            _figure("effect size", ev.effect_size)) if text)
+            _statistic("statistic", ev.statistic), p_value,
+            _statistic("effect size", ev.effect_size)) if text)
         cells.append(new_markdown_cell(f"### {i + 1}. {md(insight.title)}\n\n{md(insight.text)}"
                                        f"\n\n*{md(ev.test)}{md(', ' + stats) if stats else ''}*"))
         if insight.chart is not None:
@@ -76,8 +76,8 @@ def _insight_cells(insights: list[Insight]) -> list[NotebookNode]:
     return cells
 
 
-def _figure(label: str, value: float | None) -> str:
-    return f"{label} {value:.3g}" if value is not None else ""
+def _statistic(label: str, value: float | None) -> str:
+    return f"{label} {number(value)}" if value is not None else ""
 
 
 def _answer_cells(answers: list[Answer]) -> list[NotebookNode]:
