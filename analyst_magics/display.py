@@ -52,7 +52,7 @@ def _widget_bar() -> Any:
 def show_chart(spec: ChartSpec) -> None:
     """Show a chart as Plotly's mime bundle: interactive in JupyterLab, Notebook 7 and VS Code,
     without embedding plotly.js in every notebook."""
-    from .report.notebook import chart_bundle
+    from .pipeline.charts import chart_bundle
 
     display(chart_bundle(spec), raw=True)
 

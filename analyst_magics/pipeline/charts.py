@@ -10,6 +10,7 @@ figure is built (:func:`to_figure`), so finding insights never loads it.
 from __future__ import annotations
 
 import difflib
+import json
 from collections.abc import Callable
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -18,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import AnalystError, ColumnNotFoundError
-from ..models import ChartKind, ChartSpec
+from ..models import PLOTLY_MIME, ChartKind, ChartSpec
 from ..validation import require_frame
 from .chart_specs import (
     MAX_BINS,
@@ -43,6 +44,7 @@ __all__ = [
     "MAX_BINS",
     "TOP_CATEGORIES",
     "bar_chart",
+    "chart_bundle",
     "choose_chart",
     "count_chart",
     "group_means",
@@ -262,6 +264,12 @@ def to_figure(spec: ChartSpec) -> go.Figure:
         figure.add_annotation(text=spec.note, xref="paper", yref="paper", x=0, y=-0.22,
                               showarrow=False, font={"size": 11, "color": "#57606a"})
     return figure
+
+
+def chart_bundle(spec: ChartSpec) -> dict[str, Any]:
+    """``spec`` as a display bundle: the Plotly figure as JSON under Plotly's mime type, and its
+    title as text. Notebooks and reports show this without embedding plotly.js per chart."""
+    return {PLOTLY_MIME: json.loads(to_figure(spec).to_json()), "text/plain": spec.title}
 
 
 @lru_cache(maxsize=1)

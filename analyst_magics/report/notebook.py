@@ -13,10 +13,11 @@ import nbformat
 from nbformat import NotebookNode
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from ..models import PLOTLY_MIME, Analysis, Answer, ChartSpec, Insight, Result
+from ..models import Analysis, Answer, ChartSpec, Insight, Result
+from ..pipeline.charts import chart_bundle
 from ..pipeline.findings.base import number, p_text
 
-__all__ = ["chart_bundle", "md", "to_notebook"]
+__all__ = ["md", "to_notebook"]
 
 #: Every ASCII punctuation character may be backslash-escaped in CommonMark; escaping them all
 #: leaves no markup, raw HTML, entity or link in user text.
@@ -110,15 +111,6 @@ def _display_cell(source: str, result: Result) -> NotebookNode:
 
 def _figure_output(spec: ChartSpec) -> NotebookNode:
     return new_output("display_data", data=chart_bundle(spec))
-
-
-def chart_bundle(spec: ChartSpec) -> dict[str, Any]:
-    """A chart as a display bundle: the Plotly figure as JSON, and its title as text."""
-    import json
-
-    from ..pipeline.charts import to_figure
-
-    return {PLOTLY_MIME: json.loads(to_figure(spec).to_json()), "text/plain": spec.title}
 
 
 def _chart_cell(source: str, spec: ChartSpec) -> NotebookNode:
