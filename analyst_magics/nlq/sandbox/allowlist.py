@@ -34,7 +34,7 @@ OBJECT_ATTRS = _words("""
     T abs add add_categories add_prefix add_suffix agg aggregate align all any append apply
     argmax argmin argpartition argsort array as_integer_ratio as_ordered as_unit as_unordered
     asfreq asi8 asm8 asof asof_locs assign astimezone astype at at_time autocorr axes base
-    between between_time bfill byteswap capitalize case_when casefold cat categories ceil
+    between between_time bfill capitalize case_when casefold cat categories ceil
     center check_for_ordered choose clip closed closed_left closed_right codes columns combine
     combine_first compare components compress conj conjugate contains convert_dtypes copy corr
     corrwith count cov ctime cumcount cummax cummin cumprod cumsum date day day_name
@@ -82,7 +82,7 @@ CLASS_ATTRS = _words("""
 
 #: Methods that take a function *or a function name*: their string arguments are checked
 #: against REDUCERS, because pandas resolves a name with getattr (df.agg('to_pickle', ...)).
-DISPATCH_METHODS = _words("agg aggregate apply transform pivot_table crosstab")
+DISPATCH_METHODS = _words("agg aggregate apply transform pipe pivot_table crosstab")
 
 #: Function names that may be passed as strings to agg/apply/transform/aggfunc.
 REDUCERS = _words("""
@@ -131,7 +131,7 @@ NUMPY_FUNCTIONS = _words("""
     isinf isnan isnat isscalar less less_equal linspace log log10 log1p log2 logical_and
     logical_not logical_or logical_xor max maximum mean median meshgrid min minimum mod
     multiply nan nanargmax nanargmin nancumsum nanmax nanmean nanmedian nanmin nanpercentile
-    nanquantile nanstd nansum nanvar ndarray ndim negative newaxis nonzero number object_ ones
+    nanquantile nanstd nansum nanvar ndim negative newaxis nonzero number object_ ones
     ones_like outer percentile pi polyfit polyval power prod ptp quantile rad2deg radians ravel
     reciprocal repeat reshape rint round searchsorted select setdiff1d shape sign sin sinh
     size sort sqrt square squeeze stack std str_ subtract sum take tan tanh tile timedelta64

@@ -28,9 +28,11 @@ from .allowlist import (
     PANDAS_OFFSETS,
     PANDAS_TYPES_API,
 )
+from .dispatch import DispatchGuard
 from .guards import (
-    DispatchGuard,
     Facade,
+    TypeCheck,
+    checked,
     guarded_getattr,
     guarded_getitem,
     guarded_write,
@@ -54,7 +56,7 @@ RESERVED_NAMES = frozenset({"pd", "np", "result"})
 
 
 def _members(module: Any, names: frozenset[str]) -> dict[str, Any]:
-    return {name: getattr(module, name) for name in names if hasattr(module, name)}
+    return {name: checked(getattr(module, name)) for name in names if hasattr(module, name)}
 
 
 @cache
@@ -67,6 +69,9 @@ def facades() -> dict[str, Facade]:
     pandas_members["api"] = Facade("pd.api", {"types": Facade(
         "pd.api.types", _members(pd.api.types, PANDAS_TYPES_API))})
     numpy_members = _members(np, NUMPY_FUNCTIONS)
+    numpy_members["ndarray"] = TypeCheck(np.ndarray, "it builds an array over raw memory; use "
+                                         "np.array(values), np.zeros(shape) or np.full(shape, "
+                                         "value)")
     numpy_members["random"] = Facade("np.random", _members(np.random, NUMPY_RANDOM))
     numpy_members["linalg"] = Facade("np.linalg", _members(np.linalg, NUMPY_LINALG))
     public_math = frozenset(name for name in dir(math) if not name.startswith("_"))

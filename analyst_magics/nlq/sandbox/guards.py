@@ -4,39 +4,43 @@ The compiler (``policy.py``) rewrites ``a.b`` into ``_getattr_(a, "b")``, ``a[k]
 ``_write_(a)[k] = v`` and so on; the functions here decide. Attribute access is allowed by the
 *type* of the object (pandas/NumPy objects: the method allowlist; plain Python values: public
 names except string formatting; anything else: nothing), because a name-only check lets
-``getattr(pd, "io").common.os`` through. Every refusal is also recorded, so code that catches
+``getattr(pd, "io").common.os`` through. Methods that resolve names come back guarded
+(``dispatch.py``), ``query``/``eval`` are read by the sandbox itself (``expressions.py``),
+and constructors whose flags switch off pandas' own checks refuse those flags
+(:class:`Checked`). Every refusal is also recorded (``refusals.py``), so code that catches
 the error still ends as a policy refusal.
 """
 
 from __future__ import annotations
 
-import ast
 import collections
 import datetime
+import functools
 import inspect
 import operator
-import re
 import types
-from typing import Any, NoReturn
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from ...errors import SandboxError
-from .allowlist import CLASS_ATTRS, DISPATCH_METHODS, OBJECT_ATTRS, REDUCERS, WRITABLE_ATTRS
+from .allowlist import CLASS_ATTRS, DISPATCH_METHODS, OBJECT_ATTRS, WRITABLE_ATTRS
+from .dispatch import DispatchGuard
+from .expressions import evaluate, query
+from .refusals import REFUSALS, refuse
 
 __all__ = [
     "REFUSALS",
+    "Checked",
     "DispatchGuard",
     "Facade",
+    "TypeCheck",
     "guarded_getattr",
     "guarded_getitem",
     "guarded_write",
     "inplace_operation",
     "refuse",
 ]
-
-#: Refusals of the current run (the worker runs each call in a fresh process).
-REFUSALS: list[str] = []
 
 _LIBRARIES = ("pandas", "numpy")
 #: Names refused on every object, whatever its type.
@@ -58,18 +62,13 @@ _HINTS = {"style": "styling is not available; return the DataFrame and it will b
           "boxplot": "plotting is not available here; return the data and the tool draws the "
                      "chart",
           "info": "use df.dtypes, df.count() or df.describe() instead"}
-_EXPRESSION_KWARGS = frozenset({"engine", "parser", "local_dict", "global_dict", "resolvers",
-                                "level", "target"})
-_EXPRESSION_NODES = (ast.Module, ast.Expr, ast.Expression, ast.Assign, ast.Compare,
-                     ast.BoolOp, ast.BinOp, ast.UnaryOp, ast.Name, ast.Load, ast.Store,
-                     ast.Constant, ast.List, ast.Tuple, ast.Attribute, ast.Call, ast.operator,
-                     ast.boolop, ast.unaryop, ast.cmpop)
-
-
-def refuse(message: str) -> NoReturn:
-    """Record and raise a policy refusal."""
-    REFUSALS.append(message)
-    raise SandboxError(message, kind="policy")
+#: Parameters that, when their default is True, are pandas' checks of codes against their
+#: categories or levels: ``Categorical.from_codes(..., validate=False)`` then reads past its
+#: categories. Analysis code may not turn them off (any false value is refused).
+CHECK_FLAGS = frozenset({"validate", "verify_integrity", "integrity"})
+#: Parameters refused whatever their value: they skip validation of what is passed in.
+SKIP_FLAGS = frozenset({"fastpath"})
+_EXPRESSIONS = {"query": query, "eval": evaluate}
 
 
 def _describe(obj: object) -> str:
@@ -136,11 +135,87 @@ class Facade:
         return f"<{self.sandbox_name} (analysis subset)>"
 
 
+class Checked:
+    """A pandas class or function offered to analysis code whose calls may not switch off
+    pandas' own checks (:data:`CHECK_FLAGS`, :data:`SKIP_FLAGS`), positionally or by
+    keyword. ``isinstance`` and class attributes work as on the class itself."""
+
+    __slots__ = ("target", "_signature", "_flags")
+    target: Any
+    _signature: inspect.Signature
+    _flags: frozenset[str]
+
+    def __init__(self, target: Any) -> None:
+        object.__setattr__(self, "target", target)
+        object.__setattr__(self, "_signature", inspect.signature(target))
+        object.__setattr__(self, "_flags", _unchecking_flags(target))
+
+    @property
+    def sandbox_name(self) -> str:
+        return getattr(self.target, "__qualname__", type(self.target).__name__)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        bound = self._signature.bind_partial(*args, **kwargs).arguments
+        for flag in self._flags & bound.keys():
+            if flag in SKIP_FLAGS or not bound[flag]:
+                refuse(f"{self.sandbox_name}({flag}={bound[flag]!r}) is not allowed: it "
+                       f"switches off pandas' own checks; leave {flag} out.")
+        return self.target(*args, **kwargs)
+
+    def __instancecheck__(self, obj: Any) -> bool:
+        return isinstance(obj, self.target)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        refuse(f"Changing '{self.sandbox_name}.{name}' is not allowed.")
+
+    def __repr__(self) -> str:
+        return f"<{self.sandbox_name} (checked)>"
+
+
+class TypeCheck(Checked):
+    """A class offered for ``isinstance`` only: calling it is refused with a hint."""
+
+    __slots__ = ("hint",)
+    hint: str
+
+    def __init__(self, target: type, hint: str) -> None:  # noqa: D107 - no signature read
+        object.__setattr__(self, "target", target)
+        object.__setattr__(self, "hint", hint)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        refuse(f"{self.sandbox_name}(...) is not allowed in analysis code: {self.hint}.")
+
+
+@functools.cache
+def _unchecking_flags(target: Any) -> frozenset[str]:
+    """The parameters of ``target`` that would switch off its checks."""
+    try:
+        parameters = inspect.signature(target).parameters
+    except (TypeError, ValueError):  # no signature to read: nothing to check against
+        return frozenset()
+    return frozenset(name for name, parameter in parameters.items()
+                     if name in SKIP_FLAGS or (name in CHECK_FLAGS
+                                               and parameter.default is True))
+
+
+def checked(value: Any) -> Any:
+    """``value`` itself, or wrapped in :class:`Checked` when a flag could switch off its
+    checks."""
+    if callable(value) and not isinstance(value, (Facade, Checked)) and \
+            _unchecking_flags(value):
+        return Checked(value)
+    return value
+
+
 def guarded_getattr(obj: Any, name: Any) -> Any:
     """``obj.name`` for analysis code: allowed by the type of ``obj`` and the name."""
     name = _check_name(name)
     if isinstance(obj, Facade):
         return obj.sandbox_member(name)
+    if isinstance(obj, Checked):
+        if isinstance(obj.target, type):
+            return _class_attribute(obj.target, name)
+        refuse(f"Attribute access on {obj.sandbox_name} is not allowed ({name!r}).")
     if isinstance(obj, type):
         return _class_attribute(obj, name)
     if _is_library(obj):
@@ -158,20 +233,37 @@ def _class_attribute(cls: type, name: str) -> Any:
     if cls in _PLAIN_CLASSES:
         return getattr(cls, name)
     if cls.__module__.split(".")[0] in _LIBRARIES and name in CLASS_ATTRS:
-        return getattr(cls, name)
+        return checked(getattr(cls, name))
     refuse(f"Class attribute '{cls.__name__}.{name}' is not allowed{_hint(name)}: only "
            "constructors such as DataFrame.from_dict or Timestamp.now may be used.")
 
 
 def _library_attribute(obj: Any, name: str) -> Any:
+    if name in _EXPRESSIONS:
+        if isinstance(obj, pd.DataFrame):
+            return functools.partial(_EXPRESSIONS[name], obj)
+        refuse(f"'{name}' of {_describe(obj)} is not allowed: only DataFrame.{name}() is.")
     if name in OBJECT_ATTRS:
         value = getattr(obj, name)
-        if name in DISPATCH_METHODS or name in {"query", "eval"}:
+        if name in DISPATCH_METHODS:
             return DispatchGuard(value, name)
-        return value
+        return functools.partial(_view, value) if name == "view" else value
     if isinstance(obj, pd.DataFrame) and name in obj.columns:
         return obj[name]  # df.sales, like plain pandas
     refuse(f"Method or attribute '{name}' of {_describe(obj)} is not allowed{_hint(name)}.")
+
+
+def _view(method: Any, *args: Any, **kwargs: Any) -> Any:
+    """``.view(dtype)``: never as objects (NumPy refuses it too; this says so as policy)."""
+    for value in (*args, *kwargs.values()):
+        try:
+            dtype = np.dtype(value)
+        except (TypeError, ValueError):
+            continue
+        if dtype.hasobject:
+            refuse("view() as an object dtype is not allowed: it would read memory as Python "
+                   "objects; use astype(object) to convert the values.")
+    return method(*args, **kwargs)
 
 
 def guarded_getitem(obj: Any, key: Any) -> Any:
@@ -185,6 +277,7 @@ class _WriteProxy:
     """What ``_write_`` returns for pandas/NumPy objects: items yes, a few attributes only."""
 
     __slots__ = ("_target",)
+    _target: Any
 
     def __init__(self, target: Any) -> None:
         object.__setattr__(self, "_target", target)
@@ -235,91 +328,3 @@ _INPLACE = {"+=": operator.iadd, "-=": operator.isub, "*=": operator.imul,
 def inplace_operation(op: str, target: Any, value: Any) -> Any:
     """``x op= y`` (RestrictedPython's ``_inplacevar_``)."""
     return _INPLACE[op](target, value)
-
-
-def check_function_spec(spec: Any, method: str) -> None:
-    """A function argument of agg/apply/transform: callables, or reducer names."""
-    if isinstance(spec, str):
-        if spec not in REDUCERS:
-            refuse(f"{method}({spec!r}) is not allowed: only reducer names such as 'sum', "
-                   "'mean', 'max', 'count' may be passed as strings; pass a function for "
-                   "anything else.")
-    elif isinstance(spec, pd.NamedAgg):
-        check_function_spec(spec.aggfunc, method)
-    elif isinstance(spec, (list, tuple)):
-        for item in spec:
-            check_function_spec(item, method)
-    elif isinstance(spec, dict):
-        for item in spec.values():
-            check_function_spec(item, method)
-
-
-_SPEC_PARAMETERS = ("func", "aggfunc", "arg")
-
-
-def _check_dispatch(name: str, method: Any, args: tuple, kwargs: dict) -> None:
-    for key in ("engine", "engine_kwargs"):
-        if kwargs.get(key) is not None:
-            refuse(f"The {key!r} argument of {name}() is not allowed in analysis code.")
-    try:
-        bound = inspect.signature(method).bind_partial(*args, **kwargs).arguments
-    except (TypeError, ValueError):
-        bound = {}
-    for parameter in _SPEC_PARAMETERS:
-        if parameter in bound:
-            check_function_spec(bound[parameter], name)
-    for extra in bound.get("kwargs", {}).values():  # named aggregation: out=('col', 'sum')
-        if isinstance(extra, tuple) and len(extra) == 2 and not isinstance(extra, pd.NamedAgg):
-            check_function_spec(extra[1], name)
-        elif isinstance(extra, (str, pd.NamedAgg)):
-            check_function_spec(extra, name)
-
-
-def check_expression(expression: Any, method: str, kwargs: dict) -> None:
-    """A ``query``/``eval`` string: comparisons and arithmetic on columns, nothing else."""
-    bad = sorted(_EXPRESSION_KWARGS & kwargs.keys())
-    if bad:
-        refuse(f"{method}() with {', '.join(bad)}= is not allowed in analysis code.")
-    if not isinstance(expression, str):
-        refuse(f"{method}() needs the expression as a string.")
-    if "@" in expression:
-        refuse(f"Local variables ('@name') in {method}() strings are not allowed: write the "
-               "value into the string, or use a boolean mask such as df[df['x'] > value].")
-    text = re.sub(r"`[^`]*`", "column", expression)
-    try:
-        tree = ast.parse(text.strip())
-    except SyntaxError:
-        return  # pandas reports its own syntax error
-    for node in ast.walk(tree):
-        if not isinstance(node, _EXPRESSION_NODES):
-            refuse(f"{method}() strings may only compare and combine columns; "
-                   f"{type(node).__name__} is not allowed.")
-        name = getattr(node, "id", None) or getattr(node, "attr", None) or ""
-        if name.startswith("_") or name in _FORBIDDEN:
-            refuse(f"Name {name!r} is not allowed in a {method}() string.")
-        if isinstance(node, ast.Attribute) and node.attr not in OBJECT_ATTRS:
-            refuse(f"Method {node.attr!r} is not allowed in a {method}() string.")
-        if isinstance(node, ast.Call) and not isinstance(node.func, ast.Attribute):
-            refuse(f"Calling functions in a {method}() string is not allowed; use column "
-                   "methods such as region.str.startswith('N').")
-
-
-class DispatchGuard:
-    """A pandas method that resolves strings (agg, apply, query...), checked before the call."""
-
-    __slots__ = ("_method", "_name")
-
-    def __init__(self, method: Any, name: str) -> None:
-        self._method = method
-        self._name = name
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if self._name in {"query", "eval"}:
-            expression = args[0] if args else kwargs.get("expr")
-            check_expression(expression, self._name, kwargs)
-        else:
-            _check_dispatch(self._name, self._method, args, kwargs)
-        return self._method(*args, **kwargs)
-
-    def __repr__(self) -> str:
-        return f"<guarded {self._name}>"

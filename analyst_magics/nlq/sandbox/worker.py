@@ -25,6 +25,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from . import timezones
 from .runner import EXIT_MEMORY, PRACTISE, child, practise
 from .wire import read_message, read_segments, widen_pipe, write_message
 
@@ -213,6 +214,7 @@ def main(argv: list[str] | None = None) -> None:
     fd_in, fd_out = int(args[0]), int(args[1])
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C in a kernel reaches the group
     widen_pipe(fd_in)
+    timezones.install()
     practise()  # imports and first calls happen once, before any fork
     write_message(fd_out, json.dumps({"status": "ready", "pid": os.getpid()}).encode())
     Worker(fd_in, fd_out).serve()
