@@ -1,6 +1,6 @@
-"""Which frames a worker holds, whether each is still what the user has, and what to drop.
+"""Which frames a holder holds, and whether each is still what the user has.
 
-A frame crosses to a worker once and is reused while it is unchanged. With copy-on-write
+A frame crosses to a holder once and is reused while it is unchanged. With copy-on-write
 (always on in pandas 3) "unchanged" is exact and cheap: the cache keeps a shallow copy, so
 any in-place write to the user's frame makes pandas copy the written block, which changes the
 block's reference set (checked in microseconds, whatever the size). Without copy-on-write
@@ -8,19 +8,16 @@ block's reference set (checked in microseconds, whatever the size). Without copy
 once per call however many workers are asked (:class:`Probe`); object columns are checked
 by which objects they hold, not by hashing every text.
 
-Memory is bounded per worker: when a frame is sent, the least recently used frames the call
-does not need are dropped until the frames held fit the byte budget. The frame just sent
-stays even if it alone exceeds the budget (it would otherwise be sent for every question).
+A holder holds the frames of one call and nothing else (``holder.py``): it serves a later
+call only if that call binds exactly the same frames, unchanged (:meth:`FrameCache.serves`).
 """
 
 from __future__ import annotations
 
-import collections
 import ctypes
-import time
 import weakref
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -111,7 +108,6 @@ class _Held:
     snapshot: pd.DataFrame | None
     checksum: tuple[int, ...] | None
     anchors: list[np.ndarray]
-    used: float = field(default_factory=time.monotonic)
 
     def matches(self, probe: Probe) -> bool:
         frame = probe.frame
@@ -128,44 +124,39 @@ class _Held:
 
 
 class FrameCache:
-    """The parent's record of the frames one worker holds, by the user's frame objects."""
+    """The parent's record of the frames one holder holds, by the user's frame objects."""
 
-    def __init__(self, budget: int) -> None:
-        self.budget = budget
+    def __init__(self) -> None:
         self._held: dict[str, _Held] = {}
         self._by_id: dict[int, str] = {}
-        self._gone: collections.deque[str] = collections.deque()  # filled by weakref callbacks
-        self._dropped: list[str] = []
+        self._gone: list[str] = []  # filled by weakref callbacks
         self._serial = 0
 
+    @property
+    def size(self) -> int:
+        """Bytes of frames held."""
+        return sum(held.size for held in self._held.values())
+
+    @property
+    def lost(self) -> bool:
+        """Whether a frame held has since been garbage-collected in the parent."""
+        return bool(self._gone)
+
     def find(self, probe: Probe) -> str | None:
-        """The worker's key for the probed frame if it holds it unchanged (marks it used)."""
-        held = self._lookup(probe)
-        if held is None:
-            return None
-        held.used = time.monotonic()
-        return held.key
-
-    def held_bytes(self, probes: list[Probe]) -> int:
-        """Bytes of these frames the worker already holds (to choose a worker)."""
-        return sum(held.size for held in map(self._lookup, probes) if held is not None)
-
-    def _lookup(self, probe: Probe) -> _Held | None:
-        self._collect()
+        """The holder's key for the probed frame if it holds it unchanged."""
         held = self._held.get(self._by_id.get(id(probe.frame), ""))
-        return held if held is not None and held.matches(probe) else None
+        return held.key if held is not None and held.matches(probe) else None
 
-    def add(self, probe: Probe, size: int, keep: set[str]) -> str:
-        """Record that the worker is sent the probed frame (``size`` bytes) and return its key.
+    def serves(self, probes: list[Probe]) -> bool:
+        """Whether the holder holds exactly these frames, all unchanged."""
+        if not probes or self._gone:
+            return False
+        keys = {self.find(probe) for probe in probes}
+        return None not in keys and keys == self._held.keys()
 
-        Its stale copy, if any, is dropped, then the least recently used frames other than
-        ``keep`` (the call's other frames) until the frames held fit the budget.
-        """
+    def add(self, probe: Probe, size: int) -> str:
+        """Record that the holder is sent the probed frame (``size`` bytes); its key."""
         frame = probe.frame
-        stale = self._by_id.get(id(frame))
-        if stale is not None:
-            self.drop(stale)
-        self._make_room(size, keep)
         self._serial += 1
         key = f"f{self._serial}"
         self._held[key] = _Held(
@@ -174,32 +165,3 @@ class FrameCache:
             else None, None if probe.cow else probe.checksum, [] if probe.cow else _anchors(frame))
         self._by_id[id(frame)] = key
         return key
-
-    def _make_room(self, incoming: int, keep: set[str]) -> None:
-        self._collect()
-        total = sum(held.size for held in self._held.values()) + incoming
-        for held in sorted(self._held.values(), key=lambda h: h.used):
-            if total <= self.budget:
-                break
-            if held.key not in keep:
-                total -= held.size
-                self.drop(held.key)
-
-    def take_dropped(self) -> list[str]:
-        """Keys the worker should forget (sent with the next request)."""
-        self._collect()
-        dropped, self._dropped = self._dropped, []
-        return dropped
-
-    def _collect(self) -> None:
-        while self._gone:
-            self.drop(self._gone.popleft())
-
-    def drop(self, key: str) -> None:
-        """Forget a frame; the worker is told with the next request."""
-        held = self._held.pop(key, None)
-        if held is None:
-            return
-        self._dropped.append(key)
-        if self._by_id.get(held.ident) == key:
-            del self._by_id[held.ident]

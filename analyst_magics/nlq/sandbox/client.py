@@ -1,19 +1,23 @@
-"""The parent side: a small pool of warm workers, the frames each holds, and calls to them.
+"""The parent side: a fork server, the frame holders it forks, and calls to them.
 
-Up to ``ANALYST_SANDBOX_WORKERS`` workers (default: min(2, CPUs)) start on demand and stay
-warm. A call takes the idle worker that already holds most of its frames (in bytes), else
-starts one if the pool is not full, else waits for one to be free; so concurrent calls on
-the same frame run side by side instead of queueing behind one worker. A frame is held by
-every worker that used it; each worker keeps at most :data:`FRAME_BUDGET_BYTES` of frames,
-dropping the least recently used first (``cache.py``).
+A fork server (``worker.py``) starts on demand with a scrubbed environment (no secrets, no
+proxies, no Jupyter paths) and a private temporary HOME/cwd, and forks holders
+(``holder.py``). A holder holds the frames of one call, exactly, and runs every later call
+that binds the same frames unchanged: so code run for one dataset cannot read another's
+frames, even past the policy, because no process it shares memory with ever held them.
 
-A frame crosses to a worker once, as a pickle whose arrays are written to the pipe from their
-own memory (out-of-band buffers, no pickle copy), after :func:`tables.portable` has turned
-object cells that are not plain values into text. Workers get a scrubbed environment (no
-secrets, no proxies, no Jupyter paths) and a private temporary HOME/cwd.
+A call takes an idle holder of its frames; else, while fewer than ``ANALYST_SANDBOX_WORKERS``
+calls run, a new holder is forked and sent the frames (so concurrent calls on the same frame
+run side by side instead of queueing); else it waits. Idle holders are kept, most recently
+used first, while they fit :data:`FRAME_BUDGET_BYTES` and :data:`MAX_IDLE_HOLDERS`; a holder
+whose frame was garbage-collected is stopped.
 
-A worker whose state is unknown (it timed out, died, or its caller was interrupted, e.g. by
-Kernel → Interrupt) is killed, its running child with it, and replaced on a later call; the
+A frame crosses to a holder once, as a pickle whose arrays are written to the pipe from their
+own memory (out-of-band buffers, no pickle copy), after :func:`tables.portable` has made
+every object-bearing part of it plain values.
+
+A holder whose state is unknown (it timed out, died, or its caller was interrupted, e.g. by
+Kernel -> Interrupt) is killed, its running child with it, and replaced on a later call; the
 interruption itself propagates to the caller.
 """
 
@@ -26,6 +30,8 @@ import os
 import pickle
 import re
 import shutil
+import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -42,15 +48,19 @@ from . import codec
 from .cache import FrameCache, Probe
 from .tables import portable
 from .wire import read_message, widen_pipe, write_message, write_segments
+from .worker import SPAWN
 
-__all__ = ["FRAME_BUDGET_BYTES", "WorkerPool", "pool", "worker_environment"]
+__all__ = ["FRAME_BUDGET_BYTES", "MAX_IDLE_HOLDERS", "WorkerPool", "pool",
+           "worker_environment"]
 
-#: Seconds a new worker may take to import pandas and warm up.
+#: Seconds a new fork server may take to import pandas and warm up.
 START_TIMEOUT_S = 60.0
-#: Seconds the worker may need beyond the run's own time limit to report.
+#: Seconds the holder may need beyond the run's own time limit to report.
 REPLY_GRACE_S = 2.0
-#: Bytes of frames one worker keeps; least recently used frames are dropped beyond it.
-FRAME_BUDGET_BYTES = 1 << 30
+#: Bytes of frames that idle holders keep, all together.
+FRAME_BUDGET_BYTES = 2 << 30
+#: Most idle holders kept (each is a process with a waiting child).
+MAX_IDLE_HOLDERS = 8
 #: Slowest transfer rate assumed when allowing time for a frame to cross, in bytes/s.
 _SEND_RATE = 50e6
 _KEEP_ENV = re.compile(r"^(PATH|LANG|LANGUAGE|LC_\w+|TZ|LD_LIBRARY_PATH|VIRTUAL_ENV|"
@@ -62,7 +72,7 @@ _SINGLE_THREAD = {name: "1" for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREAD
 
 
 def worker_environment(home: str) -> dict[str, str]:
-    """The worker's environment: an allowlist of harmless variables, minus anything secret."""
+    """The fork server's environment: harmless variables only, minus anything secret."""
     env = {name: value for name, value in os.environ.items()
            if _KEEP_ENV.match(name) and not _SECRET_ENV.search(name)}
     package_root = str(Path(__file__).resolve().parents[3])
@@ -72,18 +82,18 @@ def worker_environment(home: str) -> dict[str, str]:
     return env
 
 
-class _Worker:
-    """One worker process, the pipes to it and the record of the frames it holds."""
+class _ForkServer:
+    """The fork server process and the socket it takes requests on."""
 
-    def __init__(self, budget: int, generation: int) -> None:
-        self.cache, self.generation = FrameCache(budget), generation
+    def __init__(self) -> None:
         self.home = tempfile.mkdtemp(prefix="analyst-sandbox-")
-        (from_parent, self.to_worker), (self.from_worker, to_parent) = os.pipe(), os.pipe()
+        self.lock = threading.Lock()
+        self.channel, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         try:
-            self.process = subprocess.Popen(
+            self.process: subprocess.Popen[bytes] | None = subprocess.Popen(
                 [sys.executable, "-s", "-m", "analyst_magics.nlq.sandbox.worker",
-                 str(from_parent), str(to_parent)],
-                pass_fds=(from_parent, to_parent), env=worker_environment(self.home),
+                 str(theirs.fileno())],
+                pass_fds=(theirs.fileno(),), env=worker_environment(self.home),
                 cwd=self.home, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL, start_new_session=True)
         except BaseException:
@@ -91,40 +101,81 @@ class _Worker:
             self.close()
             raise
         finally:
-            os.close(from_parent)
-            os.close(to_parent)
-        widen_pipe(self.to_worker)
+            theirs.close()
         try:
-            self._receive(time.monotonic() + START_TIMEOUT_S)  # "ready" after the warm-up
+            self._reply(START_TIMEOUT_S)  # "ready" after the warm-up
         except BaseException:
             self.close()
             raise
 
     @property
-    def pid(self) -> int:
-        return self.process.pid
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def _reply(self, timeout: float) -> dict[str, Any]:
+        self.channel.settimeout(timeout)
+        data = self.channel.recv(4096)
+        if not data:
+            raise EOFError("the sandbox fork server has stopped")
+        return json.loads(data)
+
+    def spawn(self) -> _Holder:
+        """A new holder, connected to this process by two fresh pipes."""
+        (holder_in, to_holder), (from_holder, holder_out) = os.pipe(), os.pipe()
+        try:
+            with self.lock:
+                socket.send_fds(self.channel, [SPAWN], [holder_in, holder_out])
+                reply = self._reply(START_TIMEOUT_S)
+        except BaseException:
+            os.close(to_holder)
+            os.close(from_holder)
+            raise
+        finally:
+            os.close(holder_in)
+            os.close(holder_out)
+        if reply.get("status") != "ok":
+            raise OSError(f"the sandbox fork server refused to start a holder ({reply})")
+        return _Holder(int(reply["pid"]), to_holder, from_holder)
+
+    def close(self) -> None:
+        """Stop the fork server (its holders, and their children, die with it)."""
+        self.channel.close()
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait()
+        shutil.rmtree(self.home, ignore_errors=True)
+
+
+class _Holder:
+    """One holder process, the pipes to it and the record of the frames it holds."""
+
+    def __init__(self, pid: int, to_holder: int, from_holder: int) -> None:
+        self.pid, self.to_holder, self.from_holder = pid, to_holder, from_holder
+        self.cache = FrameCache()
+        self.generation = 0
+        widen_pipe(to_holder)
 
     def run(self, code: bytes, probes: dict[str, Probe], timeout: float,
             memory_mb: int) -> bytearray:
         """Run compiled code on the probed frames; the encoded reply of the child.
 
-        Raises SandboxError when the worker stopped the code (the worker stays usable);
-        any other exception leaves the worker in an unknown state.
+        Raises SandboxError when the holder stopped the code (the holder stays usable);
+        any other exception leaves the holder in an unknown state.
         """
         bindings: dict[str, str] = {}
         for name, probe in probes.items():
-            bindings[name] = self.cache.find(probe) or self._put(name, probe,
-                                                                 set(bindings.values()))
+            bindings[name] = self.cache.find(probe) or self._put(name, probe)
         deadline = time.monotonic() + timeout + REPLY_GRACE_S
         status = self._request({"op": "run", "code": code, "bindings": bindings,
                                 "timeout": timeout, "memory_mb": memory_mb}, deadline)
         if status.get("status") != "done":
-            kind = status.get("kind") if status.get("kind") in SandboxError.KINDS else "runtime"
-            raise SandboxError(str(status.get("message", "The sandbox failed.")), kind=kind)
-        return read_message(self.from_worker, deadline)
+            kind = status.get("kind")
+            raise SandboxError(str(status.get("message", "The sandbox failed.")),
+                               kind=kind if kind in SandboxError.KINDS else "runtime")
+        return read_message(self.from_holder, deadline)
 
-    def _put(self, name: str, probe: Probe, keep: set[str]) -> str:
-        """Send a frame the worker lacks, after dropping what the byte budget asks."""
+    def _put(self, name: str, probe: Probe) -> str:
+        """Send a frame the holder lacks."""
         buffers: list[pickle.PickleBuffer] = []
         try:
             body = pickle.dumps(portable(probe.frame), protocol=5,
@@ -135,145 +186,202 @@ class _Worker:
                                "unusual columns first, e.g. with .astype(str).",
                                kind="runtime") from None
         sizes = [segment.nbytes for segment in segments]
-        key = self.cache.add(probe, sum(sizes), keep)
         deadline = time.monotonic() + START_TIMEOUT_S + sum(sizes) / _SEND_RATE
+        key = self.cache.add(probe, sum(sizes))
         status = self._request({"op": "put", "key": key, "sizes": sizes}, deadline, segments)
         if status.get("status") != "ok":
-            self.cache.drop(key)
             raise SandboxError(f"Frame {name!r} could not be rebuilt in the sandbox "
                                f"({status.get('message')}).", kind="runtime")
         return key
 
     def _request(self, message: dict[str, Any], deadline: float,
                  segments: list[memoryview] | None = None) -> dict[str, Any]:
-        message["drop"] = self.cache.take_dropped()
-        write_message(self.to_worker, pickle.dumps(message, protocol=5))
-        write_segments(self.to_worker, segments or [])
-        return self._receive(deadline)
-
-    def _receive(self, deadline: float) -> dict[str, Any]:
-        return json.loads(read_message(self.from_worker, deadline))
+        write_message(self.to_holder, pickle.dumps(message, protocol=5))
+        write_segments(self.to_holder, segments or [])
+        return json.loads(read_message(self.from_holder, deadline))
 
     def close(self) -> None:
-        """Kill the worker (a child it runs dies with it) and remove its HOME."""
-        for fd in (self.to_worker, self.from_worker):
+        """Kill the holder (a child it runs dies with it)."""
+        for fd in (self.to_holder, self.from_holder):
             with contextlib.suppress(OSError):
                 os.close(fd)
-        if self.process is not None:
-            self.process.kill()
-            self.process.wait()
-        shutil.rmtree(self.home, ignore_errors=True)
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(self.pid, signal.SIGKILL)
 
 
 class WorkerPool:
-    """Warm workers shared by the threads of this process.
+    """Frame holders shared by the threads of this process.
 
     Parameters
     ----------
     size : int, optional
-        Most workers at once; default ``ANALYST_SANDBOX_WORKERS`` (read at each call).
+        Most calls at once; default ``ANALYST_SANDBOX_WORKERS`` (read at each call).
     frame_budget : int
-        Bytes of frames each worker keeps.
+        Bytes of frames that idle holders keep, all together.
+    max_idle : int
+        Most idle holders kept.
     """
 
-    def __init__(self, size: int | None = None, *,
-                 frame_budget: int = FRAME_BUDGET_BYTES) -> None:
-        self._size, self.frame_budget = size, frame_budget
+    def __init__(self, size: int | None = None, *, frame_budget: int = FRAME_BUDGET_BYTES,
+                 max_idle: int = MAX_IDLE_HOLDERS) -> None:
+        self._size, self.frame_budget, self.max_idle = size, frame_budget, max_idle
         self._cond = threading.Condition()
-        self._idle: list[_Worker] = []
-        self._busy: set[_Worker] = set()
+        self._server: _ForkServer | None = None
+        self._server_lock = threading.Lock()
+        self._idle: list[_Holder] = []  # least recently used first
+        self._busy: set[_Holder] = set()
         self._starting = 0
         self._generation = 0
 
     @property
     def size(self) -> int:
-        """Most workers at once."""
+        """Most calls at once."""
         return self._size or get_settings().sandbox_workers
 
     @property
     def pids(self) -> list[int]:
-        """Process ids of the running workers."""
+        """Process ids of the holders."""
         with self._cond:
-            return sorted(worker.pid for worker in (*self._idle, *self._busy))
+            return sorted(holder.pid for holder in (*self._idle, *self._busy))
+
+    @property
+    def server_pid(self) -> int | None:
+        """Process id of the fork server, if it runs."""
+        server = self._server
+        return server.process.pid if server is not None and server.process else None
 
     def run(self, code: bytes, frames: dict[str, pd.DataFrame], *, timeout: float,
             memory_mb: int) -> Any:
-        """Run compiled code on a worker and decode its result."""
+        """Run compiled code on a holder of ``frames`` and decode its result."""
         probes = {name: Probe(frame) for name, frame in frames.items()}
         for probe in probes.values():
             probe.prepare()  # any checksum is computed here, outside the pool's lock
         try:
             try:
                 reply = self._attempt(code, probes, timeout, memory_mb)
-            except (EOFError, BrokenPipeError):  # the worker had died: once more on a new one
+            except (EOFError, BrokenPipeError):  # the holder had died: once more on a new one
                 reply = self._attempt(code, probes, timeout, memory_mb)
         except TimeoutError:
             raise SandboxError(f"The analysis code did not finish within {timeout:g} s; the "
                                "sandbox worker was restarted.", kind="time_limit") from None
-        except OSError as exc:  # EOFError too: the worker died during the call
+        except OSError as exc:  # EOFError too: the holder died during the call
             raise SandboxError(f"The sandbox worker stopped unexpectedly ({exc!r}); it is "
                                "restarted on the next call.", kind="runtime") from None
         return codec.decode(reply)
 
     def _attempt(self, code: bytes, probes: dict[str, Probe], timeout: float,
                  memory_mb: int) -> bytearray:
-        worker = self._acquire(list(probes.values()))
+        holder = self._acquire(list(probes.values()))
         try:
-            reply = worker.run(code, probes, timeout, memory_mb)
+            reply = holder.run(code, probes, timeout, memory_mb)
         except SandboxError:
-            self._release(worker)
+            self._release(holder)
             raise
         except BaseException:  # timed out, died, or the caller was interrupted
-            self._release(worker, broken=True)
+            self._release(holder, broken=True)
             raise
-        self._release(worker)
+        self._release(holder)
         return reply
 
-    def _acquire(self, probes: list[Probe]) -> _Worker:
+    def _acquire(self, probes: list[Probe]) -> _Holder:
         with self._cond:
-            while not self._idle and len(self._busy) + self._starting >= self.size:
+            while True:
+                self._stop_lost()
+                found = next((h for h in reversed(self._idle) if h.cache.serves(probes)), None)
+                if found is not None:
+                    self._idle.remove(found)
+                    self._busy.add(found)
+                    return found
+                if len(self._busy) + self._starting < self.size:
+                    break
                 self._cond.wait()
-            if self._idle:
-                worker = max(self._idle, key=lambda w: w.cache.held_bytes(probes))
-                self._idle.remove(worker)
-                self._busy.add(worker)
-                return worker
             self._starting += 1
             generation = self._generation
         try:
-            worker = _Worker(self.frame_budget, generation)
-        except BaseException as exc:
+            holder = self._spawn()
+        except BaseException:
             with self._cond:
                 self._starting -= 1
                 self._cond.notify()
-            if isinstance(exc, (TimeoutError, EOFError, OSError)):
-                raise SandboxError(f"The sandbox worker could not start ({exc!r}). Check that "
-                                   f"'{sys.executable} -m analyst_magics.nlq.sandbox.worker' "
-                                   "can import pandas.", kind="runtime") from None
             raise
+        holder.generation = generation
         with self._cond:
             self._starting -= 1
-            self._busy.add(worker)
-        return worker
+            self._busy.add(holder)
+            while len(self._busy) + len(self._idle) > self.size + self.max_idle and self._idle:
+                self._idle.pop(0).close()  # room for the new one: the least recent goes
+        return holder
 
-    def _release(self, worker: _Worker, *, broken: bool = False) -> None:
+    def _spawn(self) -> _Holder:
+        """A new holder from the fork server, which is (re)started when needed."""
+        with self._server_lock:
+            for attempt in range(2):
+                if self._server is None or not self._server.alive:
+                    if self._server is not None:
+                        self._server.close()
+                    self._server = self._start_server()
+                try:
+                    return self._server.spawn()
+                except (EOFError, BrokenPipeError, ConnectionError, TimeoutError, OSError):
+                    self._server.close()
+                    self._server = None
+                    if attempt:
+                        raise SandboxError("The sandbox fork server stopped while starting a "
+                                           "worker; it is restarted on the next call.",
+                                           kind="runtime") from None
+                except BaseException:  # interrupted mid-request: its state is unknown
+                    self._server.close()
+                    self._server = None
+                    raise
+        raise AssertionError("unreachable")
+
+    @staticmethod
+    def _start_server() -> _ForkServer:
+        try:
+            return _ForkServer()
+        except (TimeoutError, EOFError, OSError) as exc:
+            raise SandboxError(f"The sandbox worker could not start ({exc!r}). Check that "
+                               f"'{sys.executable} -m analyst_magics.nlq.sandbox.worker' can "
+                               "import pandas.", kind="runtime") from None
+
+    def _release(self, holder: _Holder, *, broken: bool = False) -> None:
         with self._cond:
-            self._busy.discard(worker)
-            keep = not broken and worker.generation == self._generation and \
-                len(self._idle) + len(self._busy) + self._starting < self.size
+            self._busy.discard(holder)
+            keep = not broken and holder.generation == self._generation
             if keep:
-                self._idle.append(worker)
-            self._cond.notify()
+                self._idle.append(holder)
+                self._trim(holder)
+            self._cond.notify_all()
         if not keep:
-            worker.close()
+            holder.close()
+
+    def _trim(self, newest: _Holder) -> None:
+        """Stop the least recently used idle holders beyond the budget (never ``newest``)."""
+        self._stop_lost()
+        while len(self._idle) > 1 and (
+                len(self._idle) > self.max_idle
+                or sum(h.cache.size for h in self._idle) > self.frame_budget):
+            oldest = next(h for h in self._idle if h is not newest)
+            self._idle.remove(oldest)
+            oldest.close()
+
+    def _stop_lost(self) -> None:
+        """Stop idle holders whose frames the user no longer has."""
+        for holder in [h for h in self._idle if h.cache.lost]:
+            self._idle.remove(holder)
+            holder.close()
 
     def close(self) -> None:
-        """Stop the workers (busy ones when their call ends); new ones start on demand."""
+        """Stop the holders and the fork server; new ones start on demand."""
         with self._cond:
             self._generation += 1
             idle, self._idle = self._idle, []
-        for worker in idle:
-            worker.close()
+        for holder in idle:
+            holder.close()
+        with self._server_lock:
+            server, self._server = self._server, None
+        if server is not None:
+            server.close()
 
 
 _POOL = WorkerPool()

@@ -12,12 +12,13 @@ child reads the request, confines itself (``confine.py``) and runs the code.
 from __future__ import annotations
 
 import builtins
+import functools
 import marshal
 import os
 import pickle
 import sys
 import traceback
-from functools import cache
+from collections.abc import Callable
 from typing import Any, NoReturn
 
 from .wire import read_message, write_message
@@ -52,49 +53,52 @@ def practise() -> None:
     guards.REFUSALS.clear()
 
 
-@cache
+@functools.cache
 def _practice_code() -> Any:
     from .policy import compile_analysis
 
     return compile_analysis(_PRACTICE)  # once, in the worker: its children share it
 
 
-def child(worker: Any, request_fd: int, result_fd: int, inherited: tuple[int, ...]) -> NoReturn:
-    """The child's whole life; it never returns and never talks to the parent.
-
-    ``inherited`` are the worker's descriptors it must not keep (those of a running sibling).
-    """
+def child(holder: Any, request_fd: int, result_fd: int) -> NoReturn:
+    """The child's whole life; it never returns and never talks to the parent."""
     status = 0
     try:
         os.setpgid(0, 0)
-        worker.confinement.die_with(worker.pid)
-        for fd in (worker.fd_in, worker.fd_out, *inherited):
-            os.close(fd)
+        holder.confinement.die_with(holder.pid)
+        prepared = holder.confinement.prepare()  # while waiting: a call need not wait for it
         message = read_message(request_fd)
-        if message == PRACTISE:  # the worker is idle: take the first touches now
+        if message == PRACTISE:  # the holder is idle: take the first touches now
             practise()
             message = read_message(request_fd)
-        request = pickle.loads(message)  # from the trusted worker
-        frames = {name: worker.frames[key] for name, key in request["bindings"].items()}
+        request = pickle.loads(message)  # from the trusted holder
+        frames = {name: holder.frames[key] for name, key in request["bindings"].items()}
+        confine = functools.partial(holder.confinement.apply, timeout=request["timeout"],
+                                    memory_mb=request["memory_mb"], keep=(result_fd,),
+                                    prepared=prepared)
         write_message(result_fd, *execute(marshal.loads(request["code"]), frames, request,
-                                          worker.confinement))
+                                          confine))
     except EOFError:  # dismissed before any request
         pass
     except MemoryError:
         status = EXIT_MEMORY
-    except BaseException:  # noqa: BLE001 - report, then leave without running cleanup
-        traceback.print_exc()
+    except BaseException:  # noqa: BLE001 - leave without running cleanup
         status = _EXIT_INTERNAL
     os._exit(status)
 
 
-def execute(code: Any, frames: dict[str, Any], request: dict, confinement: Any) -> list:
-    """Confine this process, run the code on the frames, and encode what it assigned."""
+def execute(code: Any, frames: dict[str, Any], request: dict,
+            confine: Callable[[], Any]) -> list:
+    """Confine this process (``confine()``), run the code on the frames, and encode what it
+    assigned."""
+    import numpy as np
+
     from . import codec, guards
     from .facades import namespace, safe_builtins
 
     scope = namespace(frames)
-    confinement.apply(timeout=request["timeout"], memory_mb=request["memory_mb"])
+    np.random.seed(np.frombuffer(os.urandom(16), dtype=np.uint32))  # no state shared by calls
+    confine()
     try:
         exec(code, scope)  # noqa: S102 - RestrictedPython code object, guarded namespace
     except MemoryError:

@@ -1,15 +1,12 @@
-"""The warm worker: holds frames, runs each request in a forked child, enforces time limits.
+"""The sandbox's fork server: a clean interpreter that forks one frame holder per frame set.
 
-Started by the parent as ``python -m analyst_magics.nlq.sandbox.worker READ_FD WRITE_FD``
-(no reliance on ``__main__`` of a kernel or server). It imports pandas once, keeps the frames
-it was sent (a pickle whose array buffers arrive out of band, straight into their final
-memory), and keeps one forked child ready: practised and waiting (``runner.py``), so a
-question does not pay for the fork and the first touches of a fresh process. The child
-confines itself (``confine.py``), runs the compiled code in a fresh namespace and writes its
-encoded result to a pipe. The worker kills the child's process group at the deadline, so
-state changed by the code (monkey-patching included) dies with the child, and C code that
-ignores signals cannot outlive its limit; a child also dies with its worker. The worker
-itself never runs code it is sent and relays the child's bytes without decoding them.
+Started by the parent as ``python -m analyst_magics.nlq.sandbox.worker SOCKET_FD`` with a
+scrubbed environment (no reliance on ``__main__`` of a kernel or server). It imports pandas,
+installs the time zone policy and practises once, and then never touches data: for each
+request it receives two pipe descriptors over its UNIX socket (``SCM_RIGHTS``) and forks a
+holder (``holder.py``) that serves one set of frames to the parent over them. Every holder
+starts from this clean state, so code run on one set of frames, even code that escaped the
+policy, shares memory with no process that ever held another set's frames.
 """
 
 from __future__ import annotations
@@ -17,207 +14,62 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import pickle
 import select
 import signal
+import socket
 import sys
-import time
-from pathlib import Path
-from typing import Any
 
-from . import timezones
-from .runner import EXIT_MEMORY, PRACTISE, child, practise
-from .wire import read_message, read_segments, widen_pipe, write_message
+from . import holder, timezones
+from .confine import Confinement
+from .runner import practise
 
-__all__ = ["main"]
+__all__ = ["SPAWN", "main"]
 
-_POLL_S = 0.005
-#: Time the worker waits (idle, or for a running child) before it tells the next child to
-#: practise; calls that come back to back do not wait for a practice they would not gain from.
-PRACTICE_AFTER_S = 0.025
+#: What the parent sends (with two descriptors) to have a holder forked.
+SPAWN = b"spawn"
+_REAP_EVERY_S = 0.5
 
 
-class Worker:
-    """The request loop of the worker process, and its spare child."""
-
-    def __init__(self, fd_in: int, fd_out: int) -> None:
-        from .confine import Confinement
-
-        self.fd_in, self.fd_out = fd_in, fd_out
-        self.pid = os.getpid()
-        self.frames: dict[str, Any] = {}
-        self.confinement = Confinement()
-        self.spare: tuple[int, int, int] | None = None  # pid, request fd, result fd
-        self.ended: list[int] = []  # children that ran: killed after the reply, reaped later
-        self.nudged: set[int] = set()  # the spare, once told to practise
-
-    def serve(self) -> None:
-        while True:
-            self._reap()
-            if self.spare is None:
-                self.spare = self._fork()
-            if not select.select([self.fd_in], [], [], PRACTICE_AFTER_S)[0]:
-                self._reap()  # idle: the last child has had time to end
-                self._nudge()  # and the spare may practise (see runner.py)
-            try:
-                request = pickle.loads(read_message(self.fd_in))  # from the trusted parent
-            except EOFError:
-                return
-            if request.get("drop"):
-                self._dismiss()  # it still shares the dropped frames' memory
-                for key in request["drop"]:
-                    self.frames.pop(key, None)
-            status, payload = getattr(self, f"op_{request['op']}")(request)
-            write_message(self.fd_out, json.dumps(status).encode())
-            if payload is not None:
-                write_message(self.fd_out, payload)
-            for pid in self.ended:  # not waited for: tearing down a child takes a while
-                _kill_group(pid, wait=False)
-
-    def op_put(self, request: dict) -> tuple[dict, None]:
-        """Receive a frame: a pickle and its out-of-band buffers, read straight into place."""
-        self._dismiss()  # a spare forked before this frame arrived would not have it
-        body, *buffers = read_segments(self.fd_in, request["sizes"], None)
-        try:
-            self.frames[request["key"]] = pickle.loads(body, buffers=buffers)
-        except Exception as exc:  # noqa: BLE001 - reported to the parent, the worker goes on
-            return {"status": "error", "message": f"{type(exc).__name__}: {exc}"}, None
-        return {"status": "ok"}, None
-
-    def op_run(self, request: dict) -> tuple[dict, bytearray | None]:
-        spare, self.spare = self.spare, None
-        if spare is not None and os.waitpid(spare[0], os.WNOHANG)[0]:  # it died waiting
-            os.close(spare[1])
-            os.close(spare[2])
-            spare = None
-        pid, request_fd, result_fd = spare or self._fork()
-        self.ended.append(pid)
-        try:
-            with contextlib.suppress(BrokenPipeError):  # it died: the collection says how
-                write_message(request_fd, pickle.dumps(request, protocol=5))
-            deadline = time.monotonic() + request["timeout"]
-            self.spare = self._fork(inherited=(request_fd, result_fd))  # while this one runs
-            if not select.select([result_fd], [], [], PRACTICE_AFTER_S)[0] and _cpu_to_spare():
-                self._nudge()  # a long run, a free CPU: the next child practises meanwhile
-            return _collect(pid, result_fd, deadline, request["timeout"], request["memory_mb"])
-        finally:
-            os.close(request_fd)
-            os.close(result_fd)
-
-    def _fork(self, inherited: tuple[int, ...] = ()) -> tuple[int, int, int]:
-        request_read, request_write = os.pipe()
-        result_read, result_write = os.pipe()
-        widen_pipe(result_write)
+def serve(channel: socket.socket, confinement: Confinement) -> None:
+    """Fork a holder for each request until the parent closes the channel."""
+    me = os.getpid()
+    while True:
+        _reap()
+        if not select.select([channel], [], [], _REAP_EVERY_S)[0]:
+            continue
+        message, fds, _, _ = socket.recv_fds(channel, 64, 2)
+        if not message:  # the parent has gone
+            return
+        if message != SPAWN or len(fds) != 2:
+            for fd in fds:
+                os.close(fd)
+            channel.send(json.dumps({"status": "error"}).encode())
+            continue
         pid = os.fork()
-        if pid == 0:  # the child: never returns
-            os.close(request_write)
-            os.close(result_read)
-            child(self, request_read, result_write, inherited)
-        with contextlib.suppress(OSError):  # its own group, before anyone signals it
-            os.setpgid(pid, pid)
-        os.close(request_read)
-        os.close(result_write)
-        return pid, request_write, result_read
-
-    def _reap(self) -> None:
-        self.ended = [pid for pid in self.ended if not _reaped(pid)]
-
-    def _nudge(self) -> None:
-        """Tell the spare to practise, once."""
-        if self.spare is not None and self.spare[0] not in self.nudged:
-            self.nudged = {self.spare[0]}
-            with contextlib.suppress(BrokenPipeError):  # it died: replaced when needed
-                write_message(self.spare[1], PRACTISE)
-
-    def _dismiss(self) -> None:
-        spare, self.spare = self.spare, None
-        if spare is not None:
-            os.close(spare[1])
-            os.close(spare[2])
-            _kill_group(spare[0])
+        if pid == 0:  # the holder: never returns
+            channel.close()
+            holder.serve(fds[0], fds[1], confinement, me)
+        for fd in fds:
+            os.close(fd)
+        channel.send(json.dumps({"status": "ok", "pid": pid}).encode())
 
 
-def _collect(pid: int, read_fd: int, deadline: float, timeout: float,
-             memory_mb: int) -> tuple[dict, bytearray | None]:
-    try:
-        return {"status": "done"}, read_message(read_fd, deadline, memory_mb * 1024 * 1024)
-    except TimeoutError:
-        _kill_group(pid)
-        return _killed("time_limit", f"The analysis code did not finish within {timeout:g} s "
-                       "and was stopped; simplify it or raise ANALYST_SANDBOX_TIMEOUT_S."), None
-    except OverflowError:
-        return _killed("memory_limit", "The result is larger than the memory limit."), None
-    except EOFError:  # the child died before it could answer
-        return _classify(_wait(pid, deadline), timeout, memory_mb), None
-
-
-def _wait(pid: int, deadline: float) -> int | None:
-    while time.monotonic() < deadline + 1.0:
-        done, status = os.waitpid(pid, os.WNOHANG)
-        if done:
-            return status
-        time.sleep(_POLL_S)
-    _kill_group(pid)
-    return None
-
-
-def _classify(status: int | None, timeout: float, memory_mb: int) -> dict:
-    if status is None:
-        return _killed("time_limit", f"The analysis code did not finish within {timeout:g} s.")
-    if os.WIFSIGNALED(status):
-        sig = os.WTERMSIG(status)
-        if sig == signal.SIGXCPU:
-            return _killed("time_limit", f"The analysis code used more than {timeout:g} s of "
-                           "CPU time and was stopped.")
-        if sig == signal.SIGKILL:
-            return _killed("memory_limit", "The analysis code was killed by the system, most "
-                           "likely for using too much memory.")
-        return _killed("runtime", f"The analysis code crashed the sandbox (signal {sig}).")
-    if os.WEXITSTATUS(status) == EXIT_MEMORY:
-        return _killed("memory_limit", f"The analysis code needed more than the {memory_mb} MB "
-                       "memory limit.")
-    return _killed("runtime", "The sandbox failed to run the analysis code.")
-
-
-def _killed(kind: str, message: str) -> dict:
-    return {"status": "stopped", "kind": kind, "message": message}
-
-
-def _cpu_to_spare() -> bool:
-    """Whether a CPU is free now besides this worker's and its running child's (Linux: the
-    runnable count in /proc/loadavg, which includes this worker itself)."""
-    try:
-        runnable = int(Path("/proc/loadavg").read_text().split()[3].split("/")[0])
-    except (OSError, ValueError, IndexError):
-        return False
-    return runnable <= (os.cpu_count() or 1)
-
-
-def _kill_group(pid: int, *, wait: bool = True) -> None:
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(pid, signal.SIGKILL)
-    if wait:
-        with contextlib.suppress(ChildProcessError):  # already reaped
-            os.waitpid(pid, 0)
-
-
-def _reaped(pid: int) -> bool:
-    try:
-        return os.waitpid(pid, os.WNOHANG)[0] != 0
-    except ChildProcessError:  # reaped already
-        return True
+def _reap() -> None:
+    with contextlib.suppress(ChildProcessError):
+        while os.waitpid(-1, os.WNOHANG)[0]:
+            pass
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point of the worker process."""
+    """Entry point of the fork server process."""
     args = sys.argv[1:] if argv is None else argv
-    fd_in, fd_out = int(args[0]), int(args[1])
+    channel = socket.socket(fileno=int(args[0]))
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C in a kernel reaches the group
-    widen_pipe(fd_in)
     timezones.install()
     practise()  # imports and first calls happen once, before any fork
-    write_message(fd_out, json.dumps({"status": "ready", "pid": os.getpid()}).encode())
-    Worker(fd_in, fd_out).serve()
+    confinement = Confinement()
+    channel.send(json.dumps({"status": "ready", "pid": os.getpid()}).encode())
+    serve(channel, confinement)
 
 
 if __name__ == "__main__":
