@@ -120,6 +120,8 @@ def test_runtime_guard_refusal(code: str, words: str, sales: pd.DataFrame) -> No
     ("df['double'] = df['units'] * 2\nresult = df['double'].sum()", 20),
     ("df.loc[df['units'] > 3, 'units'] = 0\nresult = df['units'].sum()", 6),
     ("result = df.sales.sum()", 6.0),
+    ("result = (hasattr(df['region'], 'cat'), hasattr(df['region'], 'str'))", (False, True)),
+    ("result = getattr(df['region'], 'cat', None)", None),
     ("result = f\"{df['units'].sum():,.1f}\"", "10.0"),
 ])
 def test_benign_code_is_allowed(code: str, expected: Any, sales: pd.DataFrame) -> None:

@@ -19,7 +19,7 @@ import pyarrow as pa
 import pytest
 
 from analyst_magics.nlq.sandbox import SandboxError, codec, run
-from analyst_magics.nlq.sandbox.tables import is_plain, portable
+from analyst_magics.nlq.sandbox.plain import is_plain, portable
 
 MIXED = [1, "two", 3.0, None, True, "6"]
 

@@ -46,7 +46,7 @@ from ...config import get_settings
 from ...errors import SandboxError
 from . import codec
 from .cache import FrameCache, Probe
-from .tables import portable
+from .plain import portable
 from .wire import read_message, widen_pipe, write_message, write_segments
 from .worker import SPAWN
 
@@ -156,8 +156,9 @@ class _Holder:
         widen_pipe(to_holder)
 
     def run(self, code: bytes, probes: dict[str, Probe], timeout: float,
-            memory_mb: int) -> bytearray:
-        """Run compiled code on the probed frames; the encoded reply of the child.
+            memory_mb: int) -> tuple[bytearray, float]:
+        """Run compiled code on the probed frames; the encoded reply of the child and the
+        deadline that decoding it must keep.
 
         Raises SandboxError when the holder stopped the code (the holder stays usable);
         any other exception leaves the holder in an unknown state.
@@ -172,7 +173,7 @@ class _Holder:
             kind = status.get("kind")
             raise SandboxError(str(status.get("message", "The sandbox failed.")),
                                kind=kind if kind in SandboxError.KINDS else "runtime")
-        return read_message(self.from_holder, deadline)
+        return read_message(self.from_holder, deadline), deadline
 
     def _put(self, name: str, probe: Probe) -> str:
         """Send a frame the holder lacks."""
@@ -258,19 +259,19 @@ class WorkerPool:
             probe.prepare()  # any checksum is computed here, outside the pool's lock
         try:
             try:
-                reply = self._attempt(code, probes, timeout, memory_mb)
+                reply, deadline = self._attempt(code, probes, timeout, memory_mb)
             except (EOFError, BrokenPipeError):  # the holder had died: once more on a new one
-                reply = self._attempt(code, probes, timeout, memory_mb)
+                reply, deadline = self._attempt(code, probes, timeout, memory_mb)
         except TimeoutError:
             raise SandboxError(f"The analysis code did not finish within {timeout:g} s; the "
                                "sandbox worker was restarted.", kind="time_limit") from None
         except OSError as exc:  # EOFError too: the holder died during the call
             raise SandboxError(f"The sandbox worker stopped unexpectedly ({exc!r}); it is "
                                "restarted on the next call.", kind="runtime") from None
-        return codec.decode(reply)
+        return codec.decode(reply, deadline)
 
     def _attempt(self, code: bytes, probes: dict[str, Probe], timeout: float,
-                 memory_mb: int) -> bytearray:
+                 memory_mb: int) -> tuple[bytearray, float]:
         holder = self._acquire(list(probes.values()))
         try:
             reply = holder.run(code, probes, timeout, memory_mb)

@@ -6,6 +6,12 @@ DataFrames, Series, Indexes, arrays and pandas scalars (``tables.py`` says how a
 out and how object columns keep their cells). Decoding builds only plain values, pandas and
 NumPy objects; anything else is refused when encoding, with a message that says what to
 return.
+
+Decoding trusts nothing about sizes either: a reply names at most :data:`MAX_RESULT_CELLS`
+cells (a ``RangeIndex(10**9)`` is a few bytes on the wire and 8 GB once built), a JSON header
+of at most :data:`MAX_HEADER_BYTES`, and integers of at most :data:`MAX_INT_DIGITS` digits;
+each is checked before anything of that size is built, and decoding stops at the call's
+deadline, so the time limit covers reading the result too.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ import datetime
 import decimal
 import json
 import struct
+import time
 from typing import Any
 
 import numpy as np
@@ -24,10 +31,19 @@ import pyarrow as pa
 from ...errors import SandboxError
 from .tables import Sink, Source, decode_frame, encode_frame
 
-__all__ = ["MAX_DEPTH", "decode", "encode", "encode_error"]
+__all__ = ["MAX_DEPTH", "MAX_HEADER_BYTES", "MAX_INT_DIGITS", "MAX_RESULT_CELLS", "decode",
+           "encode", "encode_error"]
 
 #: Deepest nesting of lists/dicts accepted in a result.
 MAX_DEPTH = 32
+#: Most cells (values, frame cells and labels) a result may have.
+MAX_RESULT_CELLS = 100_000_000
+#: Longest JSON header (the plain values of a result) accepted.
+MAX_HEADER_BYTES = 64 << 20
+#: Most decimal digits of an integer in a result (Python's own limit for int -> str).
+MAX_INT_DIGITS = 4300
+_INT_LIMIT = 10**MAX_INT_DIGITS
+_HEX_DIGITS = MAX_INT_DIGITS * 5 // 6 + 1  # a hex digit is log16(10) ~ 0.83 decimal digits
 _HEADER = struct.Struct("<Q")
 #: Scalars sent as a one-cell table, so their type and time zone survive.
 _TABLE_SCALARS = (pd.Timestamp, pd.Timedelta, pd.Period, pd.Interval, datetime.datetime,
@@ -113,6 +129,13 @@ class _Writer:
                 **self.frame(frame, depth)}
 
 
+def _integer(digits: str) -> int:
+    """A big integer sent as hex, refused before conversion when it has too many digits."""
+    if len(digits.lstrip("-0x")) > _HEX_DIGITS or abs(value := int(digits, 16)) >= _INT_LIMIT:
+        _too_large(f"an integer of more than {MAX_INT_DIGITS:,} digits")
+    return value
+
+
 def _column(values: Any) -> pd.DataFrame:
     """One unnamed column; its labels are a RangeIndex, which costs nothing to send."""
     return pd.DataFrame({0: values}, copy=False).set_axis(pd.RangeIndex(1), axis=1)
@@ -136,10 +159,13 @@ def _pack(header: dict[str, Any], blobs: list[pa.Buffer]) -> list[bytes | pa.Buf
     return [_HEADER.pack(len(text)), text, *blobs]
 
 
-def decode(data: bytes | bytearray) -> Any:
-    """Rebuild a result (or raise its ``SandboxError``) from worker bytes, trusting nothing."""
+def decode(data: bytes | bytearray, deadline: float | None = None) -> Any:
+    """Rebuild a result (or raise its ``SandboxError``) from worker bytes, trusting nothing;
+    ``time_limit`` when ``deadline`` (``time.monotonic()``) passes while decoding."""
     try:
         (length,) = _HEADER.unpack_from(data)
+        if length > MAX_HEADER_BYTES:
+            return _too_large(f"{length:,} bytes of plain values")
         header = json.loads(data[_HEADER.size:_HEADER.size + length])
         error = header.get("error")
         if error is not None:
@@ -149,7 +175,7 @@ def decode(data: bytes | bytearray) -> Any:
         for size in header["sizes"]:
             blobs.append(memoryview(data)[offset:offset + int(size)])
             offset += int(size)
-        return _Reader(blobs).value(header["value"])
+        return _Reader(blobs, deadline).value(header["value"])
     except SandboxError:
         raise
     except (ValueError, TypeError, KeyError, IndexError, AttributeError, OSError, RecursionError,
@@ -158,15 +184,31 @@ def decode(data: bytes | bytearray) -> Any:
                            kind="runtime") from None
 
 
+def _too_large(what: str) -> Any:
+    raise SandboxError(f"The result is too large to show ({what}); return a summary such as "
+                       "df.head(), df.describe() or an aggregate instead.", kind="memory_limit")
+
+
 def _raise(kind: str, message: str) -> Any:
     raise SandboxError(message, kind=kind)
 
 
 class _Reader:
-    def __init__(self, blobs: list[memoryview]) -> None:
-        self.blobs = blobs
+    def __init__(self, blobs: list[memoryview], deadline: float | None) -> None:
+        self.blobs, self.deadline = blobs, deadline
+        self.cells = MAX_RESULT_CELLS
+
+    def spend(self, cells: int) -> None:
+        """Account for ``cells`` about to be built; refuse past the budget or the deadline."""
+        self.cells -= cells
+        if self.cells < 0:
+            _too_large(f"more than {MAX_RESULT_CELLS:,} cells")
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise SandboxError("Reading the result took longer than the time limit; return a "
+                               "smaller result.", kind="time_limit")
 
     def value(self, tree: Any) -> Any:
+        self.spend(1)
         if not isinstance(tree, dict):
             if tree is None or isinstance(tree, (bool, int, float, str)):
                 return tree
@@ -185,7 +227,7 @@ class _Reader:
 
     def _leaf(self, tag: str, tree: dict[str, Any]) -> Any:
         simple = {"NA": lambda: pd.NA, "NaT": lambda: pd.NaT,
-                  "int": lambda: int(tree["v"], 16), "float": lambda: float(tree["v"]),
+                  "int": lambda: _integer(str(tree["v"])), "float": lambda: float(tree["v"]),
                   "complex": lambda: complex(*(self.value(v) for v in tree["v"])),
                   "bytes": lambda: base64.b64decode(tree["v"], validate=True),
                   "objarray": lambda: np.array(self.value(tree["v"]), dtype=object)}
@@ -214,7 +256,7 @@ class _Reader:
             [int(n) for n in tree["shape"]])
 
     def frame(self, tree: dict[str, Any]) -> pd.DataFrame:
-        return decode_frame(tree, Source(self.value, self._table))
+        return decode_frame(tree, Source(self.value, self._table, self.spend))
 
     def _table(self, number: Any) -> pa.Table:
         return pa.ipc.open_stream(pa.py_buffer(self.blobs[int(number)])).read_all()

@@ -106,8 +106,11 @@ def _getattr(obj: Any, name: Any, default: Any = _MISSING) -> Any:
         return default
 
 
+_ABSENT = object()
+
+
 def _hasattr(obj: Any, name: Any) -> bool:
-    return _getattr(obj, name, _MISSING) is not _MISSING
+    return _getattr(obj, name, _ABSENT) is not _ABSENT
 
 
 def _iterate(obj: Any) -> Any:

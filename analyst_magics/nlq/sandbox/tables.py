@@ -17,17 +17,12 @@ as tagged JSON, and a cell that is not a plain value as its text. So an object c
 Arrow cannot hold with its dtype comes back with the same values: a categorical of mixed-type
 categories as its codes and categories, complex numbers restored to their NumPy dtype, any
 other (a sparse column) as an object column.
-
-:func:`portable` is the same rule on the way in: before a frame crosses to the worker, every
-object cell that is not a plain value (an instance of a class defined in a notebook, a
-function, a file...) is replaced by its ``str()``, so the worker can always rebuild the frame
-and analysis code only ever sees plain values.
+What counts as a plain value, and how a frame is made of plain values before it crosses to
+the worker, is ``plain.py``.
 """
 
 from __future__ import annotations
 
-import datetime
-import decimal
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -37,106 +32,22 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-__all__ = ["Sink", "Source", "decode_frame", "encode_frame", "is_plain", "portable"]
+from .plain import cell_kinds, text
 
-#: Deepest nesting of containers inside one cell that still counts as a plain value.
-MAX_CELL_DEPTH = 32
+__all__ = ["Sink", "Source", "decode_frame", "encode_frame"]
+
 _CHILDREN = (("none", pa.null()), ("bool", pa.bool_()), ("int", pa.int64()),
              ("float", pa.float64()), ("str", pa.large_string()), ("bytes", pa.large_binary()),
              ("tree", pa.large_string()))
 _UNION = pa.dense_union([pa.field(name, kind) for name, kind in _CHILDREN])
 _SLOT = {type(None): 0, bool: 1, int: 2, float: 3, str: 4, bytes: 5}
 _TREE = len(_CHILDREN) - 1
-_SCALARS = frozenset({type(None), bool, int, float, complex, str, bytes, decimal.Decimal,
-                      datetime.date, datetime.time, datetime.datetime, datetime.timedelta,
-                      pd.Timestamp, pd.Timedelta, pd.Period, pd.Interval, type(pd.NaT),
-                      type(pd.NA)})
-_CONTAINERS = (list, tuple, set, frozenset)
 _ARROW_ERRORS = (pa.ArrowException, ValueError, TypeError, OverflowError)
 #: Field metadata: the pandas dtype a field is rebuilt as; for a categorical sent as codes,
 #: the number of its categories' table and whether it is ordered.
 _DTYPE, _CATEGORIES, _ORDERED = b"dtype", b"categories", b"ordered"
-_type_of = np.frompyfunc(type, 1, 1)
 
 Value = Callable[[Any], Any]
-
-
-def is_plain(cell: Any, depth: int = 0) -> bool:
-    """Whether ``cell`` is a plain value: a number, text, bytes, date/time, a pandas or NumPy
-    scalar, or a list/tuple/set/dict of plain values."""
-    kind = type(cell)
-    if kind in _SCALARS or issubclass(kind, np.generic):
-        return True
-    if depth >= MAX_CELL_DEPTH:
-        return False
-    if kind in _CONTAINERS:
-        return all(is_plain(item, depth + 1) for item in cell)
-    if kind is dict:
-        return all(is_plain(k, depth + 1) and is_plain(v, depth + 1) for k, v in cell.items())
-    return False
-
-
-def _text(cell: Any) -> str:
-    try:
-        return str(cell)
-    except Exception:  # noqa: BLE001 - a broken __str__ still yields a cell
-        return f"<{type(cell).__name__} object>"
-
-
-def _kinds(values: np.ndarray) -> tuple[np.ndarray, list[type]]:
-    """The type of every cell, as codes into the list of distinct types."""
-    if not len(values):
-        return np.empty(0, dtype=np.intp), []
-    codes, kinds = pd.factorize(_type_of(values))
-    return codes, list(kinds)
-
-
-def _plain_objects(values: np.ndarray) -> np.ndarray | None:
-    """``values`` with non-plain cells as text, or None when every cell is plain already."""
-    codes, kinds = _kinds(values)
-    simple = np.array([k in _SCALARS or issubclass(k, np.generic) for k in kinds], dtype=bool)
-    if simple.all():
-        return None
-    suspects = np.flatnonzero(~simple[codes])
-    bad = [i for i in suspects if not is_plain(values[i])]
-    if not bad:
-        return None
-    fixed = values.copy()
-    fixed[bad] = np.fromiter((_text(values[i]) for i in bad), dtype=object, count=len(bad))
-    return fixed
-
-
-def _portable_index(index: pd.Index) -> pd.Index:
-    levels = [index.get_level_values(j) for j in range(index.nlevels)]
-    fixed = [_plain_objects(level.to_numpy()) if _is_object(level.dtype) else None
-             for level in levels]
-    if all(f is None for f in fixed):
-        return index
-    arrays = [level if f is None else pd.Index(f, dtype=object)
-              for level, f in zip(levels, fixed, strict=True)]
-    if isinstance(index, pd.MultiIndex):
-        return pd.MultiIndex.from_arrays(arrays, names=index.names)
-    return arrays[0].rename(index.name)
-
-
-def portable(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` as the worker receives it: object cells that are not plain values as text.
-
-    Returns ``frame`` itself when nothing needs converting (the common case); otherwise a
-    shallow copy with the converted columns replaced. The input is never modified.
-    """
-    fixed = {}
-    for position in np.flatnonzero(frame.dtypes.to_numpy() == np.dtype(object)):
-        values = _plain_objects(frame.iloc[:, position].to_numpy())
-        if values is not None:
-            fixed[int(position)] = values
-    index, columns = _portable_index(frame.index), _portable_index(frame.columns)
-    if not fixed and index is frame.index and columns is frame.columns:
-        return frame
-    out = frame.copy(deep=False)
-    for position, values in fixed.items():
-        out.isetitem(position, pd.Series(values, index=out.index, dtype=object, copy=False))
-    return out.set_axis(index, axis=0).set_axis(columns, axis=1)
 
 
 @dataclass(frozen=True)
@@ -151,10 +62,13 @@ class Sink:
 
 @dataclass(frozen=True)
 class Source:
-    """Where a frame is decoded from: ``value`` rebuilds tagged JSON, ``load`` a table."""
+    """Where a frame is decoded from: ``value`` rebuilds tagged JSON, ``load`` a table,
+    ``spend`` is told how many cells a frame will have before it is built (and refuses
+    beyond its budget)."""
 
     value: Callable[[Any], Any]
     load: Callable[[Any], pa.Table]
+    spend: Callable[[int], None]
 
 
 def encode_frame(frame: pd.DataFrame, sink: Sink) -> dict:
@@ -229,7 +143,7 @@ def _dtype_name(dtype: Any) -> str:
 
 def _union(values: np.ndarray, value: Value) -> pa.UnionArray:
     """An object column as a dense union of typed children plus a JSON child."""
-    codes, kinds = _kinds(values)
+    codes, kinds = cell_kinds(values)
     ids = np.array([_SLOT.get(k, _TREE) for k in kinds], dtype=np.int8)[codes]
     offsets = np.zeros(len(values), dtype=np.int32)
     children: list[pa.Array] = []
@@ -253,16 +167,18 @@ def _cell(cell: Any, value: Value) -> Any:
     try:
         return value(cell)
     except TypeError:  # not a plain value, or nested too deep: its text
-        return _text(cell)
+        return text(cell)
 
 
 def decode_frame(tree: dict, source: Source) -> pd.DataFrame:
     """Rebuild the frame :func:`encode_frame` described, checking shapes as it goes."""
     rows = int(tree["rows"])
+    label_table = source.load(tree["l"]) if "l" in tree else None
+    source.spend((rows + 1) * (_length(tree["columns"], label_table) + 1))
     fields = _fields(source.load(tree["b"]), source)
     index = _index(tree["index"], fields, "i", source)
-    labels = _index(tree["columns"], _fields(source.load(tree["l"]), source)
-                    if "l" in tree else {}, "l", source)
+    labels = _index(tree["columns"], {} if label_table is None
+                    else _fields(label_table, source), "l", source)
     columns = [fields.pop(f"c{j}") for j in range(len(labels))]
     if fields or len(index) != rows:
         raise TypeError("the result table does not match its description")
@@ -270,6 +186,13 @@ def decode_frame(tree: dict, source: Source) -> pd.DataFrame:
         return pd.DataFrame(index=index, columns=labels)
     frame = pd.DataFrame(dict(enumerate(columns)), copy=False)
     return frame.set_axis(index, axis=0).set_axis(labels, axis=1)
+
+
+def _length(meta: dict, table: pa.Table | None) -> int:
+    """How many labels an index description has, without building it."""
+    if "range" in meta:
+        return len(range(*(int(bound) for bound in meta["range"])))
+    return 0 if table is None else table.num_rows
 
 
 def _fields(table: pa.Table, source: Source) -> dict[str, pd.Series]:
