@@ -40,7 +40,7 @@ TAG_RUN = re.compile(f"({TAG_CLASS})\\1*")
 _AT_HINT = r"(?i:[\[({<][^a-z0-9]*at[^a-z0-9]*[\])}>])"
 # Anything that can hold PII: a digit, an '@', an obfuscated "(at)", or non-ASCII text that
 # normalisation may turn into one of those.
-ANY_HINT = re.compile(r"[0-9@]|[^\x00-\x7f]|" + _AT_HINT)
+ANY_HINT = re.compile(r"[0-9@]|[^\x00-\x7f]|(?i: at )|" + _AT_HINT)
 
 Spans = list[tuple[int, int]]
 # A number starts and ends at a word boundary, is not the tail or head of another number
@@ -52,12 +52,16 @@ _DIGITS = re.compile(r"\d+")
 # "DE89 3704 0044 …", "… TRAJ 0102 0000": digits that continue an IBAN-shaped run, or a run of
 # four-character blocks with a capital letter in it, belong to that account or reference
 # number, even when its checksum fails, and are no card or phone number of their own
-_ACCOUNT_LEAD = re.compile(r"(?<![\w-])(?:[A-Z]{2}\d{2}(?:[ -]?[A-Z0-9]){0,30}[ -]?"
-                           r"|(?=[\dA-Z -]*[A-Z])(?:[\dA-Z]{4}[ -])+)$")
+_ACCOUNT_LEAD = re.compile(r"(?<![\w-])(?:[A-Za-z]{2} ?\d{2}(?: {0,2}[A-Za-z0-9]|-[A-Za-z0-9])"
+                           r"{0,30}[ -]{0,2}|(?=[\dA-Z -]*[A-Z])(?:[\dA-Z]{4}[ -])+)$")
 _CONTEXT_CHARS = 40
 _PHONE_CONTEXT = re.compile(
-    r"(?i)\b(?:(?:tele|cell|mobile)?phones?|tel|mob|mobiles?|cell|fax|call(?:ed)?|contact|"
-    r"whats ?app|sms|text|ring)\b[^\d\n]{0,24}$")
+    r"(?i)\b(?:(?:tele|cell|mobile|smart)?phones?|tel|mob|mobiles?|cell|fax|call(?:ed)?|contact|"
+    r"whats ?app|sms|text|ring|dial|reach|telefone?|tel[eé]fono|celular|m[oó]vil|handy|mobil|"
+    r"portable|手机|电话|联系)\b[^\d\n]{0,24}$")
+# an extension glued on or written after the number: "…0132x123", "… ext. 12"
+_EXTENSION = r"(?i:\s?(?:x|ext\.?|extn\.?|extension)\s?\d{1,6})"
+_EXTENSION_AT = re.compile(_EXTENSION)
 
 
 class Tables(NamedTuple):
@@ -183,19 +187,33 @@ def _before(text: str, start: int) -> str:
 
 
 def _ends_number(text: str, end: int) -> bool:
-    return not _WORD_GOES_ON.match(text, end)
+    return not _WORD_GOES_ON.match(text, end) or bool(_EXTENSION_AT.match(text, end))
 
 
 # --------------------------------------------------------------------------- e-mail
 
-_LOCAL = r"[\w!#$%&'*+/=?^`{|}~-]"
+_LOCAL_ATOM = r"[\w!#$%&'*+/=?^`{|}~-]"
+# a dotted local part, or a quoted one ("john doe"@…), as RFC 5322 allows
+_LOCAL = rf'(?:{_LOCAL_ATOM}+(?:\.{_LOCAL_ATOM}+)*|"(?:[^"\\\n]|\\.){{1,64}}")'
 _OBFUSCATED = r"\s*[\[({<]\s*WORD\s*[\])}>]\s*"
+_LABEL = r"[^\W_](?:[\w-]*[^\W_])?"
+_TLD = r"(?:xn--[a-z0-9-]{1,59}|[^\W\d_]{2,63})"  # letters, or punycode (xn--p1ai)
+_IP_LITERAL = r"\[(?:\d{1,3}(?:\.\d{1,3}){3}|IPv6:[0-9a-f:.]{2,45})\]"
 _EMAIL = re.compile(
-    rf"(?<![\w.!#$%&'*+/=?^`{{|}}~-]){_LOCAL}+(?:\.{_LOCAL}+)*"
+    rf"(?<![\w.!#$%&'*+/=?^`{{|}}~-]){_LOCAL}"
     rf"(?:\s?@\s?|{_OBFUSCATED.replace('WORD', 'at')})"
-    rf"(?:[^\W_](?:[\w-]*[^\W_])?(?:\.|{_OBFUSCATED.replace('WORD', 'dot')}))+"
+    rf"(?:{_IP_LITERAL}|(?:{_LABEL}(?:\.|{_OBFUSCATED.replace('WORD', 'dot')}))+"
     r"(?!(?:png|jpe?g|gif|svg|webp|ico|bmp|css|js|json|pdf|txt|csv)(?![\w-]))"  # icon@2x.png
-    r"[^\W\d_]{2,63}(?![\w-])",
+    rf"{_TLD}(?![\w-]))",
+    re.IGNORECASE)
+# "john at example dot com": the words spelled out, ending in a top-level domain people use
+_SPELLED_TLD = (r"(?:com|org|net|edu|gov|mil|int|info|biz|io|co|me|app|dev|ai|online|site|"
+                r"email|mail|[a-z]{2})")
+_NOT_A_NAME = (r"(?!(?:the|this|that|these|those|an?|my|your|our|his|her|their|its?|least|all|"
+               r"once|first|last)\b)")  # "look at this dot com" names no mailbox
+_SPELLED_EMAIL = re.compile(
+    rf"(?<![\w.-]){_NOT_A_NAME}{_LOCAL_ATOM}+(?:\.{_LOCAL_ATOM}+)*\s+at\s+{_NOT_A_NAME}{_LABEL}"
+    rf"(?:(?:\.|\s+dot\s+){_LABEL})*?(?:\.|\s+dot\s+){_SPELLED_TLD}(?![\w-])",
     re.IGNORECASE)
 
 
@@ -217,21 +235,23 @@ _IBAN_LENGTHS = {country: length for length, countries in {
 # ISO 13616 check: letters count as two digits, A = 10 … Z = 35
 _IBAN_DIGITS = {ord(letter): str(value) for value, letter in enumerate(
     "ABCDEFGHIJKLMNOPQRSTUVWXYZ", start=10)}
-_IBAN_BODY = {length: re.compile(rf"(?:[ -]?[A-Z0-9]){{{length}}}")
+_IBAN_SEP = r"(?: {1,2}|-)?"
+_IBAN_BODY = {length: re.compile(rf"(?:{_IBAN_SEP}[A-Z0-9]){{{length}}}", re.IGNORECASE)
               for length in set(_IBAN_LENGTHS.values())}
-# upper case only, as ISO 13616 writes it: "GI75 aWBK …" is no IBAN
-_IBAN = re.compile(r"(?<![\w-])[A-Z]{2}\d{2}(?:[ -]?[A-Z0-9]){11,30}")
+# in any case ("de89 3704 …"): the checksum, not the case, tells an account number
+_IBAN = re.compile(rf"(?<![\w-])[A-Z]{{2}}{_IBAN_SEP}\d{{2}}(?:{_IBAN_SEP}[A-Z0-9]){{11,30}}",
+                   re.IGNORECASE)
 
 
 def _iban_spans(match: re.Match[str]) -> Spans:
     text = match.group()
-    length = _IBAN_LENGTHS.get(text[:2])
+    length = _IBAN_LENGTHS.get(text[:2].upper())
     body = length and _IBAN_BODY[length].match(text)
     if not body or not _ends_number(match.string, match.start() + body.end()):
         return []  # too short for its country, or runs on into letters or digits
     if {" ", "-"} <= set(body.group()):
         return []  # mixes separators
-    compact = body.group().replace(" ", "").replace("-", "")
+    compact = body.group().replace(" ", "").replace("-", "").upper()
     number = int((compact[4:] + compact[:4]).translate(_IBAN_DIGITS))
     return [(0, body.end())] if number % 97 == 1 else []
 
@@ -288,13 +308,28 @@ _SSN = re.compile(rf"{_NUMBER_START}(\d{{3}})([ .\-]?)(\d{{2}})\2(\d{{4}}){_NUMB
 _SSN_SAMPLES = ("000", "666", "123456789", "98765432", "078051120")
 
 
+# a 3-2-4 number after these is an identifier ("order #123-45-6789", "ORD-219-09-9999")
+_ID_CONTEXT = re.compile(
+    r"(?i:\b(?:order|invoice|inv|ref(?:erence)?|case|ticket|id|no|num|number|po|sku|"
+    r"account|acct|tracking|confirmation|serial|part|item|zip|postal|code)\b[^\w\n]{0,3}"
+    r"|#\s?)$|\b[A-Z]{2,}-$")
+_SSN_CONTEXT = re.compile(
+    r"(?i)\b(?:ssn|ss ?#|ss no|social(?: security)?|soc\.? ?sec\.?|sec(?:urity)? (?:no|num)|"
+    r"taxpayer|tax ?id|i?tin)\b[^\d\n]{0,24}$")
+
+
 def _ssn_spans(match: re.Match[str]) -> Spans:
-    area, _, group, serial = match.groups()
+    area, separator, group, serial = match.groups()
     digits = area + group + serial
     if (len(set(digits)) == 1 or group == "00" or serial == "0000"
             or digits.startswith(_SSN_SAMPLES)):
         return []
-    return _whole(match)
+    before = _before(match.string, match.start())
+    if _SSN_CONTEXT.search(before):
+        return _whole(match)
+    # nine bare digits are an SSN only when the text says so; a grouped one unless it is an
+    # identifier's
+    return [] if not separator or _ID_CONTEXT.search(before) else _whole(match)
 
 
 # --------------------------------------------------------------------------- phone numbers
@@ -308,12 +343,23 @@ _COUNTRY_CODES = frozenset(map(str, (
     670, *range(672, 693), 800, 808, 850, 852, 853, 855, 856, 870, 878, *range(880, 884), 886,
     888, *range(960, 969), *range(970, 978), 979, *range(992, 997), 998)))
 _INTERNATIONAL = re.compile(
-    r"(?<![\w+])(?<![\dA-Fa-f]{4}-)(?:\+ ?\(?|(?<!\d)(?<!\d[,.])00)(?=[1-9])[\d ().\-/]*")
+    r"(?<![\w+])(?<![\dA-Fa-f]{4}-)(?:\+ ?\(?|(?<!\d)(?<!\d[,.])00)(?=[1-9])[\d ().\-/]*"
+    rf"{_EXTENSION}?")
 _NANP = re.compile(
     rf"{_NUMBER_START}(?<!\+)(?<!\d,)(1[ .\-]?)?(?:\(([2-9]\d\d)\) ?|([2-9]\d\d)([ .\-]?))"
-    rf"([2-9]\d\d)([ .\-]?)(\d{{4}}){_NUMBER_END}")
+    rf"([2-9]\d\d)([ .\-]?)(\d{{4}}){_EXTENSION}?{_NUMBER_END}")
 _NATIONAL = re.compile(  # not after "12 " or "1,": a national number opens its digit run
-    rf"{_NUMBER_START}(?<!\+)(?<!\d )(?<!\d,)(?:\(0\d{{1,4}}\) ?|0)\d*(?:[ .\-/]\d+)*")
+    rf"{_NUMBER_START}(?<!\+)(?<!\d )(?<!\d,)(?:\(0\d{{1,4}}\) ?|0)\d*(?:[ .\-/]\d+)*"
+    rf"{_EXTENSION}?")
+# Mobile numbers written the national way in large countries: Brazil with its two-digit
+# area code in brackets, China's 1[3-9]x-xxxx-xxxx (unbroken too, unless an identifier's),
+# India's xxxxx xxxxx after a trunk 0 or 91 or after a word such as "mobile".
+_MOBILE = re.compile(
+    rf"{_NUMBER_START}(?<!\+)(?<!\d )(?<!\d,)(?:"
+    r"\((?P<ddd>[1-9]{2})\) ?(?:9\d{4}|[2-5]\d{3})[ -]?\d{4}"
+    r"|1[3-9]\d(?P<cn>[ -]?)\d{4}(?P=cn)\d{4}"
+    r"|(?P<trunk>0|91[ -]?)?[6-9]\d{4}(?P<india>[ -]?)\d{5}"
+    rf"){_EXTENSION}?{_NUMBER_END}")
 
 
 _ZIP_PLUS_4 = re.compile(r"\d{5}-\d{4}(?!\d)")  # "02235-2376" and "00965-8766" are no phones
@@ -371,13 +417,32 @@ def _nanp_spans(match: re.Match[str]) -> Spans:
     return [] if bare and not context else _whole(match)
 
 
+def _with_extension(match: re.Match[str], spans: Spans) -> Spans:
+    """The last span taken on to the end of an extension that follows it ("… x123")."""
+    if spans:
+        extension = _EXTENSION_AT.match(match.group(), spans[-1][1])
+        if extension:
+            spans[-1] = (spans[-1][0], extension.end())
+    return spans
+
+
 def _national_spans(match: re.Match[str]) -> Spans:
     if _ZIP_PLUS_4.match(match.group()):
         return []
     spans = _windows(match, _is_national, digits=range(9, 13), anchored=True)
     if spans and match.group().startswith("("):  # "(030) 1234567": mask the bracket too
         spans[0] = (0, spans[0][1])
-    return spans
+    return _with_extension(match, spans)
+
+
+def _mobile_spans(match: re.Match[str]) -> Spans:
+    before = _before(match.string, match.start())
+    if match.group("ddd") or match.group("cn") or _PHONE_CONTEXT.search(before):
+        return _whole(match)
+    if match.group("cn") is not None:  # eleven digits 1[3-9]…: a mobile, unless an id's
+        return [] if _ID_CONTEXT.search(before) else _whole(match)
+    grouped = match.group("india") and match.group("trunk") is not None
+    return _whole(match) if grouped else []
 
 
 def _international_spans(match: re.Match[str]) -> Spans:
@@ -393,18 +458,20 @@ def _international_spans(match: re.Match[str]) -> Spans:
     alone = _DIGITS.match(dialled, 2)
     if dialled.startswith("00") and not (alone and alone.group() in _COUNTRY_CODES):
         return []
-    return [(0, spans[0][1])]
+    return _with_extension(match, [(0, spans[0][1])])
 
 
 # --------------------------------------------------------------------------- the order
 
 RECOGNISERS = (
     Recogniser("EMAIL_ADDRESS", "@|" + _AT_HINT, _EMAIL, _whole),
-    Recogniser("IBAN_CODE", r"[A-Z]{2}[0-9]{2}", _IBAN, _iban_spans),
+    Recogniser("EMAIL_ADDRESS", r"(?i: at .*[ .])", _SPELLED_EMAIL, _whole),
+    Recogniser("IBAN_CODE", r"(?i:[a-z]{2} {0,2}[0-9]{2})", _IBAN, _iban_spans),
     Recogniser("CREDIT_CARD", r"[0-9](?:[ .\-]?[0-9]){12}", _CARD_RUN,
                partial(_windows, accept=_is_card, digits=range(13, 20))),
     Recogniser("US_SSN", r"[0-9]{3}[ .\-]?[0-9]{2}[ .\-]?[0-9]{4}", _SSN, _ssn_spans),
     Recogniser("PHONE_NUMBER", r"(?:\+|00) ?\(?[1-9]", _INTERNATIONAL, _international_spans),
     Recogniser("PHONE_NUMBER", r"[0-9]{3}\)?[ .\-]?[0-9]{3}[ .\-]?[0-9]{4}", _NANP, _nanp_spans),
+    Recogniser("PHONE_NUMBER", r"[0-9]{4}[ -]?[0-9]{4}", _MOBILE, _mobile_spans),
     Recogniser("PHONE_NUMBER", r"0[1-9]", _NATIONAL, _national_spans),
 )

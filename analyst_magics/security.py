@@ -20,6 +20,7 @@ each finding replaced by the placeholder.
 from __future__ import annotations
 
 import html
+import json
 import re
 import unicodedata
 from typing import Any, NamedTuple, TypeVar
@@ -31,6 +32,7 @@ from . import pii_recognizers as rec
 from .errors import AnalystError
 
 __all__ = ["ELLIPSIS", "MAX_TEXT_LENGTH", "PII_TYPES", "PIIMatch", "find_pii", "mask_pii",
+           "hide_column", "mask_value", "pii_columns",
            "sanitize_text"]
 
 #: Default cap, in characters, of :func:`sanitize_text` output (before HTML escaping).
@@ -45,6 +47,17 @@ PII_TYPES = tuple(rec.ENTITIES)
 _PRECUT_FACTOR = 4
 _ARROW_STRING = pd.StringDtype("pyarrow")  # regex pre-filters then run in RE2, vectorised
 _NON_ASCII = r"[^\x00-\x7f]"
+
+#: A column holds personal data when more than this share of the values read from it do.
+PII_COLUMN_SHARE = 0.5
+#: Values read per column to tell what it holds (distinct values of its first rows).
+PII_COLUMN_SAMPLE = 200
+_SAMPLE_ROWS = 20_000
+#: Integers shorter than this hold no phone, card or SSN.
+_MIN_PII_DIGITS = 7
+_SSN_NAME = re.compile(r"(?i)\b(?:ssn|social|soc ?sec|tax ?id|i?tin)\b")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_NOT_WORD = re.compile(r"[\W_]+")
 
 _Masked = TypeVar("_Masked", str, pd.Series, pd.DataFrame)
 
@@ -136,10 +149,13 @@ def mask_pii(value: _Masked, *, columns: bool = True, placeholder: str = "<{type
 
     Returns
     -------
-    Same type as ``value``. Text columns (object, string and categorical) are masked; other
-    columns, the index, missing values and non-string cells of object columns are left as
-    they are, and dtypes are kept. Each distinct string is examined once, so a column of a
-    million rows with few distinct values costs little more than those values.
+    Same type as ``value``. Text in text columns (object, string and categorical) is masked,
+    nested cells (lists, dicts) included, which then come back as their masked text. A
+    column that still holds personal data by what it holds (:func:`pii_columns`: int64 phone
+    numbers, bare digit strings under a "phone" header...) has every value replaced by the
+    placeholder, whatever its dtype. Other columns, the index and missing values are left
+    as they are, and dtypes are kept. Each distinct string is examined once, so a column of
+    a million rows with few distinct values costs little more than those values.
 
     Examples
     --------
@@ -186,9 +202,18 @@ def _mask_label(label: Any, placeholder: str) -> Any:
 
 def _mask_frame(frame: pd.DataFrame, *, columns: bool, placeholder: str) -> pd.DataFrame:
     out = frame.copy(deep=False)  # new container; columns are replaced, never written into
+    hidden = pii_columns(frame)
     for position, dtype in enumerate(frame.dtypes):
+        column = frame.iloc[:, position]
         if _is_text(dtype):
-            out.isetitem(position, _mask_column(frame.iloc[:, position], placeholder))
+            column = _mask_column(column, placeholder)
+            name = _header_words(frame.columns[position])
+            if position in hidden and _column_entity(name, column) is None:
+                del hidden[position]  # masking the text was enough ("call <PHONE_NUMBER>")
+        if position in hidden:
+            column = hide_column(column, hidden[position], placeholder)
+        if column is not frame.iloc[:, position]:
+            out.isetitem(position, column)
     if columns and (isinstance(frame.columns, pd.MultiIndex) or _is_text(frame.columns.dtype)):
         out.columns = frame.columns.map(lambda label: _mask_label(label, placeholder))
     return out
@@ -217,21 +242,134 @@ def _mask_column(column: pd.Series, placeholder: str) -> pd.Series:
 
 
 def _mask_objects(column: pd.Series, placeholder: str) -> pd.Series:
-    """An object column: only its ``str`` cells are looked at; numbers, lists, NA stay."""
+    """An object column: its ``str`` cells, and the text of nested cells (lists, dicts...);
+    numbers, booleans and missing values stay."""
     values = column.to_numpy(dtype=object)
     if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
         rows = np.arange(len(values))  # the common case: strings and missing values only
+        nested = np.empty(0, dtype=np.intp)
     else:
-        rows = np.flatnonzero(np.fromiter(map(isinstance, values, [str] * len(values)), bool,
-                                          len(values)))
+        kinds = np.fromiter(map(type, values), object, len(values))
+        rows = np.flatnonzero(np.isin(kinds, [str]))
+        nested = np.flatnonzero(np.isin(kinds, _NESTED))
     codes, uniques = pd.factorize(values[rows])
     masked = _mask_texts(pd.Series(uniques, dtype=object), placeholder).to_numpy(dtype=object)
     changed = np.append(masked != uniques, False)[codes]  # code -1, a missing value: kept
-    if not changed.any():
+    replaced = {int(row): text for row in nested
+                if (text := mask_value(values[row], placeholder=placeholder)) is not values[row]}
+    if not changed.any() and not replaced:
         return column.copy()
     values = values.copy()  # the array is a read-only view of the input
     values[rows[changed]] = masked[codes[changed]]
+    for row, text in replaced.items():
+        values[row] = text
     return pd.Series(values, index=column.index, name=column.name, dtype=object)
+
+
+def mask_value(value: Any, *, placeholder: str = "<{type}>") -> Any:
+    """One cell masked: a string as :func:`mask_pii` masks it, a list, tuple, set or dict by
+    its text (the masked text when it held personal data, else the value itself)."""
+    if isinstance(value, str):
+        return _mask_text(value, placeholder)
+    if not isinstance(value, _NESTED):
+        return value
+    text = _nested_text(value)
+    masked = _mask_text(text, placeholder)
+    return value if masked == text else masked
+
+
+_NESTED = (list, tuple, set, frozenset, dict)
+
+
+def _nested_text(value: Any) -> str:
+    try:
+        return json.dumps(value, ensure_ascii=False, default=str)
+    except (TypeError, ValueError):  # keys json cannot write, circular containers
+        return str(value)
+
+
+# --------------------------------------------------------------------------- whole columns
+
+
+def pii_columns(frame: pd.DataFrame) -> dict[int, str]:
+    """The columns that hold personal data by what they hold, whatever their dtype.
+
+    A column counts when more than :data:`PII_COLUMN_SHARE` of the values read from it
+    (up to :data:`PII_COLUMN_SAMPLE` distinct values of its first rows) hold personal data,
+    each read as text after the column's name, which gives the context a bare number needs:
+    an int64 column "phone" of 4155550132, a "ssn" column whose leading zeros were lost,
+    a column of card numbers. Returns ``{position: entity type}``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> pii_columns(pd.DataFrame({"phone": [4155550132, 2125550199], "n": [1, 2]}))
+    {0: 'PHONE_NUMBER'}
+    """
+    found = {}
+    for position in range(frame.shape[1]):
+        column = frame.iloc[:, position]
+        entity = _column_entity(_header_words(frame.columns[position]), column)
+        if entity is not None:
+            found[position] = entity
+    return found
+
+
+def hide_column(column: pd.Series, entity: str, placeholder: str = "<{type}>") -> pd.Series:
+    """``column`` with every value that is not missing replaced by the placeholder."""
+    values = np.where(column.isna().to_numpy(), None, _fill(placeholder, entity))
+    return pd.Series(values, index=column.index, name=column.name, dtype=object)
+
+
+def _header_words(label: Any) -> str:
+    """A column label as words ("mobileNumber", "mobile_no" -> "mobile Number", "mobile no")."""
+    text = rec.normalise(" ".join(map(str, label)) if isinstance(label, tuple) else str(label))
+    return _NOT_WORD.sub(" ", _CAMEL.sub(" ", text)).strip()
+
+
+def _column_entity(name: str, column: pd.Series) -> str | None:
+    texts = _value_texts(name, column.iloc[:_SAMPLE_ROWS].dropna())
+    if not texts:
+        return None
+    label = f"{name}: "
+    kinds = [next((m.type for m in find_pii(label + text) if m.start >= len(label)), None)
+             for text in texts]
+    hits = [kind for kind in kinds if kind is not None]
+    if len(hits) <= PII_COLUMN_SHARE * len(texts):
+        return None
+    return max(set(hits), key=hits.count)
+
+
+def _value_texts(name: str, values: pd.Series) -> list[str]:
+    """Distinct values of a column as the text a person would read, if any could be PII."""
+    dtype = values.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        values = pd.Series(dtype.categories)
+        dtype = values.dtype
+    if pd.api.types.is_bool_dtype(dtype) or not (
+            pd.api.types.is_numeric_dtype(dtype) or _is_text(dtype)):
+        return []
+    if pd.api.types.is_numeric_dtype(dtype):
+        numbers = values.to_numpy(dtype=float)
+        whole = numbers[(numbers == np.round(numbers)) & (np.abs(numbers) < 1e19)]
+        if not len(whole) or np.abs(whole).max() < 10 ** (_MIN_PII_DIGITS - 1):
+            return []
+        digits = [str(int(v)) for v in pd.unique(whole)[:PII_COLUMN_SAMPLE]]
+        if _SSN_NAME.search(name):  # an SSN read as a number loses its leading zeros
+            digits = [d.zfill(9) if len(d) < 9 else d for d in digits]
+        return digits
+    cells = values.to_numpy(dtype=object)
+    try:
+        distinct = pd.unique(cells)[:PII_COLUMN_SAMPLE]
+    except TypeError:  # unhashable cells (lists, dicts): by their text
+        distinct = pd.unique(np.array([_cell_text(cell) for cell in cells], dtype=object))
+    return [_cell_text(cell) for cell in distinct[:PII_COLUMN_SAMPLE]]
+
+
+def _cell_text(cell: Any) -> str:
+    if isinstance(cell, str):
+        return cell
+    return _nested_text(cell) if isinstance(cell, _NESTED) else str(cell)
 
 
 def _mask_categorical(column: pd.Series, placeholder: str) -> pd.Series:

@@ -9,8 +9,14 @@ privacy mode:
 - ``schema``: column names, dtypes, semantic types, missing and distinct counts, and the range
   (min, max, mean) of numeric and date columns. No rows, no text values.
 - ``masked`` (default): the same, plus the most frequent values of text columns and a few
-  sample rows, with personal data (e-mail, phone, card, SSN, IBAN) masked.
+  sample rows, with personal data (e-mail, phone, card, SSN, IBAN) masked, nested cells
+  included.
 - ``full``: the same as ``masked`` without masking.
+
+In every mode but ``full``, a column that holds personal data by what it holds, whatever its
+dtype (:func:`~analyst_magics.security.pii_columns`: int64 phone numbers, card numbers...),
+is described only by its name, dtype, counts and the kind of data it holds: no range, no
+frequent values, and its sample cells are the placeholder.
 
 Column names are masked in every mode but ``full``. The model sees the columns under those
 shown names (:func:`shown_frame`), and its code runs on a frame named the same way, so a column
@@ -30,7 +36,7 @@ from ..data_utils import unique_names
 from ..jsonable import to_jsonable
 from ..models import SemanticType
 from ..pipeline.profiling import profile
-from ..security import mask_pii
+from ..security import hide_column, mask_pii, mask_value, pii_columns
 
 __all__ = ["Privacy", "SYSTEM", "build_messages", "repair_messages", "sample_rows",
            "schema_summary", "shown_frame"]
@@ -90,17 +96,24 @@ def shown_frame(df: pd.DataFrame, *, privacy: Privacy) -> pd.DataFrame:
     return df.set_axis(names, axis=1)
 
 
-def schema_summary(df: pd.DataFrame, *, privacy: Privacy) -> list[dict[str, Any]]:
+def schema_summary(df: pd.DataFrame, *, privacy: Privacy,
+                   hidden: dict[int, str] | None = None) -> list[dict[str, Any]]:
     """Per column: name, dtype, semantic type, counts, and a range or the frequent values.
 
-    ``df`` is expected to be a :func:`shown_frame`; values are masked unless ``full``.
+    ``df`` is expected to be a :func:`shown_frame`; values are masked unless ``full``, and the
+    columns in ``hidden`` (position -> entity type, default :func:`pii_columns` unless
+    ``full``) get no statistics of their values.
     """
+    if hidden is None:
+        hidden = {} if privacy == "full" else pii_columns(df)
     columns = []
-    for stats in profile(df, top_k=TOP_VALUES).column_profiles:
+    for position, stats in enumerate(profile(df, top_k=TOP_VALUES).column_profiles):
         entry: dict[str, Any] = {"name": stats.name, "dtype": stats.dtype,
                                  "semantic_type": stats.semantic_type.value,
                                  "missing": stats.missing, "distinct": stats.distinct}
-        if stats.semantic_type in _RANGED:
+        if position in hidden:
+            entry["personal_data"] = hidden[position]  # what it holds, never its values
+        elif stats.semantic_type in _RANGED:
             entry.update(min=stats.min, max=stats.max)
             if stats.mean is not None:
                 entry["mean"] = stats.mean
@@ -110,14 +123,19 @@ def schema_summary(df: pd.DataFrame, *, privacy: Privacy) -> list[dict[str, Any]
     return columns
 
 
-def sample_rows(df: pd.DataFrame, *, privacy: Privacy) -> list[dict[str, Any]]:
-    """A few rows spread over the table (first, then evenly spaced), masked unless ``full``."""
+def sample_rows(df: pd.DataFrame, *, privacy: Privacy,
+                hidden: dict[int, str] | None = None) -> list[dict[str, Any]]:
+    """A few rows spread over the table (first, then evenly spaced), masked unless ``full``;
+    the columns in ``hidden`` (default :func:`pii_columns` of ``df``) show the placeholder."""
     if privacy == "schema" or df.empty:
         return []
     positions = np.unique(np.linspace(0, len(df) - 1, num=min(SAMPLE_ROWS, len(df))).astype(int))
     rows = df.iloc[positions]
     if privacy == "masked":
+        hidden = pii_columns(df) if hidden is None else hidden
         rows = mask_pii(rows, columns=False)
+        for position, entity in hidden.items():
+            rows.isetitem(position, hide_column(rows.iloc[:, position], entity))
     records = rows.astype(object).where(rows.notna(), None).to_dict(orient="records")
     return [{str(k): _cell(v) for k, v in to_jsonable(r).items()} for r in records]
 
@@ -128,11 +146,12 @@ def build_messages(df: pd.DataFrame, question: str, *, privacy: Privacy,
     view = shown_frame(df, privacy=privacy)
     described = view.iloc[:, :MAX_PROMPT_COLUMNS]
     dataset = str(name or df.attrs.get("name") or "df")
+    hidden = {} if privacy == "full" else pii_columns(described)
     document: dict[str, Any] = {
         "dataset": _cell(_mask_value(dataset, privacy), MAX_NAME_CHARS),
         "rows": len(df),
-        "columns": schema_summary(described, privacy=privacy),
-        "sample_rows": sample_rows(described, privacy=privacy),
+        "columns": schema_summary(described, privacy=privacy, hidden=hidden),
+        "sample_rows": sample_rows(described, privacy=privacy, hidden=hidden),
         "question": question,
     }
     if view.shape[1] > described.shape[1]:
@@ -165,4 +184,4 @@ def _cell(value: Any, limit: int = MAX_CELL_CHARS) -> Any:
 
 
 def _mask_value(value: Any, privacy: Privacy) -> Any:
-    return mask_pii(value) if privacy != "full" and isinstance(value, str) else value
+    return value if privacy == "full" else mask_value(value)

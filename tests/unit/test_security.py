@@ -90,7 +90,8 @@ def test_sanitize_output_never_holds_markup_or_line_breaks(text: str) -> None:
     ("3782 822463 10005", "CREDIT_CARD"),  # Amex 4-6-5
     ("122000000000003", "CREDIT_CARD"),  # UATP, 15 digits
     ("078.05.1123", "US_SSN"),
-    ("078051121", "US_SSN"),
+    ("ssn 078051121", "US_SSN"),
+    ("gb29 nwbk 6016 1331 9268 19", "IBAN_CODE"),  # the checksum holds in any case
     ("GB29 NWBK 6016 1331 9268 19", "IBAN_CODE"),
     ("NL91ABNA0417164300", "IBAN_CODE"),
     ("+44 (0)20 7946 0958", "PHONE_NUMBER"),
@@ -118,7 +119,7 @@ def test_each_entity_is_found(text: str, kind: str) -> None:
     "4111 1111 1111 1112",  # Luhn fails
     "1748503543012",  # millisecond timestamp: Luhn-valid, no issuer range
     "GB29 NWBK 6016 1331 9268 18",  # mod-97 fails
-    "gb29 nwbk 6016 1331 9268 19",  # IBANs are upper case
+    "219099999", "id 219099999",  # nine bare digits are no SSN without the word
     "666-12-3456", "123-45-0000", "219-09-99990", "078-05-1120",
     "2024-03-15", "15.03.2024 10:30", "192.168.100.200", "v10.15.7", "release 2.31.0",
     "123e4567-e89b-12d3-a456-426614174000", "ISBN 0-306-40615-2", "total 1,234,567.89",
@@ -250,11 +251,11 @@ def test_series_keeps_index_name_dtype_and_missing_values(dtype: object) -> None
                                                  "<EMAIL_ADDRESS>"]
 
 
-def test_object_columns_mask_only_strings() -> None:
+def test_object_columns_mask_strings_and_nested_cells() -> None:
     cells = ["ann@example.com", 4111111111111111, 3.5, None, np.nan, ["ann@example.com"], True]
     out = mask_pii(pd.Series(cells, dtype=object))
     assert out.iloc[0] == "<EMAIL_ADDRESS>"
-    assert out.iloc[1:].tolist()[:2] == cells[1:3] and out.iloc[5] == ["ann@example.com"]
+    assert out.iloc[1:].tolist()[:2] == cells[1:3] and out.iloc[5] == '["<EMAIL_ADDRESS>"]'
     assert out.iloc[3] is None and np.isnan(out.iloc[4]) and out.iloc[6] is True
 
 
