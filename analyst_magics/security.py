@@ -249,9 +249,9 @@ def _mask_objects(column: pd.Series, placeholder: str) -> pd.Series:
         rows = np.arange(len(values))  # the common case: strings and missing values only
         nested = np.empty(0, dtype=np.intp)
     else:
-        kinds = np.fromiter(map(type, values), object, len(values))
-        rows = np.flatnonzero(np.isin(kinds, [str]))
-        nested = np.flatnonzero(np.isin(kinds, _NESTED))
+        kinds = pd.Series(values, dtype=object).map(type)
+        rows = np.flatnonzero(kinds.eq(str).to_numpy())
+        nested = np.flatnonzero(kinds.isin(_NESTED).to_numpy())
     codes, uniques = pd.factorize(values[rows])
     masked = _mask_texts(pd.Series(uniques, dtype=object), placeholder).to_numpy(dtype=object)
     changed = np.append(masked != uniques, False)[codes]  # code -1, a missing value: kept
@@ -317,8 +317,9 @@ def pii_columns(frame: pd.DataFrame) -> dict[int, str]:
 
 def hide_column(column: pd.Series, entity: str, placeholder: str = "<{type}>") -> pd.Series:
     """``column`` with every value that is not missing replaced by the placeholder."""
-    values = np.where(column.isna().to_numpy(), None, _fill(placeholder, entity))
-    return pd.Series(values, index=column.index, name=column.name, dtype=object)
+    values = pd.Series(_fill(placeholder, entity), index=column.index, name=column.name,
+                       dtype=object)
+    return values.mask(column.isna(), None)
 
 
 def _header_words(label: Any) -> str:

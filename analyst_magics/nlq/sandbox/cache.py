@@ -15,6 +15,7 @@ call only if that call binds exactly the same frames, unchanged (:meth:`FrameCac
 from __future__ import annotations
 
 import ctypes
+import functools
 import weakref
 import zlib
 from dataclasses import dataclass
@@ -45,7 +46,7 @@ def _checksum(frame: pd.DataFrame) -> tuple[int, ...]:
             values = _addresses(values)
         elif not (isinstance(values, np.ndarray) and values.dtype.kind in "biufcmM"):
             values = _row_hashes(frame.iloc[:, block.mgr_locs.as_array])
-        sums.append(zlib.crc32(np.ascontiguousarray(values).reshape(-1).view(np.uint8)))
+        sums.append(zlib.crc32(np.ascontiguousarray(values).reshape(-1).view(np.uint8).data))
     return tuple(sums)
 
 
@@ -60,7 +61,7 @@ def _addresses(cells: np.ndarray) -> np.ndarray:
     """
     cells = np.ascontiguousarray(cells)
     table = (ctypes.c_char * cells.nbytes).from_address(cells.__array_interface__["data"][0])
-    return np.frombuffer(table, dtype=np.uintp).copy()
+    return np.frombuffer(memoryview(table), dtype=np.uintp).copy()
 
 
 def _anchors(frame: pd.DataFrame) -> list[np.ndarray]:
@@ -110,9 +111,9 @@ class _Held:
     anchors: list[np.ndarray]
 
     def matches(self, probe: Probe) -> bool:
-        frame = probe.frame
-        if self.ref() is not frame or self.names != probe.names:
+        if self.names != probe.names or self.ref() is not probe.frame:
             return False
+        frame: Any = probe.frame
         if not all(now is then or now.equals(then)
                    for now, then in zip((frame.index, frame.columns), self.axes, strict=True)):
             return False
@@ -160,8 +161,11 @@ class FrameCache:
         self._serial += 1
         key = f"f{self._serial}"
         self._held[key] = _Held(
-            key, id(frame), size, weakref.ref(frame, lambda _, key=key: self._gone.append(key)),
+            key, id(frame), size, weakref.ref(frame, functools.partial(self._lost, key)),
             probe.names, (frame.index, frame.columns), frame.copy(deep=False) if probe.cow
             else None, None if probe.cow else probe.checksum, [] if probe.cow else _anchors(frame))
         self._by_id[id(frame)] = key
         return key
+
+    def _lost(self, key: str, _: object) -> None:
+        self._gone.append(key)

@@ -22,6 +22,7 @@ import decimal
 import json
 import struct
 import time
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -49,11 +50,13 @@ _HEADER = struct.Struct("<Q")
 _TABLE_SCALARS = (pd.Timestamp, pd.Timedelta, pd.Period, pd.Interval, datetime.datetime,
                   datetime.timedelta, np.datetime64, np.timedelta64)
 #: Scalars sent as text that their constructor reads back exactly.
-_TEXT_SCALARS = {decimal.Decimal: ("decimal", str),
+_TEXT_SCALARS: dict[type, tuple[str, Callable[[Any], str]]] = {
+                 decimal.Decimal: ("decimal", str),
                  datetime.date: ("date", datetime.date.isoformat),
                  datetime.time: ("time", datetime.time.isoformat)}
-_FROM_TEXT = {"decimal": decimal.Decimal, "date": datetime.date.fromisoformat,
-              "time": datetime.time.fromisoformat}
+_FROM_TEXT: dict[str, Callable[[str], Any]] = {
+    "decimal": decimal.Decimal, "date": datetime.date.fromisoformat,
+    "time": datetime.time.fromisoformat}
 _CONTAINERS = {list: "list", tuple: "tuple", set: "set", frozenset: "frozenset"}
 _ARRAY_KINDS = "biufcmMU"
 

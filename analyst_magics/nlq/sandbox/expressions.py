@@ -239,7 +239,7 @@ class _Evaluator:
             refuse(f"Keyword arguments of {node.func.id}() are not allowed in {self.method}() "
                    "strings.")
         args = [self.value(arg) for arg in node.args]
-        kwargs = {keyword.arg: self.value(keyword.value) for keyword in node.keywords}
+        kwargs = {str(keyword.arg): self.value(keyword.value) for keyword in node.keywords}
         return function(*args, **kwargs)
 
     def _callee(self, func: ast.expr) -> Callable[..., Any]:

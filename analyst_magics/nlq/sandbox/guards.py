@@ -47,9 +47,10 @@ _LIBRARIES = ("pandas", "numpy")
 _FORBIDDEN = frozenset({"format", "format_map", "mro", "gi_frame", "gi_code", "cr_frame",
                         "ag_frame", "f_back", "f_globals", "f_locals", "f_builtins", "tb_frame",
                         "tb_next", "co_code", "func_globals", "obj"})
-_PLAIN_TYPES = (str, bytes, int, float, complex, list, tuple, dict, set, frozenset, range,
-                slice, datetime.date, datetime.time, datetime.timedelta, datetime.tzinfo,
-                type({}.keys()), type({}.values()), type({}.items()))
+_PLAIN_TYPES: tuple[type, ...] = (
+    str, bytes, int, float, complex, list, tuple, dict, set, frozenset, range, slice,
+    datetime.date, datetime.time, datetime.timedelta, datetime.tzinfo, type({}.keys()),
+    type({}.values()), type({}.items()))
 _PLAIN_CLASSES = frozenset({str, bytes, int, float, complex, bool, list, tuple, dict, set,
                             frozenset, range, slice, datetime.date, datetime.datetime,
                             datetime.time, datetime.timedelta, datetime.timezone,

@@ -19,6 +19,7 @@ from __future__ import annotations
 import ast
 import re
 from types import CodeType
+from typing import Any
 
 from RestrictedPython import compile_restricted_exec
 from RestrictedPython.transformer import IOPERATOR_TO_STR, RestrictingNodeTransformer
@@ -55,14 +56,14 @@ class AnalysisPolicy(RestrictingNodeTransformer):
         self.refuse(node, f"{type(node).__name__} is not supported in analysis code")
         return node
 
-    def visit_Attribute(self, node: ast.Attribute) -> ast.AST:
+    def visit_Attribute(self, node: ast.Attribute) -> Any:
         if node.attr.startswith("_"):
             self.refuse(node, f"attribute access to {node.attr!r} is not allowed: names "
                               "starting with '_' are private")
             return node
         return super().visit_Attribute(node)
 
-    def check_name(self, node: ast.AST, name: str | None,
+    def check_name(self, node: Any, name: str | None,
                    allow_magic_methods: bool = False) -> None:
         if name is not None and name.startswith("_") and name != "_":
             self.refuse(node, f"the name {name!r} is not allowed: names starting with '_' are "
@@ -70,17 +71,17 @@ class AnalysisPolicy(RestrictingNodeTransformer):
             return
         super().check_name(node, name, allow_magic_methods=False)
 
-    def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.AST:
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> Any:
         if node.decorator_list:
             self.refuse(node, "decorators are not allowed")
         return super().visit_FunctionDef(node)
 
-    def visit_Import(self, node: ast.Import) -> ast.AST:
+    def visit_Import(self, node: ast.Import) -> Any:
         for alias in node.names:
             self._check_module(node, alias.name)
         return super().visit_Import(node)
 
-    def visit_ImportFrom(self, node: ast.ImportFrom) -> ast.AST:
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> Any:
         self._check_module(node, "." * node.level + (node.module or ""))
         return super().visit_ImportFrom(node)
 
@@ -89,7 +90,7 @@ class AnalysisPolicy(RestrictingNodeTransformer):
             self.refuse(node, f"importing {module!r} is not allowed: pandas is available as pd "
                               f"and NumPy as np (importable: {', '.join(sorted(IMPORTABLE))})")
 
-    def visit_AugAssign(self, node: ast.AugAssign) -> ast.AST | list[ast.stmt]:
+    def visit_AugAssign(self, node: ast.AugAssign) -> Any:
         if not isinstance(node.target, ast.Subscript):
             return super().visit_AugAssign(node)
         return self._augmented_item(node)
@@ -165,4 +166,5 @@ def compile_analysis(code: str) -> CodeType:
     if result.errors:
         messages = [_in_user_words(error) for error in result.errors]
         raise SandboxError(". ".join(dict.fromkeys(messages)) + ".", kind="policy")
+    assert result.code is not None  # compiled whenever there is no error
     return result.code
