@@ -230,3 +230,26 @@ def test_a_changed_frame_is_sent_again(copy_on_write: bool) -> None:
     cache = held()
     frame.loc[2, "o"] = "c"  # one text cell
     assert not cache.serves([probe()])
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_a_forked_copy_of_the_caller_starts_its_own_sandbox() -> None:
+    frame = pd.DataFrame({"x": [1.0, 2.0]})
+    assert run("result = float(df['x'].sum())", frame) == 3.0
+    before = (pool().server_pid, pool().pids)
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the forked copy
+        try:
+            answer = run("result = float(df['x'].max())", frame)
+            os.write(write_fd, f"{answer} {pool().server_pid}".encode())
+        finally:
+            pool().close()
+            os._exit(0)
+    os.close(write_fd)
+    answer, server = os.read(read_fd, 100).decode().split()
+    os.close(read_fd)
+    os.waitpid(pid, 0)
+    assert float(answer) == 2.0 and int(server) != before[0]
+    assert (pool().server_pid, pool().pids) == before  # the original's sandbox is untouched
+    assert run("result = float(df['x'].min())", frame) == 1.0

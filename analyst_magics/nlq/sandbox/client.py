@@ -372,6 +372,13 @@ class WorkerPool:
             self._idle.remove(holder)
             holder.close()
 
+    def forget(self) -> None:
+        """Drop every holder and the fork server without stopping them: in a forked copy of
+        this process they belong to the original, which goes on using them."""
+        self._cond = threading.Condition()
+        self._server_lock = threading.Lock()
+        self._idle, self._busy, self._starting, self._server = [], set(), 0, None
+
     def close(self) -> None:
         """Stop the holders and the fork server; new ones start on demand."""
         with self._cond:
@@ -387,6 +394,8 @@ class WorkerPool:
 
 _POOL = WorkerPool()
 atexit.register(_POOL.close)
+if hasattr(os, "register_at_fork"):  # a forked copy of this process starts its own
+    os.register_at_fork(after_in_child=_POOL.forget)
 
 
 def pool() -> WorkerPool:
