@@ -24,7 +24,8 @@ def _numbers(header: Path) -> dict[str, int]:
     direct = {name: int(number) for name, number in
               re.findall(r"#define __NR(?:3264)?_(\w+)\s+(\d+)\b", text)}
     for name, alias in re.findall(r"#define __NR_(\w+)\s+__NR3264_(\w+)\b", text):
-        direct.setdefault(name, direct[alias])
+        if alias in direct:
+            direct.setdefault(name, direct[alias])
     return direct
 
 
