@@ -48,10 +48,11 @@ class AnalystSettings(BaseSettings):
     max_question_chars: int = Field(500, ge=1, le=20_000, description="Longest question accepted.")
     sandbox_timeout_s: float = Field(
         10.0, gt=0, le=3600, description="Time limit of generated code, in seconds.")
-    sandbox_memory_mb: int = Field(4096, ge=128, description="Memory limit of a sandbox worker.")
+    sandbox_memory_mb: int = Field(
+        4096, ge=128, description="Memory generated code may allocate, per call.")
     sandbox_workers: int = Field(
         default_factory=lambda: min(2, os.cpu_count() or 1), ge=1, le=64,
-        description="Warm sandbox worker processes; concurrent questions share them.")
+        description="Sandbox calls that run at once, each in a process of its own; more wait.")
     llm_base_url: str = Field("", description="OpenAI-compatible endpoint; empty means offline.")
     llm_model: str = Field("", description="Model name sent to the endpoint.")
     llm_api_key: SecretStr = Field(SecretStr(""), description="API key (never logged).")
