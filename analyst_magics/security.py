@@ -55,9 +55,9 @@ PII_COLUMN_SAMPLE = 200
 _SAMPLE_ROWS = 20_000
 #: Integers shorter than this hold no phone, card or SSN.
 _MIN_PII_DIGITS = 7
-_SSN_NAME = re.compile(r"(?i)\b(?:ssn|social|soc ?sec|tax ?id|i?tin)\b")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _NOT_WORD = re.compile(r"[\W_]+")
+_DIGIT_EDGE = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
 
 _Masked = TypeVar("_Masked", str, pd.Series, pd.DataFrame)
 
@@ -323,9 +323,12 @@ def hide_column(column: pd.Series, entity: str, placeholder: str = "<{type}>") -
 
 
 def _header_words(label: Any) -> str:
-    """A column label as words ("mobileNumber", "mobile_no" -> "mobile Number", "mobile no")."""
+    """A column label as words ("mobileNumber", "phone_2" -> "mobile Number", "phone"): the
+    context its values are read in."""
     text = rec.normalise(" ".join(map(str, label)) if isinstance(label, tuple) else str(label))
-    return _NOT_WORD.sub(" ", _CAMEL.sub(" ", text)).strip()
+    words = _NOT_WORD.sub(" ", _CAMEL.sub(" ", text)).split()
+    words = [part for word in words for part in _DIGIT_EDGE.split(word)]
+    return " ".join(word for word in words if not word.isdigit())
 
 
 def _column_entity(name: str, column: pd.Series) -> str | None:
@@ -355,10 +358,7 @@ def _value_texts(name: str, values: pd.Series) -> list[str]:
         whole = numbers[(numbers == np.round(numbers)) & (np.abs(numbers) < 1e19)]
         if not len(whole) or np.abs(whole).max() < 10 ** (_MIN_PII_DIGITS - 1):
             return []
-        digits = [str(int(v)) for v in pd.unique(whole)[:PII_COLUMN_SAMPLE]]
-        if _SSN_NAME.search(name):  # an SSN read as a number loses its leading zeros
-            digits = [d.zfill(9) if len(d) < 9 else d for d in digits]
-        return digits
+        return [str(int(v)) for v in pd.unique(whole)[:PII_COLUMN_SAMPLE]]
     cells = values.to_numpy(dtype=object)
     try:
         distinct = pd.unique(cells)[:PII_COLUMN_SAMPLE]
@@ -395,6 +395,9 @@ def _mask_texts(texts: pd.Series, placeholder: str) -> pd.Series:
     """
     work = texts.astype(_ARROW_STRING)
     work = work[_contains(work, rec.ANY_HINT.pattern)]
+    spelled = _contains(work, rec.AT_SPELLINGS.pattern)
+    if spelled.any():
+        work[spelled] = work[spelled].str.replace(rec.AT_SPELLINGS.pattern, "@", regex=True)
     exotic = _contains(work, _NON_ASCII)
     if exotic.any():
         normal = work[exotic].str.normalize("NFKC").astype(object)

@@ -21,21 +21,36 @@ FOUND = {
         "+55 11 91234-5678",
         # extensions glued on or written after
         "415-555-0132x123", "(415) 555-0132 ext. 12", "+1 415 555 0132 x123",
-        "+44 20 7946 0958 ext 123", "020 7946 0958 x44",
+        "+44 20 7946 0958 ext 123", "020 7946 0958 x44", "212.555.0199 #42",
+        "+33 1 42 68 53 00 (ext. 21)",
+        # any phone-shaped number after a phone word, in the words of several languages
+        "teléfono 934 567 890", "tel 33 3456 7890", "phone 6234 5678",
+        "telefon 8 (812) 555-12-34", "phone: 4915112345678", "Handy 0151 2345 6789",
+        # glued to a word by an underscore
+        "export_+44 20 7946 0958.csv",
     ],
     "EMAIL_ADDRESS": [
         '"john doe"@example.com', '"john.smith"@example.org', "jane@[192.168.10.1]",
         "admin@[IPv6:2001:db8::1]", "info@xn--bcher-kva.example", "user@example.xn--p1ai",
         "john at example dot com", "jane.doe AT mail DOT example DOT org",
         "bob (at) example (dot) net", "carol [at] example [dot] co [dot] uk",
+        "mary%40example.org", "mary&#64;example.org", "mary@example。org",
+        "ann dot lee at example dot org", "ann(dot)lee(at)example(dot)org", "bob @ example . org",
     ],
     "IBAN_CODE": [
         "de89 3704 0044 0532 0130 00", "De89 3704 0044 0532 0130 00", "gb29nwbk60161331926819",
         "DE89  3704  0044  0532  0130  00", "DE 89 3704 0044 0532 0130 00",
-        "fr14 2004 1010 0505 0001 3m02 606",
+        "fr14 2004 1010 0505 0001 3m02 606", "GB29.NWBK.6016.1331.9268.19",
+        "iban_GB29NWBK60161331926819", "GB29NWBK60161331926819SWIFT",
+    ],
+    "CREDIT_CARD": [
+        "VISA 4012 8888 8888 1881", "MC-5555-5555-5555-4444", "card_4111111111111111",
+        "5555  5555  5555  4444", "4012_8888_8888_1881", "4012/8888/8888/1881",
+        "5555-5555 5555-4444", "VISA4012888888881881",
     ],
     "US_SSN": ["ssn 078051121", "SSN: 219099999", "social security number 219 09 9999",
-               "078-05-1123", "abc 078 05 1123 abc"],
+               "078-05-1123", "abc 078 05 1123 abc", "078/05/1123", "219 - 09 - 9999",
+               "SSN 78051123", "S.S.N. 219099999"],
 }
 
 LEFT_ALONE = [
@@ -52,6 +67,10 @@ LEFT_ALONE = [
     # checksums that fail, words that only look like an address
     "de89 3704 0044 0532 0130 01", "look at this dot com", "meet me at noon",
     "arrive at 10 dot 30", "order 98765-43210",
+    # barcodes and Luhn-checked identifiers, signed amounts, coordinates, code lists
+    "EAN 4006381333931", "4006381333931", "UPC 036000291452", "IMEI 490154203237518",
+    "+45 678 901 €", "+12 345 678 $", "+52.520008+013.404954/", "01001 01002 01003",
+    "Lot 0612 3456 78", "contact id: 4155550132", "VISA", "HOME 12",
 ]
 
 
@@ -127,3 +146,16 @@ def test_columns_are_told_by_what_they_hold() -> None:
     assert "contacts" in names  # its cells hold an address and a phone number
     random_ids = pd.DataFrame({"id": range(4_000_000_000_000_000, 4_000_000_000_000_400)})
     assert pii_columns(random_ids) == {}  # a tenth pass Luhn: no card column for that
+
+
+@pytest.mark.parametrize("header", ["Mobile Number", "phone2", "whatsapp_number",
+                                    "Telefonnummer", "携帯電話", "contact_no", "PhoneNumber"])
+def test_a_phone_column_is_told_by_its_header_in_many_spellings(header: str) -> None:
+    frame = pd.DataFrame({header: [4155550132, 2125550199, 3125550100]})
+    assert pii_columns(frame) == {0: "PHONE_NUMBER"}
+
+
+@pytest.mark.parametrize("header", ["contact_id", "Call ID", "text id", "order_no"])
+def test_identifiers_under_phone_words_stay_identifiers(header: str) -> None:
+    frame = pd.DataFrame({header: [4155550133, 2125550198, 3125550101, 6175550124]})
+    assert pii_columns(frame) == {}
