@@ -20,8 +20,8 @@ frequent values, and its sample cells are the placeholder.
 
 Column names are masked in every mode but ``full``; the question is sent as the user typed
 it (a value it names must reach the model for the code to use it). The model sees the columns
-under those shown names (:func:`shown_frame`), and its code runs on a frame named the same way, so a column
-whose header held an e-mail address still works.
+under those shown names (:func:`shown_frame`), and its code runs on a frame named the same
+way, so a column whose header held an e-mail address still works.
 """
 
 from __future__ import annotations
