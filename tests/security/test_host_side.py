@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from analyst_magics.errors import SandboxError
@@ -123,3 +124,78 @@ def test_decoding_keeps_the_deadline() -> None:
 
 def test_a_large_integer_within_the_limit_still_answers() -> None:
     assert run("result = 2**14000", pd.DataFrame({"x": [1]})) == 2**14000
+
+
+def _reply(field: pa.Field, array: pa.Array, rows: int) -> bytes:
+    """A reply as a compromised child could write it: one frame of one field."""
+    sink = pa.BufferOutputStream()
+    table = pa.Table.from_arrays([array], schema=pa.schema([field]))
+    with pa.ipc.new_stream(sink, table.schema) as stream:
+        stream.write_table(table)
+    blob = sink.getvalue()
+    tree = {"$": "frame", "rows": rows, "index": {"names": [None], "range": [0, rows, 1]},
+            "columns": {"names": [None], "range": [0, 1, 1]}, "b": 0}
+    return b"".join(bytes(part) for part in codec._pack({"value": tree, "sizes": [blob.size]},
+                                                        [blob]))
+
+
+def _amplifying() -> list[tuple[str, pa.Field, pa.Array]]:
+    big = "x" * 1_000_000
+    ree = pa.RunEndEncodedArray.from_arrays(pa.array([2000], pa.int32()),
+                                            pa.array([big], pa.large_string()))
+    dictionary = pa.DictionaryArray.from_arrays(pa.array([0] * 2000, pa.int32()),
+                                                pa.array([big]))
+    return [
+        ("run-end encoded text as objects", pa.field("c0", ree.type, metadata={"dtype": "object"}),
+         ree),
+        ("dictionary text as objects", pa.field("c0", dictionary.type,
+                                                metadata={"dtype": "object"}), dictionary),
+        ("dictionary text as str", pa.field("c0", dictionary.type, metadata={"dtype": "str"}),
+         dictionary),
+        ("string view", pa.field("c0", pa.string_view(), metadata={"dtype": "str"}),
+         pa.array(["a"] * 2000, pa.string_view())),
+    ]
+
+
+@pytest.mark.parametrize(("name", "field", "array"), _amplifying(), ids=lambda v: v
+                         if isinstance(v, str) else "")
+def test_a_reply_that_would_grow_when_decoded_is_refused(name: str, field: pa.Field,
+                                                         array: pa.Array) -> None:
+    reply = _reply(field, array, len(array))
+    assert len(reply) < 2_000_000  # a few bytes on the wire...
+    started = time.monotonic()
+    with pytest.raises(SandboxError, match="malformed"):  # ...never gigabytes in the parent
+        codec.decode(reply, time.monotonic() + 5)
+    assert time.monotonic() - started < 1
+
+
+@pytest.mark.parametrize("dtype", ["datetime64[ns, dateutil//etc/passwd]",
+                                   "datetime64[ns, ../../etc/passwd]", "Sparse[object]",
+                                   "interval[object, right]", "V8"])
+def test_a_reply_cannot_make_the_parent_resolve_a_type_it_does_not_send(dtype: str) -> None:
+    field = pa.field("c0", pa.int64(), metadata={"dtype": dtype})
+    with pytest.raises(SandboxError, match="malformed"):
+        codec.decode(_reply(field, pa.array([1]), 1))
+
+
+def test_an_arrow_time_zone_must_be_a_zone_name() -> None:
+    kind = pa.timestamp("ns", tz="dateutil//etc/passwd")
+    field = pa.field("c0", kind, metadata={"dtype": "datetime64[ns, UTC]"})
+    with pytest.raises(SandboxError, match="malformed"):
+        codec.decode(_reply(field, pa.array([1], kind), 1))
+
+
+@pytest.mark.parametrize("value", [{"$": "decimal", "v": "abc"}, {"$": "int", "v": "zz"},
+                                   {"$": "date", "v": "2024-99-99"}, {"$": "nope"}])
+def test_any_malformed_value_is_a_sandbox_error(value: dict) -> None:
+    reply = b"".join(bytes(part) for part in codec._pack({"value": value, "sizes": []}, []))
+    with pytest.raises(SandboxError, match="malformed"):
+        codec.decode(reply)
+
+
+def test_an_overflowing_row_count_is_a_sandbox_error() -> None:
+    text = (b'{"value": {"$": "frame", "rows": 1e999, "index": {"names": [null], "range": '
+            b'[0, 1, 1]}, "columns": {"names": [null], "range": [0, 1, 1]}, "b": 0}, '
+            b'"sizes": []}')
+    with pytest.raises(SandboxError, match="malformed"):
+        codec.decode(codec._HEADER.pack(len(text)) + text)

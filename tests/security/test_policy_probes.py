@@ -77,6 +77,11 @@ MEMORY_ATTACKS = [
     "result = pd.MultiIndex(levels=[['a']], codes=[[7]], verify_integrity=False).tolist()",
     "result = pd.MultiIndex([['a']], [[7]], None, None, False, None, False).tolist()",
     "result = df['units'].to_numpy().byteswap(inplace=True)",
+    # the writable array behind a read-only view: codes pandas indexes without bounds checks
+    "cat = pd.Categorical.from_codes([0], ['a', 'b'])\nw = cat.codes.base\nw[0] = 120\n"
+    "result = list(cat)",
+    "idx = pd.MultiIndex.from_arrays([['a'], [1]])\nw = idx.codes[0].base\nw[0] = 9",
+    "result = df['units'].to_numpy().T.base",
 ]
 
 MEMORY_BENIGN = [
@@ -90,6 +95,11 @@ MEMORY_BENIGN = [
     ("result = np.array(['a', 'b'], dtype='O').tolist()", ["a", "b"]),
     ("result = pd.concat([df, df], ignore_index=True).shape[0]", 8),
     ("result = df.merge(df, on='region', validate='many_to_many').shape[0]", 6),
+    # an array pandas checked is its own copy: writing the caller's array changes nothing
+    ("a = np.array([0, 1], dtype='int8')\nc = pd.Categorical.from_codes(a, ['x', 'y'])\n"
+     "a[0] = 120\nresult = np.asarray(c).tolist()", ["x", "y"]),
+    ("a = np.array([0, 1], dtype='int8')\nm = pd.MultiIndex(levels=[['x', 'y']], codes=[a])\n"
+     "a[1] = 100\nresult = m.tolist()", [("x",), ("y",)]),
 ]
 
 # Class 3: names given to agg/apply/transform/pipe in any container are reducers only.

@@ -181,10 +181,11 @@ def decode(data: bytes | bytearray, deadline: float | None = None) -> Any:
         return _Reader(blobs, deadline).value(header["value"])
     except SandboxError:
         raise
-    except (ValueError, TypeError, KeyError, IndexError, AttributeError, OSError, RecursionError,
-            struct.error, pa.ArrowException) as exc:
-        raise SandboxError(f"The sandbox worker sent a malformed result ({exc}).",
-                           kind="runtime") from None
+    except MemoryError:
+        return _too_large("more than this process can hold")
+    except Exception as exc:  # noqa: BLE001 - whatever the bytes make fail, they are malformed
+        raise SandboxError(f"The sandbox worker sent a malformed result "
+                           f"({type(exc).__name__}: {exc}).", kind="runtime") from None
 
 
 def _too_large(what: str) -> Any:

@@ -161,7 +161,10 @@ class Checked:
             if flag in SKIP_FLAGS or not bound[flag]:
                 refuse(f"{self.sandbox_name}({flag}={bound[flag]!r}) is not allowed: it "
                        f"switches off pandas' own checks; leave {flag} out.")
-        return self.target(*args, **kwargs)
+        # what pandas checks it may keep (from_codes keeps int8 codes as given): a copy, so
+        # that writing into the array afterwards cannot undo the check
+        detached = dict(zip(kwargs, _detached(kwargs.values()), strict=True))
+        return self.target(*_detached(args), **detached)
 
     def __instancecheck__(self, obj: Any) -> bool:
         return isinstance(obj, self.target)
@@ -185,6 +188,17 @@ class TypeCheck(Checked):
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         refuse(f"{self.sandbox_name}(...) is not allowed in analysis code: {self.hint}.")
+
+
+def _detached(values: Any) -> list[Any]:
+    """Arguments with NumPy arrays copied, also inside lists and tuples (codes=[array])."""
+    def copy(value: Any, depth: int = 0) -> Any:
+        if isinstance(value, np.ndarray):
+            return value.copy()
+        if isinstance(value, (list, tuple)) and depth < 2:
+            return type(value)(copy(item, depth + 1) for item in value)
+        return value
+    return [copy(value) for value in values]
 
 
 @functools.cache

@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from . import result_types
 from .plain import cell_kinds, text
 
 __all__ = ["Sink", "Source", "decode_frame", "encode_frame"]
@@ -200,8 +201,9 @@ def _fields(table: pa.Table, source: Source) -> dict[str, pd.Series]:
     fields: dict[str, pd.Series] = {}
     for field, column in zip(table.schema, table.columns, strict=True):
         meta = field.metadata or {}
-        dtype = pd.api.types.pandas_dtype(meta.get(_DTYPE, b"").decode())
-        if not pa.types.is_union(field.type):
+        dtype = result_types.pandas_dtype(meta.get(_DTYPE, b"").decode())
+        if not pa.types.is_union(field.type):  # a union is checked to be the encoder's own
+            result_types.check_arrow_type(field.type, dtype)
             fields[field.name] = pd.Series(_typed(column, dtype, meta, source), copy=False)
             continue
         if not (_is_object(dtype) or dtype.kind in "biufcmM"):
