@@ -135,6 +135,11 @@ PROCESS_ATTACKS = {
                  "0)\nassert r == -1\nraise OSError(ctypes.get_errno(), 'refused')",
     "vfork-raw": "import ctypes\nr = ctypes.CDLL(None, use_errno=True).syscall(58)\n"
                  "assert r == -1\nraise OSError(ctypes.get_errno(), 'refused')",
+    "thread": "import _thread\ntry:\n    _thread.start_new_thread(print, ())\n"
+              "except RuntimeError:\n    raise OSError(errno.EPERM, 'refused') from None",
+    "clone-thread-raw": "import ctypes\nr = ctypes.CDLL(None, use_errno=True).syscall(56, "
+                        "0x50f00, 0, 0, 0, 0)\nassert r == -1\n"
+                        "raise OSError(ctypes.get_errno(), 'refused')",
     "setsid": "os.setsid()",
     "signal-parent": "os.kill(PARENT, 0)",
     "ptrace": "import ctypes\nr = ctypes.CDLL(None, use_errno=True).syscall(101, 16, PARENT, 0, "
@@ -169,8 +174,6 @@ CONTROLS = {
     "read-library": "import pandas\nresult = len(open(pandas.__file__).read()) > 0",
     "private-map": "import mmap\nm = mmap.mmap(-1, 4096, flags=mmap.MAP_PRIVATE)\nm[0] = 1\n"
                    "result = m[0]",
-    "thread": "import threading\nbox = []\nt = threading.Thread(target=lambda: box.append(1))\n"
-              "t.start()\nt.join()\nresult = box",
     "urandom": "result = len(os.urandom(16))",
     "raise-signal-self": "import signal\nsignal.signal(signal.SIGUSR1, lambda *a: None)\n"
                          "signal.raise_signal(signal.SIGUSR1)\nresult = 1",
