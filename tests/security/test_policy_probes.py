@@ -6,6 +6,7 @@ process) and through the whole sandbox; every benign twin must still give its an
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -157,6 +158,34 @@ ZONE_BENIGN = [
     ("result = df['when'].dt.tz_localize('UTC').dt.hour.tolist()", [0, 0, 0, 0]),
     ("result = pd.date_range('2024-01-01', periods=2, tz='dateutil/UTC').size", 2),
 ]
+
+
+# Class 2 too: text made from objects carries no memory address to aim a read at.
+TEXT_OF_OBJECTS = [
+    "repr(f)", "str(f)", "f'{f}'", "f'{f!r:>30}'", "'%s' % (f,)", "format(f)",
+    "str(df.groupby('region'))", "repr([f, iter([1])])", "f'{df.groupby(\"region\")}'",
+]
+
+
+@pytest.mark.parametrize("expression", TEXT_OF_OBJECTS)
+def test_text_of_objects_has_no_address(expression: str, layers: Any,
+                                        probe_frame: pd.DataFrame) -> None:
+    text = layers(f"f = lambda: 0\nresult = {expression}", probe_frame)
+    assert isinstance(text, str) and "0x…" in text
+    assert not re.search(r"0x[0-9a-f]{6,}", text)
+
+
+def test_inplace_formatting_has_no_address_either(layers: Any, probe_frame: pd.DataFrame) -> None:
+    text = layers("f = lambda: 0\ntext = '%s'\ntext %= (f,)\nresult = text", probe_frame)
+    assert not re.search(r"0x[0-9a-f]{6,}", text)
+
+
+@pytest.mark.parametrize("code", ["f = lambda: 0\nresult = hash(f)",
+                                  "result = hash((1, iter([])))"])
+def test_hash_of_an_object_is_refused(code: str, layers: Any, probe_frame: pd.DataFrame) -> None:
+    with pytest.raises(SandboxError) as err:
+        layers(code, probe_frame)
+    assert err.value.kind == "policy"
 
 
 def _materialise(code: str, out: Path) -> str:

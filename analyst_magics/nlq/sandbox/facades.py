@@ -19,6 +19,7 @@ import pandas as pd
 from RestrictedPython.Guards import guarded_iter_unpack_sequence, guarded_unpack_sequence
 from RestrictedPython.PrintCollector import PrintCollector
 
+from . import texts
 from .allowlist import (
     IMPORTABLE,
     NUMPY_FUNCTIONS,
@@ -136,7 +137,8 @@ def safe_builtins() -> dict[str, Any]:
     """The builtins of analysis code: pure functions and value types only."""
     table = {name: getattr(builtins, name) for name in _BUILTIN_NAMES}
     table.update(sorted=_sorted, zip=_zip, iter=_iterate, getattr=_getattr, hasattr=_hasattr,
-                 __import__=_import)
+                 __import__=_import, repr=texts.safe_repr, format=texts.safe_format,
+                 hash=texts.safe_hash)
     return table
 
 
@@ -155,6 +157,9 @@ def namespace(frames: dict[str, pd.DataFrame]) -> dict[str, Any]:
         "_inplacevar_": inplace_operation,
         "_apply_": _apply,
         "_print_": PrintCollector,
+        "_field_": texts.field,
+        "_modulo_": texts.safe_modulo,
+        "_str_": texts.safe_str,
         "pd": modules["pandas"],
         "np": modules["numpy"],
     }

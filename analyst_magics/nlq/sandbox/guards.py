@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from . import texts
 from .allowlist import CLASS_ATTRS, DISPATCH_METHODS, OBJECT_ATTRS, WRITABLE_ATTRS
 from .dispatch import DispatchGuard
 from .expressions import evaluate, query
@@ -341,5 +342,7 @@ _INPLACE = {"+=": operator.iadd, "-=": operator.isub, "*=": operator.imul,
 
 
 def inplace_operation(op: str, target: Any, value: Any) -> Any:
-    """``x op= y`` (RestrictedPython's ``_inplacevar_``)."""
+    """``x op= y`` (RestrictedPython's ``_inplacevar_``); ``%=`` may format text."""
+    if op == "%=":
+        return texts.safe_modulo(target, value)
     return _INPLACE[op](target, value)

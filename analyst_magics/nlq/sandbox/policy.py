@@ -90,6 +90,29 @@ class AnalysisPolicy(RestrictingNodeTransformer):
             self.refuse(node, f"importing {module!r} is not allowed: pandas is available as pd "
                               f"and NumPy as np (importable: {', '.join(sorted(IMPORTABLE))})")
 
+    def visit_FormattedValue(self, node: ast.FormattedValue) -> Any:
+        """An f-string field is formatted from ``_field_(value)`` (``texts.field``)."""
+        node = super().visit_FormattedValue(node)
+        node.value = _call("_field_", [node.value], node.value)
+        return node
+
+    def visit_BinOp(self, node: ast.BinOp) -> Any:
+        """``a % b`` is ``_modulo_(a, b)`` (``texts.safe_modulo``): it may format text."""
+        node = super().visit_BinOp(node)
+        if not isinstance(node, ast.BinOp) or not isinstance(node.op, ast.Mod):
+            return node
+        return _call("_modulo_", [node.left, node.right], node)
+
+    def visit_Call(self, node: ast.Call) -> Any:
+        """``str(x)`` is ``_str_(x)`` (``texts.safe_str``); ``str`` itself stays the type."""
+        node = super().visit_Call(node)
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                and node.func.id == "str" and len(node.args) == 1 and not node.keywords
+                and not isinstance(node.args[0], ast.Starred)):
+            node.func = ast.fix_missing_locations(ast.copy_location(ast.Name("_str_", ast.Load()),
+                                                                    node.func))
+        return node
+
     def visit_AugAssign(self, node: ast.AugAssign) -> Any:
         if not isinstance(node.target, ast.Subscript):
             return super().visit_AugAssign(node)
@@ -120,6 +143,12 @@ class AnalysisPolicy(RestrictingNodeTransformer):
             ast.copy_location(statement, node)
             ast.fix_missing_locations(statement)
         return statements
+
+
+def _call(function: str, args: list[ast.expr], like: ast.AST) -> ast.Call:
+    """``function(*args)`` placed where ``like`` was (the sandbox's own helper names)."""
+    call = ast.Call(ast.Name(function, ast.Load()), args, [])
+    return ast.fix_missing_locations(ast.copy_location(call, like))
 
 
 for _node, _reason in _NOT_ALLOWED.items():
