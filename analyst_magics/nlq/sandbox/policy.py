@@ -92,26 +92,27 @@ class AnalysisPolicy(RestrictingNodeTransformer):
 
     def visit_FormattedValue(self, node: ast.FormattedValue) -> Any:
         """An f-string field is formatted from ``_field_(value)`` (``texts.field``)."""
-        node = super().visit_FormattedValue(node)
-        node.value = _call("_field_", [node.value], node.value)
-        return node
+        visited = super().visit_FormattedValue(node)
+        if isinstance(visited, ast.FormattedValue):
+            visited.value = _call("_field_", [visited.value], visited.value)
+        return visited
 
     def visit_BinOp(self, node: ast.BinOp) -> Any:
         """``a % b`` is ``_modulo_(a, b)`` (``texts.safe_modulo``): it may format text."""
-        node = super().visit_BinOp(node)
-        if not isinstance(node, ast.BinOp) or not isinstance(node.op, ast.Mod):
-            return node
-        return _call("_modulo_", [node.left, node.right], node)
+        visited = super().visit_BinOp(node)
+        if not isinstance(visited, ast.BinOp) or not isinstance(visited.op, ast.Mod):
+            return visited
+        return _call("_modulo_", [visited.left, visited.right], visited)
 
     def visit_Call(self, node: ast.Call) -> Any:
         """``str(x)`` is ``_str_(x)`` (``texts.safe_str``); ``str`` itself stays the type."""
-        node = super().visit_Call(node)
-        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-                and node.func.id == "str" and len(node.args) == 1 and not node.keywords
-                and not isinstance(node.args[0], ast.Starred)):
-            node.func = ast.fix_missing_locations(ast.copy_location(ast.Name("_str_", ast.Load()),
-                                                                    node.func))
-        return node
+        visited = super().visit_Call(node)
+        if (isinstance(visited, ast.Call) and isinstance(visited.func, ast.Name)
+                and visited.func.id == "str" and len(visited.args) == 1
+                and not visited.keywords and not isinstance(visited.args[0], ast.Starred)):
+            visited.func = ast.fix_missing_locations(
+                ast.copy_location(ast.Name("_str_", ast.Load()), visited.func))
+        return visited
 
     def visit_AugAssign(self, node: ast.AugAssign) -> Any:
         if not isinstance(node.target, ast.Subscript):
