@@ -83,6 +83,12 @@ MEMORY_ATTACKS = [
     "result = list(cat)",
     "idx = pd.MultiIndex.from_arrays([['a'], [1]])\nw = idx.codes[0].base\nw[0] = 9",
     "result = df['units'].to_numpy().T.base",
+    # pandas' own view(dtype) is its private array (a Categorical's codes, an Index's data)
+    "c = pd.Categorical(['a', 'b'])\nv = c.view('int8')\nv[0] = 50\nresult = list(c)",
+    "s = pd.Series(pd.Categorical(['a', 'b']))\nresult = s.array.view('int8')",
+    "result = pd.CategoricalIndex(['a', 'b']).array.view('int8')",
+    "result = pd.DatetimeIndex(['2024-01-01']).view('i8')",
+    "result = pd.DatetimeIndex(['2024-01-01']).asi8",
 ]
 
 MEMORY_BENIGN = [
@@ -101,6 +107,11 @@ MEMORY_BENIGN = [
      "a[0] = 120\nresult = np.asarray(c).tolist()", ["x", "y"]),
     ("a = np.array([0, 1], dtype='int8')\nm = pd.MultiIndex(levels=[['x', 'y']], codes=[a])\n"
      "a[1] = 100\nresult = m.tolist()", [("x",), ("y",)]),
+    ("a = np.zeros(2, dtype='int8')\nc = pd.Categorical.from_codes(pd.Series(a, copy=False), "
+     "['x', 'y'])\na[0] = 120\nresult = list(c)", ["x", "x"]),
+    ("a = np.zeros(2, dtype='int8')\nm = pd.MultiIndex(levels=[['x', 'y']], "
+     "codes=[pd.Index(a, copy=False)])\na[1] = 100\nresult = m.tolist()", [("x",), ("x",)]),
+    ("result = np.arange(3).view('u8').tolist()", [0, 1, 2]),
 ]
 
 # Class 3: names given to agg/apply/transform/pipe in any container are reducers only.
@@ -164,6 +175,7 @@ ZONE_BENIGN = [
 TEXT_OF_OBJECTS = [
     "repr(f)", "str(f)", "f'{f}'", "f'{f!r:>30}'", "'%s' % (f,)", "format(f)",
     "str(df.groupby('region'))", "repr([f, iter([1])])", "f'{df.groupby(\"region\")}'",
+    "[print(f), printed][1]",
 ]
 
 

@@ -3,8 +3,9 @@
 Every list is an allowlist written out by hand, so a pandas or NumPy release that adds a
 method does not widen the sandbox until someone reviews it. I/O (``to_csv``, ``read_*``,
 ``tofile``), templating (``style``), plotting (which imports a backend by name),
-interpreter internals and ``.base`` (the writable array behind a read-only view, such as a
-Categorical's codes, which pandas then indexes without bounds checks) are absent on purpose.
+interpreter internals, ``.base`` (the writable array behind a read-only view, such as a
+Categorical's codes, which pandas then indexes without bounds checks) and ``.asi8`` (a
+writable view of an Index's own data) are absent on purpose.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ def _words(text: str) -> frozenset[str]:
 OBJECT_ATTRS = _words("""
     T abs add add_categories add_prefix add_suffix agg aggregate align all any append apply
     argmax argmin argpartition argsort array as_integer_ratio as_ordered as_unit as_unordered
-    asfreq asi8 asm8 asof asof_locs assign astimezone astype at at_time autocorr axes
+    asfreq asm8 asof asof_locs assign astimezone astype at at_time autocorr axes
     between between_time bfill capitalize case_when casefold cat categories ceil
     center check_for_ordered choose clip closed closed_left closed_right codes columns combine
     combine_first compare components compress conj conjugate contains convert_dtypes copy corr

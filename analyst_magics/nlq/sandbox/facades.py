@@ -17,7 +17,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from RestrictedPython.Guards import guarded_iter_unpack_sequence, guarded_unpack_sequence
-from RestrictedPython.PrintCollector import PrintCollector
 
 from . import texts
 from .allowlist import (
@@ -156,7 +155,7 @@ def namespace(frames: dict[str, pd.DataFrame]) -> dict[str, Any]:
         "_write_": guarded_write,
         "_inplacevar_": inplace_operation,
         "_apply_": _apply,
-        "_print_": PrintCollector,
+        "_print_": texts.ScrubbedPrint,
         "_field_": texts.field,
         "_modulo_": texts.safe_modulo,
         "_str_": texts.safe_str,

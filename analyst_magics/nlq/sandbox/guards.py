@@ -192,10 +192,14 @@ class TypeCheck(Checked):
 
 
 def _detached(values: Any) -> list[Any]:
-    """Arguments with NumPy arrays copied, also inside lists and tuples (codes=[array])."""
+    """Arguments with their arrays copied (NumPy arrays, Series, Indexes, extension arrays:
+    anything that may share memory with an array the code can still write), also inside
+    lists and tuples (codes=[array])."""
     def copy(value: Any, depth: int = 0) -> Any:
-        if isinstance(value, np.ndarray):
+        if isinstance(value, (np.ndarray, pd.api.extensions.ExtensionArray)):
             return value.copy()
+        if isinstance(value, (pd.Series, pd.Index)):
+            return value.copy(deep=True)
         if isinstance(value, (list, tuple)) and depth < 2:
             return type(value)(copy(item, depth + 1) for item in value)
         return value
@@ -263,7 +267,12 @@ def _library_attribute(obj: Any, name: str) -> Any:
         value = getattr(obj, name)
         if name in DISPATCH_METHODS:
             return DispatchGuard(value, name)
-        return functools.partial(_view, value) if name == "view" else value
+        if name == "view":
+            if not isinstance(obj, np.ndarray):  # pandas' view(dtype) is its private array
+                refuse(f"view() of {_describe(obj)} is not allowed: it would expose the "
+                       "array pandas keeps inside (a Categorical's codes); use astype().")
+            return functools.partial(_view, value)
+        return value
     if isinstance(obj, pd.DataFrame) and name in obj.columns:
         return obj[name]  # df.sales, like plain pandas
     refuse(f"Method or attribute '{name}' of {_describe(obj)} is not allowed{_hint(name)}.")

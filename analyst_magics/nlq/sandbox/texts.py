@@ -5,8 +5,10 @@ iterator or a group-by write ``<… at 0x7f3a…>``: where the interpreter keeps
 Addresses are what turns an out-of-bounds read into a reach for any object, so analysis code
 gets text with every address replaced by ``0x…``. Plain values (numbers, text, dates...) are
 formatted as they are. The policy (``policy.py``) routes f-string fields, ``%`` and direct
-``str(x)`` calls here; ``repr``, ``format`` and ``hash`` are replaced in the builtins
-(``facades.py``), ``hash`` refusing objects whose hash is their address.
+``str(x)`` calls here; ``repr``, ``format``, ``print`` and ``hash`` are replaced in the
+builtins (``facades.py``), ``hash`` refusing objects whose hash is their address. This is
+defence in depth, not a boundary: ``str`` handed on as a function (``map(str, ...)``,
+``astype(str)``) still writes addresses, so raw memory itself must stay out of reach.
 
 >>> scrubbed_text(lambda: 0).startswith("<function <lambda> at 0x…")
 True
@@ -21,11 +23,12 @@ import re
 from typing import Any
 
 import numpy as np
+from RestrictedPython.PrintCollector import PrintCollector
 
 from .refusals import refuse
 
-__all__ = ["field", "safe_format", "safe_hash", "safe_modulo", "safe_repr", "safe_str",
-           "scrubbed_text"]
+__all__ = ["ScrubbedPrint", "field", "safe_format", "safe_hash", "safe_modulo", "safe_repr",
+           "safe_str", "scrubbed_text"]
 
 _ADDRESS = re.compile(r"0x[0-9a-fA-F]{6,}")
 _PLAIN = (str, int, float, complex, bool, type(None), bytes, np.generic, datetime.date,
@@ -73,6 +76,13 @@ def _hashes_plainly(value: Any, depth: int = 0) -> bool:
     if isinstance(value, (tuple, frozenset)):
         return depth < 16 and all(_hashes_plainly(item, depth + 1) for item in value)
     return isinstance(value, _HASHABLE)
+
+
+class ScrubbedPrint(PrintCollector):
+    """``print()`` for analysis code: what it collects (``printed``) has no addresses."""
+
+    def __call__(self) -> str:
+        return scrubbed_text(None, super().__call__())
 
 
 def safe_hash(value: Any) -> int:
