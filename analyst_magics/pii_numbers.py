@@ -17,10 +17,10 @@ from collections.abc import Callable, Sequence
 from itertools import accumulate
 from typing import NamedTuple
 
-__all__ = ["CARD_HINT", "CARD_RUN", "CONTEXT_CHARS", "EXTENSION", "EXTENSION_AT", "ID_CONTEXT",
-           "NUMBER_END", "NUMBER_START", "SSN", "SSN_HINT", "SSN_SHORT", "Spans", "Window",
-           "before", "card_spans", "context", "ends_number", "phone_context", "short_ssn_spans",
-           "ssn_spans", "whole", "windows"]
+__all__ = ["CARD_HINT", "CARD_RUN", "CONTEXT_CHARS", "DIGITS", "EXTENSION", "EXTENSION_AT",
+           "ID_CONTEXT", "NUMBER_END", "NUMBER_START", "SSN", "SSN_HINT", "SSN_SHORT", "Spans",
+           "Window", "before", "card_spans", "context", "ends_number", "phone_context",
+           "short_ssn_spans", "ssn_spans", "whole", "windows"]
 
 Spans = list[tuple[int, int]]
 #: Characters before a number that are read for its context.
@@ -29,7 +29,7 @@ _LETTER = r"[^\W\d_]"
 NUMBER_START = r"(?<![^\W_])(?<!\d[.\-/:])(?<![\dA-Fa-f]{4}-)"
 NUMBER_END = r"(?![^\W_]|[.\-/:]\d|-\w)"
 _WORD_GOES_ON = re.compile(r"[^\W_]|-\w")
-_DIGITS = re.compile(r"\d+")
+DIGITS = re.compile(r"\d+")
 # an extension glued on or written after a phone number: "…0132x123", "… ext. 12", "(ext 4)"
 EXTENSION = r"(?i:\s?\(?(?:x|ext\.?|extn\.?|extension|#)\s?\d{1,6}\)?)"
 EXTENSION_AT = re.compile(EXTENSION)
@@ -113,7 +113,7 @@ def windows(match: re.Match[str], accept: Callable[[Window], bool], *, digits: r
     text, full, origin = match.group(), match.string, match.start()
     if len(text) - offset < digits.start:
         return []  # too short to hold enough digits: most candidates end here
-    bounds = [m.span() for m in _DIGITS.finditer(text, offset)]
+    bounds = [m.span() for m in DIGITS.finditer(text, offset)]
     if bounds and not ends_number(full, origin + bounds[-1][1]):
         bounds.pop()  # the run continues into a word ("123abc"): its last group is no number
     words = [text[a:b] for a, b in bounds]

@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 
 from .pii_numbers import (
+    DIGITS,
     EXTENSION,
     EXTENSION_AT,
     ID_CONTEXT,
@@ -38,7 +39,6 @@ _COUNTRY_CODES = frozenset(map(str, (
     *range(370, 384), 385, 386, 387, 389, 420, 421, 423, *range(500, 510), *range(590, 600),
     670, *range(672, 693), 800, 808, 850, 852, 853, 855, 856, 870, 878, *range(880, 884), 886,
     888, *range(960, 969), *range(970, 978), 979, *range(992, 997), 998)))
-_DIGITS = re.compile(r"\d+")
 INTERNATIONAL = re.compile(
     r"(?<![^\W_])(?<!\+)(?<![\dA-Fa-f]{4}-)(?:\+ ?\(?|(?<!\d)(?<!\d[,.])00)(?=[1-9])"
     rf"[\d ().\-/]*{EXTENSION}?")
@@ -166,7 +166,7 @@ def international_spans(match: re.Match[str]) -> Spans:
     # dialled with 00, the country code stands alone ("0049 30 …"); "0049301234567" or
     # "00475286-7227" are identifiers
     dialled = text[:spans[0][1]]
-    alone = _DIGITS.match(dialled, 2)
+    alone = DIGITS.match(dialled, 2)
     if dialled.startswith("00") and not (alone and alone.group() in _COUNTRY_CODES):
         return []
     return _with_extension(match, [(0, spans[0][1])])
@@ -178,7 +178,7 @@ def contextual_spans(match: re.Match[str]) -> Spans:
     text = match.group()
     extension = EXTENSION_AT.search(text)
     number = text[:extension.start()] if extension else text
-    groups = _DIGITS.findall(number)
+    groups = DIGITS.findall(number)
     seps = re.split(r"\d+", number)[1:-1]
     digits = "".join(groups)
     if not 7 <= len(digits) <= 15 or not _seps_ok(seps) or _DATE.match(number):

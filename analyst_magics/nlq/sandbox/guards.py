@@ -149,7 +149,7 @@ class Checked:
 
     def __init__(self, target: Any) -> None:
         object.__setattr__(self, "target", target)
-        object.__setattr__(self, "_signature", inspect.signature(target))
+        object.__setattr__(self, "_signature", _signature(target))
         object.__setattr__(self, "_flags", _unchecking_flags(target))
 
     @property
@@ -207,10 +207,15 @@ def _detached(values: Any) -> list[Any]:
 
 
 @functools.cache
+def _signature(target: Any) -> inspect.Signature:
+    return inspect.signature(target)
+
+
+@functools.cache
 def _unchecking_flags(target: Any) -> frozenset[str]:
     """The parameters of ``target`` that would switch off its checks."""
     try:
-        parameters = inspect.signature(target).parameters
+        parameters = _signature(target).parameters
     except (TypeError, ValueError):  # no signature to read: nothing to check against
         return frozenset()
     return frozenset(name for name, parameter in parameters.items()

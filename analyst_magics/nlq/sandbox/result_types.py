@@ -78,25 +78,23 @@ def _walk(arrow: pa.DataType, depth: int = 0) -> None:
         raise TypeError(f"unexpected time zone {arrow.tz!r} in a result")
     if any(test(arrow) for test in (*_PRIMITIVE, *_TEXT)) or pa.types.is_interval(arrow):
         return
+    for inner in _children(arrow):
+        _walk(inner, depth + 1)
+
+
+def _children(arrow: pa.DataType) -> list[pa.DataType]:
+    """The types a nested type is made of; TypeError for a kind the encoder never writes."""
     if isinstance(arrow, pa.ExtensionType):
         if type(arrow).__name__ not in _PANDAS_EXTENSIONS:
             raise TypeError(f"unexpected extension type {arrow}")
-        _walk(arrow.storage_type, depth + 1)
-        return
+        return [arrow.storage_type]
     if pa.types.is_dictionary(arrow):
-        _walk(arrow.index_type, depth + 1)
-        _walk(arrow.value_type, depth + 1)
-        return
+        return [arrow.index_type, arrow.value_type]
     if (pa.types.is_list(arrow) or pa.types.is_large_list(arrow)
             or pa.types.is_fixed_size_list(arrow)):
-        _walk(arrow.value_type, depth + 1)
-        return
+        return [arrow.value_type]
     if pa.types.is_map(arrow):
-        _walk(arrow.key_type, depth + 1)
-        _walk(arrow.item_type, depth + 1)
-        return
+        return [arrow.key_type, arrow.item_type]
     if pa.types.is_struct(arrow) or pa.types.is_union(arrow):
-        for index in range(arrow.num_fields):
-            _walk(arrow.field(index).type, depth + 1)
-        return
+        return [arrow.field(index).type for index in range(arrow.num_fields)]
     raise TypeError(f"unexpected Arrow type {arrow} in a result")

@@ -41,7 +41,7 @@ _ALLOWED = (
     "mprotect", "madvise", "sysinfo", "getrusage", "times", "set_tid_address", "fstatfs",
     "statfs",
 )
-_CHECKED = ("openat", "open", "mmap", "clone", "clone3", "tgkill", "prlimit64", "ioctl",
+_CHECKED = ("openat", "open", "mmap", "clone3", "tgkill", "prlimit64", "ioctl",
             "fcntl", "prctl")
 
 
@@ -63,7 +63,7 @@ ARCHITECTURES = {
         "rt_sigaction": 13, "rt_sigprocmask": 14, "rt_sigreturn": 15, "ioctl": 16,
         "pread64": 17, "readv": 19, "writev": 20, "access": 21, "select": 23,
         "sched_yield": 24, "mremap": 25, "madvise": 28, "dup": 32, "dup2": 33,
-        "nanosleep": 35, "getpid": 39, "clone": 56, "exit": 60, "uname": 63, "fcntl": 72,
+        "nanosleep": 35, "getpid": 39, "exit": 60, "uname": 63, "fcntl": 72,
         "getcwd": 79, "readlink": 89, "gettimeofday": 96, "getrlimit": 97, "getrusage": 98,
         "sysinfo": 99, "times": 100, "getuid": 102, "getgid": 104, "geteuid": 107,
         "getegid": 108, "getppid": 110, "getgroups": 115, "getresuid": 118,
@@ -88,7 +88,7 @@ ARCHITECTURES = {
         "times": 153, "getgroups": 158, "uname": 160, "getrlimit": 163, "getrusage": 165,
         "prctl": 167, "gettimeofday": 169, "getpid": 172, "getppid": 173, "getuid": 174,
         "geteuid": 175, "getgid": 176, "getegid": 177, "gettid": 178, "sysinfo": 179,
-        "brk": 214, "munmap": 215, "mremap": 216, "clone": 220, "mmap": 222,
+        "brk": 214, "munmap": 215, "mremap": 216, "mmap": 222,
         "mprotect": 226, "madvise": 233, "prlimit64": 261, "getrandom": 278, "statx": 291,
         "rseq": 293, "clone3": 435, "faccessat2": 439}),
 }
@@ -159,8 +159,6 @@ def _program(arch: Architecture, pid: int) -> bytes:
     asm.op(_JSET, _MAP_SHARED, 0, "allow")
     asm.argument(2)
     asm.op(_JSET, _PROT_WRITE, "deny", "allow")
-    asm.label("clone")
-    asm.op(_RET, _RET_ERRNO | _EPERM)
     asm.label("clone3")
     asm.op(_RET, _RET_ERRNO | _ENOSYS)
     asm.label("tgkill")

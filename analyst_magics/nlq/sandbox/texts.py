@@ -10,7 +10,7 @@ builtins (``facades.py``), ``hash`` refusing objects whose hash is their address
 defence in depth, not a boundary: ``str`` handed on as a function (``map(str, ...)``,
 ``astype(str)``) still writes addresses, so raw memory itself must stay out of reach.
 
->>> scrubbed_text(lambda: 0).startswith("<function <lambda> at 0x…")
+>>> safe_str(lambda: 0).startswith("<function <lambda> at 0x…")
 True
 """
 
@@ -28,7 +28,7 @@ from RestrictedPython.PrintCollector import PrintCollector
 from .refusals import refuse
 
 __all__ = ["ScrubbedPrint", "field", "safe_format", "safe_hash", "safe_modulo", "safe_repr",
-           "safe_str", "scrubbed_text"]
+           "safe_str", "scrubbed"]
 
 _ADDRESS = re.compile(r"0x[0-9a-fA-F]{6,}")
 _PLAIN = (str, int, float, complex, bool, type(None), bytes, np.generic, datetime.date,
@@ -40,36 +40,36 @@ def _plain(value: Any) -> bool:
     return isinstance(value, _PLAIN)
 
 
-def scrubbed_text(value: Any, text: str | None = None) -> str:
-    """``text`` (default ``str(value)``) with memory addresses replaced by ``0x…``."""
-    text = builtins.str(value) if text is None else text
+def scrubbed(text: str) -> str:
+    """``text`` with memory addresses replaced by ``0x…``."""
     return _ADDRESS.sub("0x…", text)
 
 
 def safe_repr(value: Any) -> str:
     text = builtins.repr(value)
-    return text if _plain(value) else scrubbed_text(value, text)
+    return text if _plain(value) else scrubbed(text)
 
 
 def safe_str(value: Any) -> str:
-    return builtins.str(value) if _plain(value) else scrubbed_text(value)
+    text = builtins.str(value)
+    return text if _plain(value) else scrubbed(text)
 
 
 def safe_format(value: Any, spec: str = "") -> str:
     text = builtins.format(value, spec)
-    return text if _plain(value) else scrubbed_text(value, text)
+    return text if _plain(value) else scrubbed(text)
 
 
 def field(value: Any) -> Any:
     """An f-string field: plain values as they are (so ``:.2f`` still applies), anything
     else as its text without addresses."""
-    return value if _plain(value) else scrubbed_text(value)
+    return value if _plain(value) else safe_str(value)
 
 
 def safe_modulo(left: Any, right: Any) -> Any:
     """``left % right``: text formatting gets its addresses scrubbed, numbers are untouched."""
     result = left % right
-    return scrubbed_text(result, result) if isinstance(left, str) else result
+    return scrubbed(result) if isinstance(left, str) else result
 
 
 def _hashes_plainly(value: Any, depth: int = 0) -> bool:
@@ -82,7 +82,7 @@ class ScrubbedPrint(PrintCollector):
     """``print()`` for analysis code: what it collects (``printed``) has no addresses."""
 
     def __call__(self) -> str:
-        return scrubbed_text(None, super().__call__())
+        return scrubbed(super().__call__())
 
 
 def safe_hash(value: Any) -> int:
