@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 import pandas as pd
 
 from ._version import __version__
+from .data_utils import content_hash
 from .models import Analysis, CleaningReport, DatasetMetadata
 from .progress import ProgressCallback, report, scaled
 from .validation import require_frame
 
-__all__ = ["analyze", "content_hash"]
+__all__ = ["analyze"]
 
 DEFAULT_NAME = "dataset"
 
@@ -90,20 +90,6 @@ def analyze(
     )
     analysis._data = data
     return analysis
-
-
-def content_hash(df: pd.DataFrame) -> str:
-    """A SHA-256 of the frame's values, index, column names and dtypes (stable across runs)."""
-    digest = hashlib.sha256()
-    digest.update(repr([(str(c), str(t)) for c, t in df.dtypes.items()]).encode())
-    if len(df.columns):
-        # Hash column by column: hash_pandas_object on the frame needs hashable cell values.
-        for _, column in df.items():
-            digest.update(pd.util.hash_pandas_object(column.astype(str)
-                                                     if column.dtype == object else column,
-                                                     index=False).to_numpy().tobytes())
-    digest.update(pd.util.hash_pandas_object(df.index).to_numpy().tobytes())
-    return digest.hexdigest()
 
 
 def _metadata(df: pd.DataFrame, name: str) -> DatasetMetadata:

@@ -10,6 +10,7 @@ as the one place type inference imports from.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import unicodedata
@@ -25,6 +26,7 @@ from .errors import AnalystError, DataLoadError
 from .parsers import NA_TOKENS, parse_boolean, parse_numeric, try_parse_date
 
 __all__ = [
+    "content_hash",
     "NA_TOKENS",
     "READABLE",
     "load",
@@ -231,3 +233,17 @@ def _identifier(text: str, position: int) -> str:
     if not name:
         return f"unnamed_{position}"
     return f"col_{name}" if name[0].isdigit() else name
+
+
+def content_hash(df: pd.DataFrame) -> str:
+    """A SHA-256 of the frame's values, index, column names and dtypes (stable across runs)."""
+    digest = hashlib.sha256()
+    digest.update(repr([(str(c), str(t)) for c, t in df.dtypes.items()]).encode())
+    if len(df.columns):
+        # Hash column by column: hash_pandas_object on the frame needs hashable cell values.
+        for _, column in df.items():
+            digest.update(pd.util.hash_pandas_object(column.astype(str)
+                                                     if column.dtype == object else column,
+                                                     index=False).to_numpy().tobytes())
+    digest.update(pd.util.hash_pandas_object(df.index).to_numpy().tobytes())
+    return digest.hexdigest()

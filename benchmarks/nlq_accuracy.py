@@ -1,12 +1,17 @@
-"""Accuracy of ``ask`` on the NLQ devset, per category and overall.
+"""Accuracy and precision of ``ask`` on both NLQ devsets, per category and overall.
+
+Precision is correct / answered: how often an answer, once given, is right. A wrong answer is
+worse than "I cannot answer that", so both figures count.
 
     python benchmarks/nlq_accuracy.py                   # the offline rules (the default)
+    python benchmarks/nlq_accuracy.py --set nlq-devset-2 --out /tmp/nlq
     python benchmarks/nlq_accuracy.py --engine auto --jobs 4
     python benchmarks/nlq_accuracy.py --source wtq -v   # one source, every question shown
 
 It wraps ``../shared/nlq-score.py`` (the scorer every engine is measured with): the rules run
 in-process (``--python``); ``llm`` and ``auto`` can run questions in parallel, one process each
-(``--cmd``, ``--jobs``). The tables and gold answers live in ``../shared/nlq-devset/``.
+(``--cmd``, ``--jobs``). The tables and gold answers live in ``../shared/nlq-devset/`` and
+``../shared/nlq-devset-2/``.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import os
 import shlex
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -68,14 +74,37 @@ def answer_one(engine: str) -> int:
     return 0
 
 
+SETS = ("nlq-devset", "nlq-devset-2")
+
+
 def score(args: argparse.Namespace) -> int:
-    devset = args.shared / "nlq-devset"
     scorer = args.shared / "nlq-score.py"
     if not scorer.is_file():
         print(f"error: the scorer is not at {scorer}; pass --shared DIR", file=sys.stderr)
         return 2
-    command = [sys.executable, str(scorer), "--questions", str(devset / "questions.jsonl"),
-               "--tables", str(devset), "--timeout", str(args.timeout)]
+    print(f"engine={args.engine}  scorer={scorer}", flush=True)
+    failed = 0
+    for name in args.set or SETS:
+        folder = args.shared / name
+        if not (folder / "questions.jsonl").is_file():
+            print(f"\n{name}: skipped, {folder / 'questions.jsonl'} is absent")
+            continue
+        out = args.out / f"{name}.jsonl" if args.out else Path(tempfile.mkstemp(".jsonl")[1])
+        out.parent.mkdir(parents=True, exist_ok=True)
+        done = subprocess.run(_command(args, scorer, folder, out), cwd=ROOT, check=False,
+                              capture_output=not args.verbose, text=True)
+        if done.returncode != 0:
+            print(f"\n{name}: the scorer failed\n{done.stderr or ''}", file=sys.stderr)
+            failed = 1
+            continue
+        rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+        _report(name, rows)
+    return failed
+
+
+def _command(args: argparse.Namespace, scorer: Path, folder: Path, out: Path) -> list[str]:
+    command = [sys.executable, str(scorer), "--questions", str(folder / "questions.jsonl"),
+               "--tables", str(folder), "--timeout", str(args.timeout), "--out", str(out)]
     if args.engine == "rules" or args.jobs <= 1:
         command += ["--python", f"benchmarks.nlq_accuracy:answer_{args.engine}"]
     else:
@@ -86,10 +115,30 @@ def score(args: argparse.Namespace) -> int:
         command += ["--source", source]
     if args.verbose:
         command.append("--verbose")
-    if args.out:
-        command += ["--out", str(args.out)]
-    print(f"engine={args.engine}  scorer={scorer}", flush=True)
-    return subprocess.run(command, cwd=ROOT, check=False).returncode
+    return command
+
+
+def _report(name: str, rows: list[dict[str, Any]]) -> None:
+    """Accuracy and precision (correct / answered), overall and per category and source."""
+    frame = pd.DataFrame({"category": [r.get("category") or r["answer_type"] for r in rows],
+                          "source": [r.get("source") or "?" for r in rows],
+                          "answered": [r["status"] == "ok" and r["prediction"] is not None
+                                       for r in rows],
+                          "correct": [bool(r["correct"]) for r in rows]})
+    print(f"\n{name}: {len(rows)} questions")
+    print(f"{'':<20}{'total':>7}{'answered':>10}{'correct':>9}{'wrong':>7}"
+          f"{'accuracy':>10}{'precision':>11}")
+    for by in ("category", "source"):
+        for key, part in sorted(frame.groupby(by), key=lambda kv: -len(kv[1])):
+            _line(f"{by[:3]} {key}", part)
+    _line("ALL", frame)
+
+
+def _line(label: str, part: pd.DataFrame) -> None:
+    answered, correct = int(part["answered"].sum()), int(part["correct"].sum())
+    precision = f"{correct / answered:.3f}" if answered else "-"
+    print(f"{label:<20}{len(part):>7}{answered:>10}{correct:>9}{answered - correct:>7}"
+          f"{correct / len(part):>10.3f}{precision:>11}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -101,7 +150,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="only this source: databench, dabench or wtq (repeatable)")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds per question")
     parser.add_argument("--shared", type=Path, default=SHARED, help="the shared folder")
-    parser.add_argument("--out", type=Path, help="one JSON line per question written here")
+    parser.add_argument("--set", action="append", choices=SETS,
+                        help="only this evaluation set (repeatable; default: both)")
+    parser.add_argument("--out", type=Path,
+                        help="folder for one JSON file per set, one line per question")
     parser.add_argument("-v", "--verbose", action="store_true", help="show every question")
     parser.add_argument("--answer-one", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)

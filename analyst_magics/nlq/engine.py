@@ -13,14 +13,14 @@ from __future__ import annotations
 import pandas as pd
 
 from ..config import get_settings
-from ..errors import QuestionError, SandboxError
-from ..models import Answer, AnswerKind
+from ..errors import QuestionError
+from ..models import Answer
 from ..validation import require_frame
-from .answers import chart_for, kind_of, plain_value
-from .parser import ANSWER_FLOOR
+from .execute import error_answer, run_plan
 from .rules import Plan, example_questions, plan
+from .rules.parser import ANSWER_FLOOR
 
-__all__ = ["ask", "ENGINES", "answer_with_llm", "run_plan"]
+__all__ = ["ask", "ENGINES", "answer_with_llm"]
 
 ENGINES = ("auto", "rules", "llm")
 LLM_SETUP = ("set ANALYST_LLM_BASE_URL (an OpenAI-compatible endpoint such as "
@@ -79,7 +79,7 @@ def ask(df: pd.DataFrame, question: str, *, engine: str = "auto",
     settings = get_settings()
     if engine == "llm":
         if not settings.llm_configured:
-            return _error(question, f"No language model is configured; {LLM_SETUP}. Or ask "
+            return error_answer(question, f"No language model is configured; {LLM_SETUP}. Or ask "
                                     "with engine='rules' (offline).", engine="none")
         return answer_with_llm(df, text, timeout=timeout, rules=None)
     reading = plan(df, text)
@@ -99,39 +99,14 @@ def ask(df: pd.DataFrame, question: str, *, engine: str = "auto",
 def _refuse(df: pd.DataFrame, question: str, text: str) -> Answer | None:
     if not text:
         examples = " or ".join(f"'{q}'" for q in example_questions(df))
-        return _error(question, f"The question is empty. Ask about the table's columns, for "
+        return error_answer(question, f"The question is empty. Ask about the table's columns, for "
                                 f"example {examples}.", engine="none")
     limit = get_settings().max_question_chars
     if len(text) > limit:
-        return _error(question, f"The question has {len(text):,} characters; the limit is "
+        return error_answer(question, f"The question has {len(text):,} characters; the limit is "
                                 f"{limit:,} (ANALYST_MAX_QUESTION_CHARS). Ask a shorter "
                                 "question, or one question at a time.", engine="none")
     return None
-
-
-def run_plan(df: pd.DataFrame, reading: Plan, *, timeout: float | None = None) -> Answer:
-    """Run the rules' code for ``reading`` in the sandbox and wrap the value in an Answer."""
-    from .sandbox import run
-
-    warnings = list(reading.warnings)
-    if not reading.confident:
-        warnings.append(f"The rules were not sure of this reading (confidence "
-                        f"{reading.confidence:.2f}); check the code.")
-    try:
-        value = plain_value(run(reading.code, {"df": df}, timeout=timeout))
-    except SandboxError as exc:
-        return _error(reading.question, f"The code written for this question failed "
-                                        f"({exc.kind}): {exc}", code=reading.code,
-                      warnings=warnings)
-    understood = reading.intent.describe() if reading.intent else ""
-    if value is None:
-        return _error(reading.question, f"No value: no rows with data match ({understood}).",
-                      code=reading.code, warnings=warnings)
-    kind = kind_of(value)
-    chart = chart_for(value, reading.question) if kind == AnswerKind.TABLE else None
-    return Answer(question=reading.question, value=value, kind=kind, code=reading.code,
-                  engine="rules", chart=chart, warnings=warnings,
-                  message=f"Understood: {understood}.")
 
 
 def answer_with_llm(df: pd.DataFrame, question: str, *, timeout: float | None,
@@ -149,7 +124,7 @@ def answer_with_llm(df: pd.DataFrame, question: str, *, timeout: float | None,
             raise
         if rules is not None and rules.parsed:
             return run_plan(df, rules, timeout=timeout)
-        return _error(question, "This installation has no language-model engine "
+        return error_answer(question, "This installation has no language-model engine "
                                 "(analyst_magics.nlq.llm); ask with engine='rules'.",
                       engine="none")
     return llm.answer(df, question, timeout=timeout, rules=rules)
@@ -159,13 +134,6 @@ def _cannot_answer(df: pd.DataFrame, question: str, reading: Plan, *, llm: bool)
     understood = "; ".join(reading.understood) or "nothing I can compute with"
     examples = " or ".join(f"'{q}'" for q in example_questions(df))
     hint = "" if llm else f" A language model can take freer questions: {LLM_SETUP}."
-    return _error(question, f"Cannot answer this offline: {reading.problem}. Understood: "
+    return error_answer(question, f"Cannot answer this offline: {reading.problem}. Understood: "
                             f"{understood}. Questions that work look like {examples}.{hint}",
                   warnings=reading.warnings)
-
-
-def _error(question: str, message: str, *, engine: str = "rules", code: str = "",
-           warnings: list[str] | None = None) -> Answer:
-    return Answer(question=question, kind=AnswerKind.ERROR, value=None, code=code,
-                  engine=engine, message=message, warnings=list(warnings or []))
-

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from analyst_magics.nlq.extract import extract_chart, extract_code
+from analyst_magics.nlq.llm.extract import extract_chart, extract_code
 
 CODE = "result = df.groupby('region')['sales'].sum()"
 

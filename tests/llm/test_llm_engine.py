@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from analyst_magics.nlq.answers import chart_for
+from analyst_magics.nlq.execute import chart_for
 from analyst_magics.nlq.llm import ask_llm
 
 TOTALS = "result = df.groupby('region')['sales'].sum()"

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analyst_magics.nlq.prompt import (
+from analyst_magics.nlq.llm.prompt import (
     MAX_PROMPT_COLUMNS,
     SYSTEM,
     build_messages,

@@ -9,7 +9,7 @@ import re
 import pandas as pd
 import pytest
 
-from analyst_magics.nlq.prompt import build_messages
+from analyst_magics.nlq.llm.prompt import build_messages
 from analyst_magics.security import find_pii, mask_pii, pii_columns
 
 FOUND = {

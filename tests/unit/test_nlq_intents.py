@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analyst_magics.nlq.intents import IntentKind
 from analyst_magics.nlq.rules import plan
+from analyst_magics.nlq.rules.intents import IntentKind
 
 K = IntentKind
 

@@ -6,10 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analyst_magics.nlq.cues import find_cues, reserved_positions
-from analyst_magics.nlq.matching import find_mentions
-from analyst_magics.nlq.schema import schema_of
-from analyst_magics.nlq.text import agent_stem, singular, split_name, stem, tokenize
+from analyst_magics.nlq.rules.cues import find_cues, reserved_positions
+from analyst_magics.nlq.rules.matching import find_mentions
+from analyst_magics.nlq.rules.schema import schema_of
+from analyst_magics.nlq.rules.text import agent_stem, singular, split_name, stem, tokenize
 
 
 @pytest.fixture(scope="module")

@@ -1,9 +1,8 @@
 """What a question asks, as data: an intent with slots, before any code is written.
 
-The parser (:mod:`analyst_magics.nlq.parser`) fills an :class:`Intent`; the code writer
-(:mod:`analyst_magics.nlq.codegen`) turns it into pandas code. Keeping the two apart lets tests
-check the understanding of a question separately from the code, and lets :meth:`Intent.describe`
-say in words what was understood.
+The parser (:mod:`.parser`) fills an :class:`Intent`; the code writers (:mod:`.codegen`) turn
+it into pandas code. Keeping the two apart lets tests check the understanding of a question
+separately from the code, and lets :meth:`Intent.describe` say in words what was understood.
 """
 
 from __future__ import annotations
@@ -125,4 +124,6 @@ class Parse(BaseModel):
     confidence: float = 0.0
     warnings: list[str] = Field(default_factory=list)
     understood: list[str] = Field(default_factory=list)
+    unused: list[str] = Field(default_factory=list,
+                              description="Words of the question the reading did not use.")
     problem: str = ""

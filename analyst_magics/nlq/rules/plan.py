@@ -1,7 +1,7 @@
 """The offline question engine: a question becomes an intent, the intent becomes pandas code.
 
 :func:`plan` is deterministic and needs no model: it parses the question against the frame
-(:mod:`~analyst_magics.nlq.parser`) and writes the code (:mod:`~analyst_magics.nlq.codegen`).
+(:mod:`.parser`) and writes the code (:mod:`.codegen`).
 Running the code is left to the caller (the sandbox in :func:`analyst_magics.nlq.engine.ask`),
 exactly as for code written by a language model.
 """
@@ -14,6 +14,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
 from .codegen import write_code
+from .expectation import Expected, expected_answer, intent_mismatch
 from .intents import Intent
 from .parser import CONFIDENT, parse
 from .schema import schema_of
@@ -32,6 +33,8 @@ class Plan(BaseModel):
     confidence: float = 0.0
     warnings: list[str] = Field(default_factory=list)
     understood: list[str] = Field(default_factory=list)
+    unused: list[str] = Field(default_factory=list)
+    expected: Expected = Expected.ANY
     problem: str = ""
 
     @property
@@ -69,13 +72,18 @@ def plan(df: pd.DataFrame, question: str) -> Plan:
     <BLANKLINE>
     """
     parsed = parse(df, question)
-    if parsed.intent is None:
+    schema = schema_of(df)
+    expected = expected_answer(question, schema.column_words, schema.value_words)
+    problem = parsed.problem if parsed.intent is None else intent_mismatch(
+        expected, parsed.intent.kind.value)
+    if parsed.intent is None or problem:
         return Plan(question=question, confidence=0.0, warnings=parsed.warnings,
-                    understood=parsed.understood, problem=parsed.problem)
-    code = write_code(parsed.intent, schema_of(df))
+                    understood=parsed.understood, unused=parsed.unused, expected=expected,
+                    problem=problem or "")
+    code = write_code(parsed.intent, schema)
     return Plan(question=question, intent=parsed.intent, code=code.text,
                 confidence=parsed.confidence, warnings=[*code.notes, *parsed.warnings],
-                understood=parsed.understood)
+                understood=parsed.understood, unused=parsed.unused, expected=expected)
 
 
 def example_questions(df: pd.DataFrame) -> list[str]:

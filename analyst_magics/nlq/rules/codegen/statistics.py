@@ -1,10 +1,10 @@
 """Pandas code for the statistical intents: shares, distributions, correlations, trends,
-missing values, outliers and summaries (see :mod:`analyst_magics.nlq.codegen`)."""
+missing values, outliers and summaries (see :mod:`analyst_magics.nlq.rules.codegen`)."""
 
 from __future__ import annotations
 
-from .codegen import Code, _filter, column_ref, flag, literal, mask
-from .intents import IntentKind
+from ..intents import IntentKind
+from .code import Code, column_ref, filter_rows, flag, literal, mask
 
 __all__ = ["WRITERS"]
 
@@ -21,7 +21,7 @@ def _share(code: Code) -> None:
         code.add(f"result = {column_ref(code.frame, intent.by)}.value_counts(normalize=True)"
                  f"{scale}")
         return
-    _filter(code, intent.conditions)
+    filter_rows(code, intent.conditions)
     rows = code.rows
     hit = mask(code, intent.predicate, rows)
     if intent.target is not None:

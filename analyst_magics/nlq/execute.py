@@ -1,4 +1,5 @@
-"""From the value the code produced to an :class:`~analyst_magics.models.Answer`'s fields.
+"""Running a reading's code in the sandbox, and the value it produced as an
+:class:`~analyst_magics.models.Answer`.
 
 The sandbox returns plain values, lists, Series or DataFrames. Here they get their kind
 (number, text, boolean, list, table), NumPy scalars become Python ones, and tables that can be
@@ -10,17 +11,24 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from ..models import AnswerKind, ChartSpec
+from ..errors import SandboxError
+from ..models import Answer, AnswerKind, ChartSpec
+from .rules.expectation import mismatch
 
-__all__ = ["plain_value", "kind_of", "chart_for"]
+__all__ = ["chart_for", "error_answer", "kind_of", "plain_value", "run_plan"]
 
 MAX_BARS = 60  # tables with more rows are not drawn as bars
 MAX_LINE_POINTS = 2000
+
+
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .rules import Plan
 
 
 def plain_value(value: Any) -> Any:
@@ -94,3 +102,41 @@ def _is_time(index: pd.Index) -> bool:
 
 
 _TIME_NAMES = ("year", "date", "season", "month", "time")
+
+
+def run_plan(df: pd.DataFrame, reading: Plan, *, timeout: float | None = None) -> Answer:
+    """Run the rules' code for ``reading`` in the sandbox and wrap the value in an Answer."""
+    from .sandbox import run  # the sandbox starts its workers on first use
+
+    warnings = list(reading.warnings)
+    if not reading.confident:
+        warnings.append(f"The rules were not sure of this reading (confidence "
+                        f"{reading.confidence:.2f}); check the code.")
+    try:
+        value = plain_value(run(reading.code, {"df": df}, timeout=timeout))
+    except SandboxError as exc:
+        return error_answer(reading.question, f"The code written for this question failed "
+                                        f"({exc.kind}): {exc}", code=reading.code,
+                      warnings=warnings)
+    understood = reading.intent.describe() if reading.intent else ""
+    if value is None:
+        return error_answer(reading.question, f"No value: no rows with data match ({understood}).",
+                      code=reading.code, warnings=warnings)
+    misread = mismatch(reading.expected, value)
+    if misread:
+        return error_answer(reading.question, f"Cannot answer this offline: {misread} "
+                                              f"({understood}). Rephrase the question, naming "
+                                              "the columns and the values it is about.",
+                            code=reading.code, warnings=warnings)
+    kind = kind_of(value)
+    chart = chart_for(value, reading.question) if kind == AnswerKind.TABLE else None
+    return Answer(question=reading.question, value=value, kind=kind, code=reading.code,
+                  engine="rules", chart=chart, warnings=warnings,
+                  message=f"Understood: {understood}.")
+
+
+def error_answer(question: str, message: str, *, engine: str = "rules", code: str = "",
+           warnings: list[str] | None = None) -> Answer:
+    """An answer that is not one: what went wrong, and the code if some was written."""
+    return Answer(question=question, kind=AnswerKind.ERROR, value=None, code=code,
+                  engine=engine, message=message, warnings=list(warnings or []))

@@ -104,6 +104,8 @@ class Schema:
     summary: tuple[Any, Any] | None = None  # (column, label) of summary rows to leave out
     label_column: Any = None
     word_index: dict[tuple[str, str], list[Any]] = field(default_factory=dict)  # see matching
+    column_words: frozenset[str] = frozenset()  # every word of every column name
+    value_words: frozenset[str] = frozenset()  # first words of indexed values ("leyton")
 
     def column(self, name: Any) -> ColumnInfo:
         return next(c for c in self.columns if c.name == name)
@@ -164,6 +166,8 @@ def _build(df: pd.DataFrame) -> Schema:
             _index_values(schema, info, df.iloc[:, info.position])
     schema.summary = _summary_rows(df, columns)
     schema.label_column = _label_column(columns)
+    schema.column_words = frozenset(w for info in columns for w in info.words)
+    schema.value_words = frozenset(key.split(" ", 1)[0] for key in schema.values)
     return schema
 
 

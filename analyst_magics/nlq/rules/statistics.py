@@ -1,5 +1,5 @@
 """Statistical questions: correlations, outliers, missing values, distributions, trends,
-distinct values and summaries (see :func:`analyst_magics.nlq.builders.choose`)."""
+distinct values and summaries (see :func:`analyst_magics.nlq.rules.builders.choose`)."""
 
 from __future__ import annotations
 

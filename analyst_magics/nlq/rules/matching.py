@@ -5,7 +5,7 @@ or stem ("countries" ~ ``country``, "attended" ~ ``Attendance``), a synonym ("ge
 a spelled-out abbreviation ("average" ~ ``Avg.``), an abbreviation built from the starts of
 consecutive words ("passenger class" ~ ``Pclass``, "siblings or spouses" ~ ``SibSp``), or a close
 spelling ("revnue" ~ ``revenue``). A value is mentioned when a phrase of the question equals a
-cell of an indexed text column (see :mod:`~analyst_magics.nlq.values`). Overlapping candidates
+cell of an indexed text column (see :mod:`~analyst_magics.nlq.rules.values`). Overlapping candidates
 are resolved best first, so every word has one meaning.
 """
 
@@ -14,15 +14,15 @@ from __future__ import annotations
 import difflib
 import re
 from collections import defaultdict
-from dataclasses import dataclass
 from typing import Any
 
 from .lexicon import ABBREVIATIONS, CUE_WORDS, MODIFIER_TOKENS, NEGATIONS, STOPWORDS, SYNONYMS
+from .mentions import ColumnMention, ValueMention
 from .schema import ColumnInfo, Schema, normalize_value
-from .text import Spanned, Token, agent_stem, singular, split_name, stem
-from .values import ValueMention, short_values_beside, value_candidates
+from .text import Token, agent_stem, singular, split_name, stem
+from .values import short_values_beside, value_candidates
 
-__all__ = ["ColumnMention", "ValueMention", "find_mentions", "columns_for_words"]
+__all__ = ["find_mentions", "columns_for_words"]
 
 MIN_COVERAGE = 0.5
 SPREAD = 6  # words of one column name this far apart still name it together
@@ -34,16 +34,6 @@ _LEVEL_EXACT, _LEVEL_PLURAL, _LEVEL_ABBREV, _LEVEL_STEM = 1.0, 0.95, 0.9, 0.85
 _LEVEL_AGENT, _LEVEL_SYNONYM, _LEVEL_FUZZY, _LEVEL_COMPOSED, _LEVEL_AFFIX = (
     0.8, 0.75, 0.7, 0.65, 0.6)
 _SYNONYM_GROUP = {word: i for i, group in enumerate(SYNONYMS) for word in group}
-
-
-@dataclass(frozen=True, slots=True)
-class ColumnMention(Spanned):
-    """Question words that name a column."""
-
-    column: Any
-    positions: tuple[int, ...]
-    score: float
-    cue_only: bool = False
 
 
 def find_mentions(tokens: list[Token], schema: Schema, reserved: set[int] | frozenset[int] = (

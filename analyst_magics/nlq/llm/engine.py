@@ -1,42 +1,39 @@
 """The LLM engine: a language model writes the pandas code, the sandbox runs it.
 
 :func:`ask_llm` sends the schema and a few masked sample rows (:mod:`.prompt`) to the configured
-OpenAI-compatible endpoint (:mod:`.llm_client`), finds the code in the reply (:mod:`.extract`),
+OpenAI-compatible endpoint (:mod:`.client`), finds the code in the reply (:mod:`.extract`),
 runs it in the sandbox under the same policy as the offline engine's code, and on an error sends
 the error back once for a repair. The model may add a chart suggestion, validated into a
-:class:`~analyst_magics.models.ChartSpec` built from the result. Answers are cached by data
-fingerprint, question, model, endpoint and privacy mode; every prompt that left the machine is
+:class:`~analyst_magics.models.ChartSpec` built from the result. Answers are cached
+(:mod:`.cache`); every prompt that left the machine is
 kept in ``Answer.sent``.
 """
 
 from __future__ import annotations
 
 import copy
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pandas as pd
 
-from ..analysis import content_hash
-from ..config import get_settings
-from ..errors import LLMError, SandboxError
-from ..models import Answer, AnswerKind, ChartKind, ChartSpec
-from ..pipeline import charts
-from .answers import chart_for, kind_of, plain_value
+from ...config import get_settings
+from ...data_utils import content_hash
+from ...errors import LLMError, SandboxError
+from ...models import Answer, AnswerKind, ChartKind, ChartSpec
+from ...pipeline import charts
+from ..execute import chart_for, kind_of, plain_value, run_plan
+from ..sandbox import run
+from .cache import CACHE, AnswerKey
+from .client import ChatSession, chat_session, require_configured
 from .extract import extract_chart, extract_code
-from .llm_client import ChatSession, chat_session, require_configured
 from .prompt import Privacy, build_messages, repair_messages, shown_frame
-from .sandbox import run
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .rules import Plan
+    from ..rules import Plan
 
-__all__ = ["CACHE_SIZE", "answer", "ask_llm", "clear_cache", "suggested_chart"]
+__all__ = ["answer", "ask_llm", "suggested_chart"]
 
-#: Answers kept in the cache (least recently used dropped first).
-CACHE_SIZE = 64
 #: What the model assigns to ``result`` when the table cannot answer the question.
 CANNOT_ANSWER = "cannot answer:"
 #: Characters of a reply without code quoted back to the user.
@@ -45,50 +42,6 @@ MAX_QUOTED_REPLY = 300
 MAX_CHART_ROWS = 500
 MAX_TITLE_CHARS = 120
 _SUGGESTED_KINDS = (ChartKind.BAR, ChartKind.LINE, ChartKind.SCATTER, ChartKind.HISTOGRAM)
-
-
-class _Key(NamedTuple):
-    fingerprint: str
-    name: str | None
-    question: str
-    model: str
-    url: str
-    privacy: str
-
-
-class _AnswerCache:
-    """A small thread-safe LRU of answers; callers get copies, so the cache never changes."""
-
-    def __init__(self, size: int) -> None:
-        self._size, self._items = size, OrderedDict[_Key, Answer]()
-        self._lock = threading.Lock()
-
-    def get(self, key: _Key) -> Answer | None:
-        with self._lock:
-            found = self._items.get(key)
-            if found is None:
-                return None
-            self._items.move_to_end(key)
-        return found.model_copy(deep=True)
-
-    def put(self, key: _Key, answer: Answer) -> None:
-        with self._lock:
-            self._items[key] = answer.model_copy(deep=True)
-            self._items.move_to_end(key)
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-
-
-_CACHE = _AnswerCache(CACHE_SIZE)
-
-
-def clear_cache() -> None:
-    """Forget every cached answer (the next question goes to the model again)."""
-    _CACHE.clear()
 
 
 def answer(df: pd.DataFrame, question: str, *, timeout: float | None = None,
@@ -103,8 +56,6 @@ def answer(df: pd.DataFrame, question: str, *, timeout: float | None = None,
         return ask_llm(df, question, timeout=timeout)
     except LLMError as exc:
         if rules is not None and rules.parsed:
-            from .engine import run_plan  # engine imports this module on demand
-
             fallback = run_plan(df, rules, timeout=timeout)
             fallback.warnings.insert(0, f"The language model could not be used, so the "
                                         f"offline rules answered: {exc}")
@@ -146,9 +97,9 @@ def ask_llm(df: pd.DataFrame, question: str, *, name: str | None = None,
     settings = get_settings()
     require_configured(settings)
     privacy = privacy or settings.llm_privacy
-    key = _Key(content_hash(df), name, question, settings.llm_model.strip(),
+    key = AnswerKey(content_hash(df), name, question, settings.llm_model.strip(),
                settings.llm_base_url.strip(), privacy)
-    cached = _CACHE.get(key)
+    cached = CACHE.get(key)
     if cached is not None:
         cached.warnings.append("Answered from the cache (same data, question and model): "
                                "nothing was sent this time.")
@@ -159,7 +110,7 @@ def ask_llm(df: pd.DataFrame, question: str, *, name: str | None = None,
                            build_messages(view, question, privacy=privacy, name=name))
     result.code = _shown_code(result.code, df, view)
     if result.kind != AnswerKind.ERROR:
-        _CACHE.put(key, result)
+        CACHE.put(key, result)
     return result
 
 

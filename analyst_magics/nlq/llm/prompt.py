@@ -33,11 +33,11 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from ..data_utils import unique_names
-from ..jsonable import to_jsonable
-from ..models import SemanticType
-from ..pipeline.profiling import profile
-from ..security import hide_column, mask_pii, mask_value, pii_columns
+from ...data_utils import unique_names
+from ...jsonable import to_jsonable
+from ...models import SemanticType
+from ...pipeline.profiling import profile
+from ...security import hide_column, mask_pii, mask_value, pii_columns
 
 __all__ = ["Privacy", "SYSTEM", "build_messages", "repair_messages", "sample_rows",
            "schema_summary", "shown_frame"]

@@ -1,6 +1,6 @@
 """The deterministic semantic parser: a question and a frame in, a :class:`Parse` out.
 
-Reading happens in passes over one :class:`~analyst_magics.nlq.context.Context`: cue phrases,
+Reading happens in passes over one :class:`~analyst_magics.nlq.rules.context.Context`: cue phrases,
 column and value mentions, constructs that own their numbers ("top 5", "|z| > 3", a derived
 feature), row conditions, and finally the intent, chosen by the strongest cue present. Every
 assumption is written to ``warnings``; every doubtful step lowers ``confidence``.
@@ -14,13 +14,14 @@ from typing import Any
 import pandas as pd
 
 from . import builders, comparisons
-from .codegen import literal
+from .codegen.code import literal
 from .conditions import extract_conditions
 from .context import Context
 from .cues import Cue, find_cues, reserved_positions
 from .intents import Condition, Derived, IntentKind, Parse
 from .lexicon import COMMON_VERBS, QUARTILES, STOPWORDS
-from .matching import ColumnMention, find_mentions
+from .matching import find_mentions
+from .mentions import ColumnMention
 from .ranking import Top
 from .schema import normalize_value, schema_of
 from .text import tokenize
@@ -46,6 +47,15 @@ _WHOLE_TABLE = frozenset({IntentKind.COUNT, IntentKind.MISSING, IntentKind.DESCR
 CLEANING_WINDOW = 9  # words after "fill"/"drop" in which the column and "missing" are named
 MIN_NOTED = 4  # shorter unused words are not listed
 UNUSED_PENALTY, MAX_UNUSED = 0.05, 0.2  # confidence lost per unused word, and at most
+UNUSED_NUMBER_PENALTY = 0.5  # a number left unused is a condition left out
+#: words after which a number bounds the rows: a preposition, a comparison, a month
+_BOUNDING = frozenset({
+    "in", "on", "at", "during", "since", "after", "before", "over", "under", "above", "below",
+    "than", "least", "most", "between", "from", "to", "until", "till", "and", "within", "exceeds",
+    "exceeded", "exceeding", "beyond", "past", "january", "february", "march", "april", "may",
+    "june", "july", "august", "september", "october", "november", "december", "jan", "feb", "mar",
+    "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "equal", "equals", "is",
+    "was", "were", "are", "of", "with", "by", "around", "about", "exactly", "year", "season"})
 EXACT = 0.95  # a word that names a column this well is that column, not a new name
 _JOINERS = frozenset({"and", "the", "of", "columns", "column", ",", "with", "by", "from",
                       "to"})
@@ -77,7 +87,7 @@ def parse(df: pd.DataFrame, question: str) -> Parse:
     _warn_unused(ctx)
     confidence = max(0.0, min(1.0, 1.0 - ctx.penalty))
     return Parse(intent=intent, confidence=round(confidence, 3), warnings=ctx.warnings,
-                 understood=understood)
+                 understood=understood, unused=ctx.unused)
 
 
 def _context(df: pd.DataFrame, question: str) -> Context:
@@ -300,8 +310,25 @@ def _span(ctx: Context, start: int, end: int) -> str:
     return " ".join(t.text for t in ctx.tokens[start:end + 1])
 
 
+def _bounds_something(ctx: Context, position: int) -> bool:
+    """Whether the number at ``position`` follows a preposition or a comparison ("in 2003",
+    "over 20,000", "than 5", "august 15, 1854"): a condition. A number inside a name ("the 2013
+    season", "S&P 500"), an ordinal, a number word or a number that is part of a column's name
+    is not."""
+    token = ctx.tokens[position]
+    if token.ordinal or not any(ch.isdigit() for ch in token.text):
+        return False
+    if any(token.low in info.words for info in ctx.schema.columns):
+        return False
+    before = next((t.low for t in reversed(ctx.tokens[:position]) if t.kind != "symbol"), "")
+    return before in _BOUNDING or token.money or token.percent
+
+
 def _warn_unused(ctx: Context) -> None:
-    """Words that matched nothing are listed: a filter the rules could not read shows here."""
+    """Words that matched nothing are listed: a filter the rules could not read shows here.
+
+    A number nobody used is a condition the reading dropped ("in 2003", "above 20,000"): the
+    answer would cover rows the question excludes, so the reading cannot be trusted."""
     cue_words = {p for c in ctx.cues for p in c.positions}
     unused = []
     for token in ctx.tokens:
@@ -311,13 +338,19 @@ def _warn_unused(ctx: Context) -> None:
         if token.kind == "quoted":
             ctx.warn(f"'{token.text}' is neither a column nor a value of the table; it was "
                      "not used.", 0.5)
+            ctx.unused.append(token.text)
+        elif token.kind in ("number", "date") and _bounds_something(ctx, token.i):
+            ctx.warn(f"The number '{token.text}' was not used: a condition on it was not "
+                     "understood.", UNUSED_NUMBER_PENALTY)
+            ctx.unused.append(token.text)
         elif token.capitalized and token.i > 0 and len(token.text) > 1 and token.text.isupper():
             ctx.warn(f"'{token.text}' does not appear in the table; the answer covers all "
                      "rows.", 0.3)
+            ctx.unused.append(token.text)
         elif token.kind == "word" and len(token.low) >= MIN_NOTED and token.low not in (
                 STOPWORDS | COMMON_VERBS):
             unused.append(token.text)
     if unused:
+        ctx.unused.extend(unused)
         ctx.warn("Not used (no column or value matched): " + ", ".join(
             f"'{w}'" for w in unused) + ".", min(UNUSED_PENALTY * len(unused), MAX_UNUSED))
-

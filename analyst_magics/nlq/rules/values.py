@@ -5,29 +5,15 @@ homes" for ``Entire home/apt``, and short codes beside their column ("region N")
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
-
 from .lexicon import CODED_COLUMNS, CUE_WORDS, NEGATIONS, STOPWORDS, US_STATES, VALUE_ALIASES
+from .mentions import ColumnMention, ValueMention
 from .schema import Schema, normalize_value
-from .text import Spanned, Token, singular
+from .text import Token, singular
 
-if TYPE_CHECKING:  # pragma: no cover
-    from .matching import ColumnMention
-
-__all__ = ["ValueMention", "value_candidates", "short_values_beside"]
+__all__ = ["value_candidates", "short_values_beside"]
 
 MAX_VALUE_WORDS = 6
 _DEMONYM_ENDINGS = ("ians", "ian", "ans", "an", "ns", "n", "ese", "ish", "is", "i", "ers", "er")
-
-
-@dataclass(frozen=True, slots=True)
-class ValueMention(Spanned):
-    """Question words that equal a cell value; ``candidates`` are ``(column, value)`` pairs."""
-
-    positions: tuple[int, ...]
-    candidates: tuple[tuple[Any, Any], ...]
-    score: float
 
 
 def value_candidates(tokens: list[Token], schema: Schema) -> list[ValueMention]:

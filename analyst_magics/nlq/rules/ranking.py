@@ -15,7 +15,8 @@ from .context import DATE_KINDS, Context
 from .cues import Cue
 from .intents import Condition, Intent, IntentKind
 from .lexicon import INTENSIVE, RANK_NAMES, STOPWORDS
-from .matching import ColumnMention, columns_for_words
+from .matching import columns_for_words
+from .mentions import ColumnMention
 
 __all__ = ["Measure", "Top", "group_column", "read_measure", "find_measure", "order_measure",
            "asked_column", "superlative", "top_k", "mode", "default_agg", "rank_like"]

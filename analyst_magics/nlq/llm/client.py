@@ -20,8 +20,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import openai
 
-from ..config import AnalystSettings
-from ..errors import LLMError
+from ...config import AnalystSettings
+from ...errors import LLMError
 
 __all__ = ["ChatSession", "MAX_RETRIES", "chat_session", "display_url", "require_configured"]
 

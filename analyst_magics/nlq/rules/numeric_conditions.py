@@ -10,7 +10,8 @@ import pandas as pd
 from .context import DATE_KINDS, Context
 from .intents import AggRef
 from .lexicon import RANK_NAMES, STOPWORDS
-from .matching import ColumnMention, columns_for_words
+from .matching import columns_for_words
+from .mentions import ColumnMention
 from .recording import is_year, record, span_text
 
 __all__ = ["read_comparisons", "attach_numeric"]

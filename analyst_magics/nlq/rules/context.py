@@ -9,7 +9,7 @@ import pandas as pd
 
 from .cues import Cue
 from .intents import Condition, Derived
-from .matching import ColumnMention, ValueMention
+from .mentions import ColumnMention, ValueMention
 from .schema import ColumnInfo, Schema, read_numbers
 from .text import Token
 
@@ -35,6 +35,7 @@ class Context:
     conditions: list[Condition] = field(default_factory=list)
     separate_conditions: list[Condition] = field(default_factory=list)  # before merging
     warnings: list[str] = field(default_factory=list)
+    unused: list[str] = field(default_factory=list)  # content words no reading step used
     penalty: float = 0.0
     implied: bool = False  # a column was found from a word's meaning ("oldest" -> age)
 

@@ -1,0 +1,177 @@
+"""What kind of answer a question asks for, read from its wording alone, and whether a value is
+one.
+
+English marks the expected answer in the first words of a question: an auxiliary verb opens a
+yes/no question ("is", "does", "were"), "how many" asks for a count, "which" and "who" ask for a
+label, "list" and a number of items ("the top 5") ask for several, "by" or "per" followed by
+a noun asks for one value per group. A reading whose result is of another kind has misread the
+question, however sure each of its steps was: a table where a number was asked, a yes where a
+choice between two named options was asked. The check needs no knowledge of the table.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Collection
+from enum import StrEnum
+from typing import Any
+
+import pandas as pd
+
+__all__ = ["Expected", "expected_answer", "intent_mismatch", "mismatch"]
+
+
+class Expected(StrEnum):
+    BOOLEAN = "a yes/no answer"
+    CHOICE = "one of the options it names"
+    COUNT = "a count"
+    NUMBER = "a number"
+    LABEL = "a name or a value"
+    SEVERAL = "a list of values"
+    TABLE = "one value per group"
+    ANY = "anything"
+
+
+#: words that open a yes/no question
+_AUXILIARIES = frozenset({
+    "is", "are", "was", "were", "am", "do", "does", "did", "has", "have", "had", "can", "could",
+    "will", "would", "should", "shall", "may", "might", "must", "isn't", "aren't", "wasn't",
+    "weren't", "doesn't", "don't", "didn't", "hasn't", "haven't"})
+#: polite or framing openings that do not change what is asked
+_OPENINGS = re.compile(r"^(?:(?:so|ok|okay|please|hey|now|and|also|then|tell me|show me|"
+                       r"can you tell me|could you tell me|i want to know|i'd like to know|"
+                       r"do you know|find out|check)\s*[,:]?\s+)+", re.I)
+_COUNT = re.compile(r"^(?:how many\b|count\b|(?:what|which) (?:is|was|are|were|'s) the "
+                    r"(?:total |overall )?(?:number|count) of\b|(?:the )?(?:total )?"
+                    r"(?:number|count) of\b)", re.I)
+_NUMBER = re.compile(
+    r"^(?:how (?:much|long|old|far|big|large|tall|high|often)\b|(?:what|which) (?:is|was|are|"
+    r"were|'s) the (?:average|mean|median|sum|total|maximum|minimum|max|min|highest|lowest|"
+    r"standard deviation|variance|range|ratio|proportion|percentage|percent|share|rate|"
+    r"correlation|difference|skewness|kurtosis)\b|(?:what|which) (?:percentage|percent|"
+    r"proportion|fraction|share|ratio)\b|(?:average|mean|median|sum|total) (?:of|value of)\b)",
+    re.I)
+_LABEL = re.compile(r"^(?:which|who|whom|whose|where|when)\b|^what (?:\w+ )?(?:is|was|were|are)"
+                    r" the (?:name|title)\b", re.I)
+_SEVERAL = re.compile(r"^(?:list|name|enumerate|give me|show)\b|^(?:which|what|who) (?:the )?"
+                      r"\d+ |\b(?:top|bottom|first|last|"
+                      r"highest|lowest|largest|smallest|most|least) \d+\b|\b\d+ (?:most|least|"
+                      r"highest|lowest|largest|smallest|biggest|top|bottom|best|worst)\b|^what "
+                      r"are the\b", re.I)
+_GROUPING = re.compile(r"\b(?:by|per|for each|for every|across|in each|of each|broken down by|"
+                       r"grouped by|split by|breakdown by)\s+(\w+)", re.I)
+_TABLE = re.compile(r"\b(?:distribution|describe|summary|summarize|summarise|trend|over time|"
+                    r"matrix|histogram)\b", re.I)
+_NOT_GROUPS = frozenset({"far", "the", "a", "an", "one", "his", "her", "their", "its", "itself",
+                         "which", "whom", "whose", "this", "that", "these", "those", "each",
+                         "every", "all", "any", "some"})
+_OPTIONS = re.compile(r"\b\w+\W+or\W+\w+", re.I)
+#: text that states a quantity: a number, a duration or an amount, perhaps with its unit
+_QUANTITY = re.compile(r"^\s*[-+−]?[$€£¥]?\s*\d[\d,.:]*\s*(?:%|[^\W\d_]{1,12}\.?)?\s*$")
+_SENTENCES = re.compile(r"(?<=[.?!])\s+(?=[A-Z])")
+
+
+def expected_answer(question: str, columns: Collection[str] | None = None,
+                    values: Collection[str] = ()) -> Expected:
+    """The kind of answer ``question`` asks for, or :attr:`Expected.ANY` when its wording does
+    not say.
+
+    ``columns`` are the words of the table's column names and ``values`` the first words of its
+    cell values, when known: "by" groups by a column ("revenue by region") or by something the
+    table lacks ("revenue by channel", which then cannot be answered), never by an agent that
+    is a value ("the time run by France") or follows a determiner ("paid by the passengers").
+    A question of several sentences ("Is there a correlation? Give the coefficient.") expects
+    something only when all of them say the same.
+    """
+    kinds = {_expected_one(part, columns, values) for part in _SENTENCES.split(question)
+             if part.strip()}
+    return kinds.pop() if len(kinds) == 1 else Expected.ANY
+
+
+def _expected_one(question: str, columns: Collection[str] | None,
+                  values: Collection[str]) -> Expected:
+    text = _OPENINGS.sub("", " ".join(question.strip().split())).rstrip("?.! ")
+    first = text.split(" ", 1)[0].lower() if text else ""
+    if first in _AUXILIARIES:
+        return Expected.CHOICE if _OPTIONS.search(text) else Expected.BOOLEAN
+    if _COUNT.search(text):
+        return Expected.COUNT
+    grouped = _TABLE.search(text) is not None or any(
+        _groups(match.group(1), columns, values) for match in _GROUPING.finditer(text))
+    if _NUMBER.search(text):
+        return Expected.TABLE if grouped else Expected.NUMBER
+    if _LABEL.search(text):
+        return Expected.SEVERAL if _SEVERAL.search(text) else Expected.LABEL
+    if _SEVERAL.search(text):
+        return Expected.SEVERAL
+    return Expected.TABLE if grouped else Expected.ANY
+
+
+def _groups(word: str, columns: Collection[str] | None, values: Collection[str]) -> bool:
+    low = word.lower()
+    if low in _NOT_GROUPS or low.isdigit():
+        return False
+    return columns is None or low in columns or low.rstrip("s") in columns or (
+        low not in values)
+
+
+def mismatch(expected: Expected, value: Any) -> str | None:
+    """Why ``value`` (a plain value: a Python scalar, a list, a Series or a DataFrame) is not the
+    kind of answer expected, or ``None`` when it is."""
+    got = _shape(value)
+    accepted = {
+        Expected.BOOLEAN: {"boolean"},
+        Expected.CHOICE: {"label"},
+        Expected.COUNT: {"count", "one"},
+        Expected.NUMBER: {"count", "number", "one"},
+        Expected.LABEL: {"label", "count", "number", "one", "several"},
+        Expected.SEVERAL: {"label", "count", "number", "one", "several", "table"},
+        Expected.TABLE: {"one", "several", "table"},
+        Expected.ANY: {"boolean", "label", "count", "number", "one", "several", "table"},
+    }[expected]
+    if got in accepted:
+        return None
+    return f"the question asks for {expected.value}, and this reading gives {_NAMES[got]}"
+
+
+_NAMES = {"boolean": "a yes/no answer", "count": "a count", "number": "a number",
+          "label": "a name or a value", "one": "a single value",
+          "several": "a list of values", "table": "a table", "none": "no value"}
+
+
+def _shape(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "count" if value >= 0 else "number"
+    if isinstance(value, float):
+        integral = math.isfinite(value) and value.is_integer() and value >= 0
+        return "count" if integral else "number"
+    if isinstance(value, (pd.Series, pd.DataFrame)):
+        return "one" if len(value) == 1 and value.ndim == 1 else "table"
+    if isinstance(value, list):
+        return "one" if len(value) == 1 else "several"
+    if value is None:
+        return "none"
+    if isinstance(value, str) and _QUANTITY.match(value):
+        return "number"  # "3:04.39", "$1,200", "36 t", "12%"
+    return "label"
+
+
+#: intents whose result is computed from the data rather than read from it: a "which" or "who"
+#: question asks for a label of the data, never for one of these
+_COMPUTED = frozenset({"count", "aggregate", "difference", "share", "correlation", "describe",
+                       "exists", "all", "check", "compare"})
+#: intents that answer yes or no
+_YES_NO = frozenset({"exists", "all", "check", "compare"})
+
+
+def intent_mismatch(expected: Expected, intent_kind: str) -> str | None:
+    """Why an intent of ``intent_kind`` cannot answer a question expecting ``expected``."""
+    if expected in (Expected.LABEL, Expected.CHOICE) and intent_kind in _COMPUTED:
+        return (f"the question asks for {expected.value}, and the reading computes "
+                f"{'a yes/no answer' if intent_kind in _YES_NO else 'a number'}")
+    if expected in (Expected.COUNT, Expected.NUMBER) and intent_kind in _YES_NO:
+        return f"the question asks for {expected.value}, and the reading answers yes or no"
+    return None
