@@ -23,6 +23,7 @@ _MORE = frozenset({"more", "greater", "higher", "larger", "bigger"})
 _LESS = frozenset({"fewer", "less", "lower", "smaller"})
 _EVERY = frozenset({"all", "every", "each"})
 _UNSIGNED = frozenset({"difference", "differ", "differs", "gap"})  # "how many more" is signed
+NO_MEASURE_PENALTY = 0.6  # enough to decline: the reading would not be of the question
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +142,12 @@ def difference(ctx: Context) -> Intent | None:
     common, left, right = sides
     measure = ranking.find_measure(ctx, exclude=(left[0].column,))
     agg = measure.agg or ("sum" if measure.column is not None else "size")
+    if agg == "size" and not ctx.cues_of("count") and not any(
+            t.low in ("times", "many", "rows", "entries", "records") for t in ctx.tokens):
+        # "the difference in land area between A and B" names a quantity; with no column
+        # for it, counting the rows of each side would answer another question
+        ctx.warn("No column was found for the quantity compared; counting rows would answer "
+                 "another question.", NO_MEASURE_PENALTY)
     unsigned = any(ctx.word(c.start) in _UNSIGNED for c in ctx.cues_of("diff"))
     return Intent(kind=IntentKind.DIFFERENCE, agg=agg, target=measure.column,
                   conditions=common, predicate=left, other=right, method="abs" if unsigned

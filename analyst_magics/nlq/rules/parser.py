@@ -45,6 +45,7 @@ _WHOLE_TABLE = frozenset({IntentKind.COUNT, IntentKind.MISSING, IntentKind.DESCR
                           IntentKind.CORRELATION, IntentKind.STRONGEST_CORRELATION,
                           IntentKind.POSITION})
 CLEANING_WINDOW = 9  # words after "fill"/"drop" in which the column and "missing" are named
+AFTER_MISSING = 6  # … or after "missing": "drop every row with a missing value in the Age column"
 MIN_NOTED = 4  # shorter unused words are not listed
 UNUSED_PENALTY, MAX_UNUSED = 0.05, 0.2  # confidence lost per unused word, and at most
 UNUSED_NUMBER_PENALTY = 0.5  # a number left unused is a condition left out
@@ -57,6 +58,10 @@ _BOUNDING = frozenset({
     "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "equal", "equals", "is",
     "was", "were", "are", "of", "with", "by", "around", "about", "exactly", "year", "season"})
 EXACT = 0.95  # a word that names a column this well is that column, not a new name
+#: verbs that set missing values aside without changing the rows asked about
+_SKIPPING = frozenset({"ignore", "ignoring", "exclude", "excluding", "skip", "skipping",
+                       "disregard", "disregarding"})
+_MISSING_NOUNS = frozenset({"values", "value", "data", "entries", "cells", "ones"})
 _JOINERS = frozenset({"and", "the", "of", "columns", "column", ",", "with", "by", "from",
                       "to"})
 _THRESHOLD_WORDS = ("z", "score", "zscore", "deviation", "deviations", "sigma", "std", "iqr",
@@ -182,8 +187,14 @@ def _read_cleaning(ctx: Context) -> None:
     for cue in ctx.cues_of("clean"):
         missing = next((c for c in ctx.cues_of("missing") if cue.start < c.start <= cue.end + 6),
                        None)
-        window = range(cue.start, cue.start + CLEANING_WINDOW)
+        window = range(cue.start, max(cue.start + CLEANING_WINDOW, missing.end + AFTER_MISSING)
+                       if missing is not None else cue.start + CLEANING_WINDOW)
         mention = next((m for m in ctx.columns if m.start in window), None)
+        if missing is not None and mention is None and ctx.word(cue.start) in _SKIPPING:
+            # "the median of Close (ignoring missing values)": pandas' reducers skip them
+            ctx.use([*cue.positions, *missing.positions,
+                     *(p for p in (missing.end + 1,) if ctx.word(p) in _MISSING_NOUNS)])
+            continue
         if missing is None or mention is None:
             continue
         used = [*cue.positions, *missing.positions, *mention.positions]
