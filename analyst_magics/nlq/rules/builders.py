@@ -34,6 +34,7 @@ def choose(ctx: Context, *, top: ranking.Top | None, threshold: float | None,
         ("distinct", lambda: statistics.distinct(ctx)),
         ("mode", lambda: ranking.mode(ctx, ctx.cue("mode"), top.k if top else None)),  # type: ignore[arg-type]
         ("top", lambda: _top(ctx, top) if top else None),
+        ("super", lambda: statistics.period_ranking(ctx)),
         ("share", lambda: share(ctx)),
         ("super", lambda: _superlative(ctx)),
         ("group", lambda: group(ctx)),
@@ -68,7 +69,8 @@ def _values_where(ctx: Context) -> Intent | None:
     free = ctx.free()
     if len(free) == 1 and ctx.conditions:
         ctx.use(free[0].positions)
-        return Intent(kind=IntentKind.LOOKUP, label=free[0].column, conditions=ctx.conditions)
+        return _over_period(ctx, free[0].column) or Intent(
+            kind=IntentKind.LOOKUP, label=free[0].column, conditions=ctx.conditions)
     if not free and ctx.conditions:  # "players whose potential is higher than their overall"
         return Intent(kind=IntentKind.ROWS, conditions=ctx.conditions)
     return None
@@ -232,7 +234,19 @@ def lookup(ctx: Context) -> Intent | None:
     showing = listing is not None and ctx.word(listing.start) in ("show", "display")
     if asked is None or showing or (not named and listing is not None):
         return Intent(kind=IntentKind.ROWS, conditions=ctx.conditions)
-    return Intent(kind=IntentKind.LOOKUP, label=asked, conditions=ctx.conditions)
+    return _over_period(ctx, asked) or Intent(kind=IntentKind.LOOKUP, label=asked,
+                                              conditions=ctx.conditions)
+
+
+def _over_period(ctx: Context, column: object) -> Intent | None:
+    """"What was the revenue in Q1 2024?": a measure over a calendar period is its total (its
+    average for a rate or a price), not the list of the period's values."""
+    if not ctx.numeric(column) or not any(c.part is not None for c in ctx.conditions):
+        return None
+    agg = ranking.default_agg(ctx, column)
+    ctx.warn(f"Took the {'total' if agg == 'sum' else 'average'} of '{column}' over the "
+             "period.", 0.05)
+    return Intent(kind=IntentKind.AGGREGATE, agg=agg, target=column, conditions=ctx.conditions)
 
 
 def problem(ctx: Context) -> str:

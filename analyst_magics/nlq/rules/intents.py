@@ -58,7 +58,8 @@ class Condition(BaseModel):
     op: str  # == != > >= < <= in notin between true false top bottom isna notna contains
     #          startswith endswith
     value: Any = None
-    part: str | None = Field(None, description="'year' to compare the year of a date.")
+    part: str | None = Field(None, description="'year', 'quarter', 'month' or 'day_of_week' "
+                                               "(0 is Monday) to compare a part of a date.")
     words: str = Field("", description="The words of the question it comes from.")
     position: int = -1
 
@@ -71,8 +72,12 @@ class Condition(BaseModel):
                  else self.value)
         if self.op == "top":
             return f"{self.column} in the top {value}"
-        column = f"year of {self.column}" if self.part == "year" else self.column
+        column = f"{_PARTS.get(self.part, self.part)} of {self.column}" if self.part else (
+            self.column)
         return f"{column} {self.op} {value!r}"
+
+
+_PARTS = {"day_of_week": "day of the week (0 = Monday)"}
 
 
 class Derived(BaseModel):

@@ -22,6 +22,7 @@ from .intents import Condition, Derived, IntentKind, Parse
 from .lexicon import COMMON_VERBS, QUARTILES, STOPWORDS
 from .matching import find_mentions
 from .mentions import ColumnMention
+from .periods import read_periods
 from .ranking import Top
 from .schema import normalize_value, schema_of
 from .text import tokenize
@@ -78,6 +79,7 @@ def parse(df: pd.DataFrame, question: str) -> Parse:
     threshold = _read_threshold(ctx)
     top = _read_top(ctx)
     comparison = comparisons.read_comparison(ctx) if ctx.has("yesno") else None
+    read_periods(ctx)
     extract_conditions(ctx)
     intent = builders.choose(ctx, top=top, threshold=threshold, comparison=comparison)
     understood = _understood(ctx)

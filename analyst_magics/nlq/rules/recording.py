@@ -13,7 +13,8 @@ __all__ = ["record", "span_text", "plain", "is_year", "negated_before"]
 def record(ctx: Context, column: Any, op: str, value: Any, start: int, end: int) -> None:
     """Add ``column op value`` read from words ``start..end``, and use those words up."""
     info = ctx.info(column)
-    part = "year" if info.kind in DATE_KINDS and is_year(value) else None
+    years = all(is_year(v) for v in value) if isinstance(value, tuple) else is_year(value)
+    part = "year" if info.kind in DATE_KINDS and years else None
     value = plain(value)
     ctx.conditions.append(Condition(column=column, op=op, value=value, part=part,
                                     words=span_text(ctx, start, end), position=start))

@@ -10,6 +10,7 @@ import pandas as pd
 from . import ranking
 from .context import DATE_KINDS, Context
 from .intents import Intent, IntentKind
+from .periods import PERIOD_UNITS
 
 __all__ = ["correlation", "outliers", "missing", "distribution", "trend", "per_period",
            "distinct", "describe"]
@@ -116,6 +117,40 @@ def trend(ctx: Context) -> Intent | None:
     agg = measure.agg or (ranking.default_agg(ctx, measure.column) if measure.column else "size")
     return Intent(kind=IntentKind.TREND, by=column, freq=freq, target=measure.column, agg=agg,
                   conditions=ctx.conditions)
+
+
+def period_ranking(ctx: Context) -> Intent | None:
+    """"Which month had the most revenue?", "the weekday with the fewest orders": the calendar
+    period of a date column whose aggregate is largest (or smallest)."""
+    cue = ctx.cue("super")
+    unit = next((t for t in ctx.tokens if t.i not in ctx.consumed and t.low in PERIOD_UNITS
+                 and not any(t.i in m.positions for m in ctx.columns)), None)
+    if cue is None or unit is None or not _asks_for(ctx, unit.i):
+        return None
+    named = [m for m in ctx.free() if ctx.info(m.column).kind in DATE_KINDS]
+    dates = [m.column for m in named] or [c.name for c in ctx.schema.columns
+                                          if c.kind in DATE_KINDS]
+    if not dates:
+        return None
+    if named:
+        ctx.use(named[0].positions)
+    elif len(dates) > 1:
+        ctx.warn(f"Used '{dates[0]}' for the {unit.low}; the table has other dates "
+                 f"({', '.join(map(str, dates[1:]))}).", 0.2)
+    ctx.use([unit.i, *cue.positions])
+    measure = ranking.find_measure(ctx, exclude=(dates[0],))
+    agg = measure.agg or (ranking.default_agg(ctx, measure.column) if measure.column else "size")
+    return Intent(kind=IntentKind.GROUP_ARG, by=dates[0], freq=PERIOD_UNITS[unit.low],
+                  target=measure.column, agg=agg, ascending=cue.value[0] == "min",
+                  conditions=ctx.conditions)
+
+
+def _asks_for(ctx: Context, position: int) -> bool:
+    """Whether the word at ``position`` is what the question asks for: right after "which",
+    "what" or "the" opening it ("which month", "the weekday with the most")."""
+    before = ctx.word(position - 1)
+    return before in ("which", "what") or (before == "the" and position <= 2) or (
+        position == 0)
 
 
 def per_period(ctx: Context) -> bool:

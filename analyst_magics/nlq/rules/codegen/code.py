@@ -18,8 +18,8 @@ import pandas as pd
 from ..intents import AggRef, Condition, Intent, IntentKind
 from ..schema import ColumnInfo, Schema, numbers_code
 
-__all__ = ["Code", "column_ref", "filter_rows", "flag", "literal", "mask", "prepare", "reduce",
-           "reducer"]
+__all__ = ["Code", "column_ref", "filter_rows", "flag", "literal", "mask", "period_key",
+           "prepare", "reduce", "reducer"]
 
 _REDUCERS = {"mean": ".mean()", "sum": ".sum()", "median": ".median()", "max": ".max()",
              "min": ".min()", "std": ".std()", "pstd": ".std(ddof=0)", "var": ".var()",
@@ -130,13 +130,14 @@ def prepare(code: Code) -> None:
 
 
 def _needs_dates(intent: Intent, column: Any) -> bool:
-    if intent.kind == IntentKind.TREND and intent.by == column:
+    if intent.kind == IntentKind.TREND and intent.by == column or (
+            intent.freq is not None and intent.by == column):
         return True
     conditions = [*intent.conditions, *intent.predicate,
                   *(intent.other if isinstance(intent.other, list) else [])]
     if any(c.column == column and isinstance(c.value, pd.Timestamp) for c in conditions):
         return True  # compared with a date written in the question
-    return any(c.column == column and c.part == "year" or (c.column == column and c.op in (
+    return any(c.column == column and c.part is not None or (c.column == column and c.op in (
         ">", "<", ">=", "<=")) for c in conditions) or (
         intent.target == column and intent.agg in ("max", "min"))
 
@@ -154,8 +155,8 @@ def mask(code: Code, conditions: list[Condition], frame: str) -> str:
 
 def _condition(code: Code, cond: Condition, frame: str) -> str:
     ref = column_ref(frame, cond.column)
-    if cond.part == "year":
-        ref = f"{ref}.dt.year"
+    if cond.part is not None:  # "year", "quarter", "month", "day_of_week"
+        ref = f"{ref}.dt.{cond.part}"
     if cond.op in ("true", "false"):
         return flag(code, cond.column, frame, negate=cond.op == "false")
     if cond.op in ("isna", "notna"):
@@ -194,6 +195,21 @@ def flag(code: Code, column: Any, frame: str, *, negate: bool = False) -> str:
     if isinstance(true_value, str):
         ref = f"{ref}.str.lower()"
     return f"{ref} {'!=' if negate else '=='} {literal(true_value)}"
+
+
+#: pandas period codes of the calendar units a question groups by
+_PERIOD_CODES = {"M": "M", "Q": "Q", "W": "W", "D": "D", "H": "h"}
+
+
+def period_key(frame: str, column: Any, freq: str) -> str:
+    """The calendar period of each row: its year, its weekday's name, or a pandas Period
+    ("2024-03"), which reads as the period itself rather than as its first instant."""
+    ref = column_ref(frame, column)
+    if freq == "Y":
+        return f"{ref}.dt.year"
+    if freq == "weekday":
+        return f"{ref}.dt.day_name()"
+    return f"{ref}.dt.to_period({literal(_PERIOD_CODES[freq])})"
 
 
 def filter_rows(code: Code, conditions: list[Condition]) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..intents import IntentKind
-from .code import Code, column_ref, filter_rows, flag, literal, mask, reduce, reducer
+from .code import Code, column_ref, filter_rows, flag, literal, mask, period_key, reduce, reducer
 
 __all__ = ["WRITERS"]
 
@@ -24,8 +24,14 @@ def _aggregate(code: Code) -> None:
 
 
 def grouped(code: Code, frame: str) -> str:
-    """The per-group Series of a GROUP / GROUP_ARG intent."""
+    """The per-group Series of a GROUP / GROUP_ARG intent (per calendar period when the intent
+    has a ``freq``: "which month had the most revenue")."""
     intent = code.intent
+    if intent.freq is not None:
+        key = period_key(frame, intent.by, intent.freq)
+        if intent.target is None or intent.agg == "size":
+            return f"{key}.value_counts()"
+        return f"{frame}.groupby({key})[{literal(intent.target)}]{reducer(intent.agg or 'sum')}"
     by = literal(intent.by)
     observed = ", observed=True" if _categorical(code, intent.by) else ""
     if intent.target is None or intent.agg == "size":
@@ -56,8 +62,15 @@ def _group(code: Code) -> None:
 
 
 def _group_arg(code: Code) -> None:
+    best = "min" if code.intent.ascending else "max"
     code.add(f"per_group = {grouped(code, code.rows)}")
-    code.add(f"result = per_group.{'idxmin' if code.intent.ascending else 'idxmax'}()")
+    code.add(f"best = per_group[per_group == per_group.{best}()].index.tolist()")
+    _one_or_all(code)
+
+
+def _one_or_all(code: Code) -> None:
+    """The best label, or every label tied for best: picking one of them would be arbitrary."""
+    code.add("result = best[0] if len(best) == 1 else best")
 
 
 def _top(code: Code) -> None:
@@ -72,9 +85,11 @@ def _top(code: Code) -> None:
 
 def _arg(code: Code) -> None:
     intent = code.intent
-    pick = "idxmin" if intent.ascending else "idxmax"
-    code.add(f"result = {code.rows}.loc[{column_ref(code.rows, intent.target)}.{pick}(), "
-             f"{literal(intent.label)}]")
+    measure = column_ref(code.rows, intent.target)
+    best = "min" if intent.ascending else "max"
+    code.add(f"best = {code.rows}.loc[{measure} == {measure}.{best}(), {literal(intent.label)}]"
+             ".unique().tolist()")
+    _one_or_all(code)
 
 
 def _check(code: Code) -> None:
