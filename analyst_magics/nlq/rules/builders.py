@@ -137,6 +137,34 @@ def _top(ctx: Context, top: ranking.Top) -> Intent | None:
 
 
 def aggregate(ctx: Context) -> Intent | None:
+    intent = _aggregate(ctx)
+    return _per_named_group(ctx, intent) if intent is not None else None
+
+
+def _per_named_group(ctx: Context, intent: Intent) -> Intent:
+    """"Compare the mean revenue of men and women", "average age of Sales vs Support": an
+    aggregate over several values of one column joined by "and" asks for it per value. A total
+    of named rows ("total points of A and B") stays one number unless the question compares."""
+    if intent.kind != IntentKind.AGGREGATE:
+        return intent
+    listed = next((c for c in intent.conditions if c.op == "in" and len(c.value) >= 2), None)
+    if listed is None:
+        return intent
+    spots = [c.position for c in ctx.separate_conditions if c.column == listed.column]
+    between = {ctx.word(p) for p in range(min(spots), max(spots) + 1)} if spots else set()
+    comparing = bool(between & _VERSUS) or any(t.low in _COMPARING for t in ctx.tokens)
+    if "or" in between or not (comparing or intent.agg not in _ADDITIVE):
+        return intent
+    return intent.model_copy(update={"kind": IntentKind.GROUP, "by": listed.column})
+
+
+_VERSUS = frozenset({"vs", "versus", "against"})
+_COMPARING = frozenset({"compare", "compared", "comparing", "comparison", "each", "respectively",
+                        "separately", "per"})
+_ADDITIVE = frozenset({"sum", "size", "count"})
+
+
+def _aggregate(ctx: Context) -> Intent | None:
     by = ranking.group_column(ctx)
     named = {p for m in ctx.free() for p in m.positions}
     # a cue word that is also a column ("Overall", "Total") comes after the other cues

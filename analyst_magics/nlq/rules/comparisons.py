@@ -23,6 +23,8 @@ _MORE = frozenset({"more", "greater", "higher", "larger", "bigger"})
 _LESS = frozenset({"fewer", "less", "lower", "smaller"})
 _EVERY = frozenset({"all", "every", "each"})
 _UNSIGNED = frozenset({"difference", "differ", "differs", "gap"})  # "how many more" is signed
+_BEFORE_SIDE = frozenset({"the", "a", "an", "in", "for", "of", "at", "on", "that", "those",
+                          "among", "from"})
 NO_MEASURE_PENALTY = 0.6  # enough to decline: the reading would not be of the question
 
 
@@ -58,19 +60,36 @@ def read_comparison(ctx: Context) -> Comparison | None:
 
 
 def _more_than(ctx: Context) -> Comparison | None:
-    """"Are there more male than female passengers?": two row counts (or sums)."""
+    """"Are there more male than female passengers?": two row counts (or sums); "do women
+    have a higher average revenue than men?": two averages; "do women spend more than men?"
+    compares a quantity the table must hold."""
     than = next((t.i for t in ctx.tokens if t.low == "than"), None)
     word = next((t for t in ctx.tokens[:than] if t.low in _MORE | _LESS), None) if than else None
-    if than is None or word is None or than == word.i + 1:
+    if than is None or word is None:
+        return None
+    if than == word.i + 1 and not _side_after(ctx, than):
         return None  # "more than $500" is a condition, not two sides
     target = next((m for m in ctx.free() if word.i < m.start < than and ctx.numeric(m.column)),
-                  None)
-    ctx.use([word.i, than])
+                  None) or next((m for m in ctx.free() if m.start < than
+                                 and ctx.numeric(m.column)), None)
+    agg = next((c for c in ctx.cues_of("agg") if c.value not in ("max", "min")), None)
+    ctx.use([word.i, than, *(agg.positions if agg is not None else ())])
     op = ">" if word.low in _MORE else "<"
     if target is not None:
         ctx.use(target.positions)
-        return Comparison("sum", target.column, op, split=than)
+        return Comparison(agg.value if agg is not None else "sum", target.column, op,
+                          split=than)
+    if agg is not None or than == word.i + 1:
+        ctx.warn("No column was found for the quantity compared; counting rows would answer "
+                 "another question.", NO_MEASURE_PENALTY)
     return Comparison("size", None, op, split=than)
+
+
+def _side_after(ctx: Context, than: int) -> bool:
+    """Whether "than" is followed by the other side of a comparison (a value of the data, such
+    as "men"), rather than by the number of a condition."""
+    after = [p for p in range(than + 1, than + 4) if ctx.word(p) not in _BEFORE_SIDE]
+    return bool(after) and any(after[0] in v.positions for v in ctx.values)
 
 
 def split_sides(ctx: Context, split: int) -> tuple[list[Condition], list[Condition],

@@ -62,7 +62,7 @@ _SEVERAL = re.compile(r"^(?:list|name|enumerate|give me|show)\b|^(?:which|what|w
 _GROUPING = re.compile(r"\b(?:by|per|for each|for every|across|in each|of each|broken down by|"
                        r"grouped by|split by|breakdown by)\s+(\w+)", re.I)
 _TABLE = re.compile(r"\b(?:distribution|describe|summary|summarize|summarise|trend|over time|"
-                    r"matrix|histogram)\b", re.I)
+                    r"matrix|histogram|respectively|separately)\b|^compare\b", re.I)
 _NOT_GROUPS = frozenset({"far", "the", "a", "an", "one", "his", "her", "their", "its", "itself",
                          "which", "whom", "whose", "this", "that", "these", "those", "each",
                          "every", "all", "any", "some"})
