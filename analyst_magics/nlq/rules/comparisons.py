@@ -17,7 +17,8 @@ from .context import Context
 from .cues import Cue
 from .intents import Condition, Intent, IntentKind
 
-__all__ = ["Comparison", "read_comparison", "compare", "yes_no", "difference", "split_sides"]
+__all__ = ["Comparison", "change", "read_comparison", "compare", "yes_no", "difference",
+           "split_sides"]
 
 _MORE = frozenset({"more", "greater", "higher", "larger", "bigger"})
 _LESS = frozenset({"fewer", "less", "lower", "smaller"})
@@ -171,6 +172,42 @@ def difference(ctx: Context) -> Intent | None:
     return Intent(kind=IntentKind.DIFFERENCE, agg=agg, target=measure.column,
                   conditions=common, predicate=left, other=right, method="abs" if unsigned
                   else "signed")
+
+
+def change(ctx: Context) -> Intent | None:
+    """"Growth in revenue from 2023 to 2024", "percent change in sales between Q1 and Q2
+    2024": the measure in the later period minus the earlier one, relative to it when a
+    percentage or a rate is asked for."""
+    ends = _two_periods(ctx)
+    if ends is None:
+        return None
+    common, first, second = ends
+    column = first.column
+    measure = ranking.find_measure(ctx, exclude=(column,))
+    agg = measure.agg or (ranking.default_agg(ctx, measure.column) if measure.column else "size")
+    relative = any(c.value == "percent" for c in ctx.cues_of("share")) or any(
+        t.low in ("rate", "relative", "relatively") for t in ctx.tokens)
+    ctx.use([p for c in ctx.cues_of("change") for p in c.positions])
+    return Intent(kind=IntentKind.DIFFERENCE, agg=agg, target=measure.column,
+                  conditions=common, predicate=[first], other=[second],
+                  method="relative_change" if relative else "change", percent=relative)
+
+
+def _two_periods(ctx: Context) -> tuple[list[Condition], Condition, Condition] | None:
+    """The two ends of a change: "from 2023 to 2024" (read as a range of years), or two values
+    of one period part ("between Q1 and Q2"), the conditions on other parts holding for both."""
+    for cond in ctx.conditions:
+        common = [c for c in ctx.conditions if c is not cond]
+        if cond.op == "between" and isinstance(cond.value, tuple):
+            low, high = cond.value
+            return (common, cond.model_copy(update={"op": "==", "value": low}),
+                    cond.model_copy(update={"op": "==", "value": high}))
+        if cond.op == "in" and len(cond.value) == 2 and (
+                cond.part is not None or ctx.info(cond.column).yearlike):
+            low, high = cond.value
+            return (common, cond.model_copy(update={"op": "==", "value": low}),
+                    cond.model_copy(update={"op": "==", "value": high}))
+    return None
 
 
 def _spread(ctx: Context) -> Intent | None:

@@ -153,10 +153,18 @@ def _zero_counts(ctx: Context) -> None:
             if mention is None or ctx.info(mention.column).kind == "bool":
                 break
             ctx.use(mention.positions)
-            numeric = ctx.info(mention.column).numeric
-            record(ctx, mention.column, "==" if numeric else "isna", 0 if numeric else None,
+            zero = _none_is_zero(ctx, mention.column)
+            record(ctx, mention.column, "==" if zero else "isna", 0 if zero else None,
                     cue.start if end == cue.end else mention.start, mention.end)
             end = mention.end
+
+
+def _none_is_zero(ctx: Context, column: Any) -> bool:
+    """Whether "no X" means X is 0 rather than X is blank: a count that holds zeros ("no
+    siblings"), not a score left blank ("no satisfaction score", where 0 never occurs)."""
+    if not ctx.info(column).numeric:
+        return False
+    return ctx.has_value(column, 0) or not ctx.has_missing(column)
 
 
 def _next_in_list(ctx: Context, positions: tuple[int, ...], end: int) -> bool:

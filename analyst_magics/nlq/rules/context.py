@@ -99,6 +99,16 @@ class Context:
         except (TypeError, ValueError):
             return False
 
+    def has_missing(self, column: Any) -> bool:
+        """Whether ``column`` has blank cells (empty text counts as blank)."""
+        if column not in self.df.columns:
+            return False
+        series = self.df[column]
+        info = self.info(column)
+        if info.kind == "numtext":
+            series = read_numbers(series, info.scaled)
+        return bool(series.isna().any())
+
     def warn(self, message: str, penalty: float = 0.0) -> None:
         if message not in self.warnings:
             self.warnings.append(message)

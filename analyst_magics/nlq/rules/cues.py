@@ -48,6 +48,10 @@ _TABLE: list[tuple[tuple[str, ...], str, Any]] = [
     *((tuple(_W(p)), "diff", None) for p in (
         "difference", "differ", "differs", "how many more", "how much more", "how many fewer",
         "how much less", "how much higher", "how much lower", "gap")),
+    *((tuple(_W(p)), "change", None) for p in (
+        "growth", "grow", "grew", "grown", "change", "changed", "increase", "increased",
+        "decrease", "decreased", "rise", "rose", "risen", "decline", "declined", "evolution",
+        "evolved", "went up", "went down", "go up", "go down")),
     *((tuple(_W(p)), "count", None) for p in (
         "how many", "number of", "count of", "count", "how often", "amount of",
         "the number of", "number")),

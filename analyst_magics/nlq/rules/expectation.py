@@ -63,9 +63,9 @@ _GROUPING = re.compile(r"\b(?:by|per|for each|for every|across|in each|of each|b
                        r"grouped by|split by|breakdown by)\s+(\w+)", re.I)
 _TABLE = re.compile(r"\b(?:distribution|describe|summary|summarize|summarise|trend|over time|"
                     r"matrix|histogram|respectively|separately)\b|^compare\b", re.I)
-_NOT_GROUPS = frozenset({"far", "the", "a", "an", "one", "his", "her", "their", "its", "itself",
-                         "which", "whom", "whose", "this", "that", "these", "those", "each",
-                         "every", "all", "any", "some"})
+_NOT_GROUPS = frozenset({"far", "how", "the", "a", "an", "one", "his", "her", "their", "its",
+                         "itself", "which", "whom", "whose", "this", "that", "these", "those",
+                         "each", "every", "all", "any", "some"})
 _OPTIONS = re.compile(r"\b\w+\W+or\W+\w+", re.I)
 #: text that states a quantity: a number, a duration or an amount, perhaps with its unit
 _QUANTITY = re.compile(r"^\s*[-+−]?[$€£¥]?\s*\d[\d,.:]*\s*(?:%|[^\W\d_]{1,12}\.?)?\s*$")

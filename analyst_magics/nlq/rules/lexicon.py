@@ -208,7 +208,8 @@ GENERIC_ROWS = frozenset(word_list(
 #: measures that are averaged, not added, when grouped ("which class has the highest fare")
 INTENSIVE = frozenset(word_list(
     "age price fare rate ratio score percent percentage pct share density temperature temp "
-    "rank rating average avg mean median speed height weight probability pcn index"))
+    "rank rating average avg mean median speed height weight probability pcn index "
+    "satisfaction happiness quality margin nps csat sentiment grade stars"))
 RANK_NAMES = frozenset({"rank", "ranking", "position", "place", "pos", "seed", "standing"})
 SUMMARY_LABELS = frozenset({"total", "totals", "grand total", "sum", "overall", "all"})
 TIME_UNITS = {"hour": "H", "hourly": "H", "day": "D", "daily": "D", "week": "W", "weekly": "W",

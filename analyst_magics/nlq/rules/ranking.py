@@ -56,11 +56,18 @@ def rank_like(ctx: Context, column: Any, cue: Cue | None = None) -> bool:
 
 
 def default_agg(ctx: Context, column: Any) -> str:
-    """Added up per group, unless the measure is an average-like quantity (age, price, rate)."""
+    """Added up per group, unless the measure is an average-like quantity (age, price, rate)
+    or the question judges quality ("the best satisfaction", "the worst rating"), which an
+    average measures and a total does not."""
     info = ctx.info(column)
     if info.kind == "bool":
         return "sum"
-    return "mean" if set(info.words) & INTENSIVE else "sum"
+    judged = any(t.low in _QUALITY for t in ctx.tokens)
+    return "mean" if set(info.words) & INTENSIVE or judged else "sum"
+
+
+_QUALITY = frozenset({"best", "worst", "better", "worse", "happiest", "unhappiest",
+                      "satisfied", "rated"})
 
 
 def repeats(ctx: Context, column: Any) -> bool:

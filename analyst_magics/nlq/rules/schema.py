@@ -232,7 +232,9 @@ def _describe_number(series: pd.Series, info: ColumnInfo, rows: int,
 
 def _describe_text(series: pd.Series, head: pd.Series, info: ColumnInfo) -> None:
     sample = head.dropna()
-    sample = sample[sample.map(lambda v: isinstance(v, str))] if head.dtype == object else sample
+    if head.dtype == object:  # numbers beside blanks ("", 3, 4) are numbers written as text
+        sample = sample[sample.map(lambda v: isinstance(v, (str, int, float))
+                                   and not isinstance(v, bool))]
     if sample.empty:
         info.kind = "text" if len(head.dropna()) == 0 else "other"
         return

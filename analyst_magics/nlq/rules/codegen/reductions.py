@@ -116,8 +116,14 @@ def _compare(code: Code) -> None:
 
 def _difference(code: Code) -> None:
     left, right = _two_sides(code)
-    if code.intent.method == "abs":
+    method = code.intent.method
+    if method == "abs":
         code.add(f"result = abs({left} - {right})")
+    elif method == "change":  # from the first period to the second
+        code.add(f"result = {right} - {left}")
+    elif method == "relative_change":
+        code.add(f"before, after = {left}, {right}")
+        code.add("result = (after - before) / before * 100")
     else:
         code.add(f"result = {left} - {right}")
 
