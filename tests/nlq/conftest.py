@@ -72,7 +72,7 @@ def orders() -> pd.DataFrame:
     """The same orders exported badly: text dates in two formats, "$1,234.50" revenue,
     "10%" discounts, a repeated row, and a Total row."""
     df = _orders_clean()
-    text = df.astype(object)
+    text = df.copy()
     iso = df["Order Date"].dt.strftime("%Y-%m-%d")
     us = df["Order Date"].dt.strftime("%m/%d/%Y")
     text["Order Date"] = np.where(np.arange(len(df)) % 3 == 0, us, iso)
@@ -110,7 +110,7 @@ def clean_staff() -> pd.DataFrame:
 @pytest.fixture(scope="session")
 def staff(clean_staff: pd.DataFrame) -> pd.DataFrame:
     """Salaries as "€52,300", hire dates as "05 March 2019", blank satisfaction scores."""
-    df = clean_staff.astype(object)
+    df = clean_staff.copy()
     df["Salary"] = clean_staff["Salary"].map(lambda v: f"€{v:,.0f}")
     df["Hire Date"] = clean_staff["Hire Date"].dt.strftime("%d %B %Y")
     df["Satisfaction"] = clean_staff["Satisfaction"].map(lambda v: "" if pd.isna(v) else int(v))
@@ -142,7 +142,7 @@ def clean_sessions() -> pd.DataFrame:
 @pytest.fixture(scope="session")
 def sessions(clean_sessions: pd.DataFrame) -> pd.DataFrame:
     """Timestamps as text, the duration as "h:mm:ss" text, conversions as 0/1."""
-    df = clean_sessions.drop(columns="Seconds").astype(object)
+    df = clean_sessions.drop(columns="Seconds")
     df["Started"] = clean_sessions["Started"].dt.strftime("%Y-%m-%d %H:%M:%S")
     df["Ended"] = clean_sessions["Ended"].dt.strftime("%Y-%m-%d %H:%M:%S")
     df["Duration"] = clean_sessions["Seconds"].map(
