@@ -20,7 +20,7 @@ from ..errors import SandboxError
 from ..models import Answer, AnswerKind, ChartSpec
 from .rules.expectation import mismatch
 
-__all__ = ["chart_for", "error_answer", "kind_of", "plain_value", "run_plan"]
+__all__ = ["chart_for", "duration_text", "error_answer", "kind_of", "plain_value", "run_plan"]
 
 MAX_BARS = 60  # tables with more rows are not drawn as bars
 MAX_LINE_POINTS = 2000
@@ -44,6 +44,8 @@ def plain_value(value: Any) -> Any:
         value = value.item()
     if isinstance(value, pd.Timestamp):
         return value.date().isoformat() if value == value.normalize() else value.isoformat()
+    if isinstance(value, pd.Timedelta):
+        return duration_text(value)
     if isinstance(value, (dt.date, pd.Period, pd.Interval)):
         return str(value)
     if isinstance(value, float) and math.isnan(value):
@@ -51,6 +53,20 @@ def plain_value(value: Any) -> Any:
     if value is pd.NaT or value is pd.NA:
         return None
     return value
+
+
+def duration_text(value: pd.Timedelta) -> str:
+    """A duration as people write it: "0:25:12", "3:04.39", "2 days 04:00:00"."""
+    seconds = value.total_seconds()
+    sign, seconds = ("-" if seconds < 0 else ""), abs(seconds)
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    whole = round(secs, 2)
+    shown = f"{int(hours)}:{int(minutes):02d}:{int(whole):02d}"
+    if whole != int(whole):
+        shown += f"{whole - int(whole):.2f}"[1:]
+    return f"{sign}{int(days)} days {shown}" if days else f"{sign}{shown}"
 
 
 def kind_of(value: Any) -> AnswerKind:

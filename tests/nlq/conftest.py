@@ -1,9 +1,9 @@
 """Messy business exports, as analysts receive them, for the question engine's tests.
 
 Each table has the faults of real exports: dates written as text in two formats, money and
-percentages as text, blank cells, duplicated rows, a ``Total`` row at the bottom. The tests
+percentages as text, blank cells, a repeated row, a ``Total`` row at the bottom. The tests
 compare the engine's answers with pandas written by hand on the clean values (``clean_*``),
-never with numbers copied from a run.
+never with numbers copied from a run. How the tests ask is in ``nlq_asking.py``.
 """
 
 from __future__ import annotations
@@ -11,29 +11,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-
-from analyst_magics.models import Answer
-from analyst_magics.nlq.engine import ask
-
-
-def answer(df: pd.DataFrame, question: str) -> Answer:
-    """The offline engine's answer (never a model)."""
-    return ask(df, question, engine="rules")
-
-
-def value(df: pd.DataFrame, question: str) -> object:
-    """The value answered, failing with the engine's message when it declined."""
-    got = answer(df, question)
-    assert got.kind.value != "error", f"{question!r} was declined: {got.message}"
-    return got.value
-
-
-def declined(df: pd.DataFrame, question: str) -> Answer:
-    got = answer(df, question)
-    assert got.kind.value == "error", (f"{question!r} should be declined, got {got.value!r} "
-                                       f"({got.message})")
-    return got
-
 
 # ----------------------------------------------------------------------------- orders
 

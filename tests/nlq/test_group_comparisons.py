@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import answer, declined, value
+from nlq_asking import answer, declined, value
 
 
 def _means(df: pd.DataFrame, by: str, measure: str, groups: list[str]) -> dict[str, float]:

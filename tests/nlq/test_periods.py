@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import answer, value
+from nlq_asking import answer, value
 
 
 @pytest.mark.parametrize("question", [

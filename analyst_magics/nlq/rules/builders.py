@@ -12,8 +12,12 @@ from .context import DATE_KINDS, Context
 from .intents import Condition, Intent, IntentKind
 from .lexicon import GENERIC_ROWS, STOPWORDS
 from .matching import columns_for_words
+from .text import same_root
 
 __all__ = ["choose", "problem"]
+
+MIN_ROOT = 4  # shorter words before "rate" are not matched to values by their root
+MAX_RATED_VALUES = 30  # a rate counts a status or a category, not one of thousands of names
 
 
 
@@ -94,7 +98,12 @@ def share(ctx: Context) -> Intent | None:
         return Intent(kind=IntentKind.LOOKUP, label=stored[0].name, conditions=ctx.conditions)
     flag = next((m for m in ctx.free() if m.end == cue.start - 1), None)
     by = ranking.group_column(ctx)
-    percent = cue.value == "percent"
+    percent = cue.value == "percent" or (cue.value == "rate" and _in_percent(ctx))
+    if cue.value == "rate" and (flag is None or ctx.info(flag.column).kind != "bool"):
+        rated = _rated_value(ctx, cue.start - 1)
+        if rated is not None:  # "return rate": the share of rows whose status is Returned
+            return Intent(kind=IntentKind.SHARE, by=by, conditions=ctx.conditions,
+                          predicate=[rated], percent=percent)
     if flag is not None and ctx.info(flag.column).kind == "bool":
         ctx.use(flag.positions)
         kind = IntentKind.GROUP if by is not None else IntentKind.AGGREGATE
@@ -111,6 +120,32 @@ def share(ctx: Context) -> Intent | None:
     base, subset = ctx.conditions[:-1], ctx.conditions[-1:]
     return Intent(kind=IntentKind.SHARE, target=target, by=by, conditions=base,
                   predicate=subset, percent=percent)
+
+
+def _in_percent(ctx: Context) -> bool:
+    """"in percent", "as a percentage", "%": the rate is asked for as a percentage."""
+    return any(c.value == "percent" for c in ctx.cues_of("share"))
+
+
+def _rated_value(ctx: Context, position: int) -> Condition | None:
+    """The value a rate counts: "return rate" is the share of rows whose status is Returned,
+    "cancellation rate" of those Cancelled. The word before "rate" shares its root with one
+    value of one column of few values."""
+    word = ctx.word(position)
+    if len(word) < MIN_ROOT or position in ctx.consumed:
+        return None
+    found = []
+    for info in ctx.schema.columns:
+        if info.kind != "text" or not info.distinct or info.distinct > MAX_RATED_VALUES:
+            continue
+        values = ctx.df[info.name].dropna().astype(str).unique()
+        found += [(info.name, v) for v in values if same_root(word, v.lower())]
+    if len(found) != 1:
+        return None
+    column, value = found[0]
+    ctx.use([position])
+    ctx.implied = True
+    return Condition(column=column, op="==", value=value, words=word, position=position)
 
 
 def group(ctx: Context, top: ranking.Top | None = None) -> Intent | None:

@@ -13,10 +13,11 @@ from .mentions import ColumnMention, ValueMention
 from .schema import ColumnInfo, Schema, read_numbers
 from .text import Token
 
-__all__ = ["Context", "NUMERIC_KINDS", "DATE_KINDS"]
+__all__ = ["Context", "NUMERIC_KINDS", "DATE_KINDS", "DURATION_KINDS"]
 
 NUMERIC_KINDS = frozenset({"number", "numtext"})
 DATE_KINDS = frozenset({"date", "datetext"})
+DURATION_KINDS = frozenset({"duration", "durationtext"})
 
 
 @dataclass
@@ -59,8 +60,12 @@ class Context:
         """The description of a column, or of a derived column (a number)."""
         for item in self.derived:
             if item.name == column and not item.op.startswith("fill:"):
-                return ColumnInfo(name=item.name, position=-1, kind="number",
-                                  words=(item.name.lower(),))
+                elapsed = item.op == "-" and all(
+                    not isinstance(c, (int, float)) and self.schema.column(c).kind in DATE_KINDS
+                    for c in item.columns)
+                return ColumnInfo(name=item.name, position=-1,
+                                  kind="duration" if elapsed else "number",
+                                  words=(str(item.name).lower(),))
         return self.schema.column(column)
 
     def free(self) -> list[ColumnMention]:

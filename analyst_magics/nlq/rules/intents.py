@@ -106,12 +106,13 @@ class Intent(BaseModel):
     threshold: float | None = None
     other: Any = None  # COMPARE, DIFFERENCE: a number, or the conditions of the other side
     percent: bool = False
+    unit: str | None = None  # a duration answered in "minutes", "hours", …
     derived: list[Derived] = Field(default_factory=list)
 
     def describe(self) -> str:
         """The intent in words, for messages and warnings."""
         parts = [self.kind.value.replace("_", " ")]
-        for name in ("agg", "target", "by", "label", "k", "method", "threshold"):
+        for name in ("agg", "target", "by", "label", "k", "method", "threshold", "unit"):
             value = getattr(self, name)
             if value is not None:
                 parts.append(f"{name}={value!r}")

@@ -136,6 +136,8 @@ SYNONYMS: tuple[frozenset[str], ...] = tuple(frozenset(word_list(g)) for g in (
     "temperature temp",
     "rating score",
     "profession occupation job",
+    "attrition churn churned leaver left quit exited departed resigned",
+    "conversion converted convert",
 ))
 
 #: words for common cell values: "women" finds ``female`` or ``F`` in a sex/gender column

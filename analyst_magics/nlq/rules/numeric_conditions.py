@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from .context import DATE_KINDS, Context
+from .context import DATE_KINDS, DURATION_KINDS, Context
 from .intents import AggRef
 from .lexicon import RANK_NAMES, STOPWORDS
 from .matching import columns_for_words
@@ -43,6 +43,10 @@ def _comparisons(ctx: Context) -> None:
         if value is None:
             continue  # "from 3rd class" is not a comparison
         op = cue.value[1] if cue.kind == "cmp_adj" else cue.value
+        lasting = _duration(ctx, value, value_end)
+        if lasting is not None:  # "more than 10 minutes": a duration, on a column of them
+            _record_duration(ctx, op, *lasting, cue.start)
+            continue
         if cue.kind == "between" or (ctx.word(cue.start) == "from"
                                      and _second_bound(ctx, value_end) is not None):
             bounds = _second_bound(ctx, value_end)
@@ -59,6 +63,36 @@ def _comparisons(ctx: Context) -> None:
         if not _compatible(ctx, column, value):
             continue  # a date against a number (other than a year), or text against numbers
         record(ctx, column, op, value, cue.start, value_end)
+
+
+def _duration(ctx: Context, value: Any, value_end: int) -> tuple[pd.Timedelta, int] | None:
+    """A number followed by a unit of time ("10 minutes", "2.5 hours"), as a duration."""
+    unit = _TIME_UNITS.get(ctx.word(value_end + 1))
+    if unit is None or not isinstance(value, (int, float)):
+        return None
+    return pd.Timedelta(**{unit: float(value)}), value_end + 1
+
+
+def _record_duration(ctx: Context, op: str, value: pd.Timedelta, end: int, start: int) -> None:
+    named = [m for m in ctx.free() if ctx.info(m.column).kind in DURATION_KINDS]
+    columns = [m.column for m in named] or [
+        c.name for c in ctx.schema.columns if c.kind in DURATION_KINDS]
+    if len(set(columns)) != 1 and not named:
+        ctx.warn(f"No single column of durations for '{span_text(ctx, start, end)}'; that "
+                 "condition was left out.", 0.5)
+        return
+    if named:
+        ctx.use(named[0].positions)
+    else:
+        ctx.implied = True
+    record(ctx, columns[0], op, value, start, end)
+
+
+_TIME_UNITS = {**dict.fromkeys(("second", "seconds", "sec", "secs", "s"), "seconds"),
+               **dict.fromkeys(("minute", "minutes", "min", "mins"), "minutes"),
+               **dict.fromkeys(("hour", "hours", "hr", "hrs", "h"), "hours"),
+               **dict.fromkeys(("day", "days"), "days"),
+               **dict.fromkeys(("week", "weeks"), "weeks")}
 
 
 def _trailing(ctx: Context) -> None:

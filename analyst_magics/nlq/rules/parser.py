@@ -16,7 +16,7 @@ import pandas as pd
 from . import builders, comparisons
 from .codegen.code import literal
 from .conditions import extract_conditions
-from .context import Context
+from .context import DATE_KINDS, DURATION_KINDS, Context
 from .cues import Cue, find_cues, reserved_positions
 from .intents import Condition, Derived, IntentKind, Parse
 from .lexicon import COMMON_VERBS, QUARTILES, STOPWORDS
@@ -59,6 +59,8 @@ _BOUNDING = frozenset({
     "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "equal", "equals", "is",
     "was", "were", "are", "of", "with", "by", "around", "about", "exactly", "year", "season"})
 EXACT = 0.95  # a word that names a column this well is that column, not a new name
+_ANSWER_UNITS = {"seconds": "seconds", "minutes": "minutes", "hours": "hours", "days": "days",
+                 "weeks": "weeks"}
 #: verbs that set missing values aside without changing the rows asked about
 _SKIPPING = frozenset({"ignore", "ignoring", "exclude", "excluding", "skip", "skipping",
                        "disregard", "disregarding"})
@@ -73,6 +75,8 @@ def parse(df: pd.DataFrame, question: str) -> Parse:
     """Understand ``question`` about ``df``: an intent with its slots, or what went wrong."""
     ctx = _context(df, question)
     _read_derived(ctx)
+    _read_elapsed(ctx)
+    unit = _read_unit(ctx)
     _read_quantile(ctx)
     _read_cleaning(ctx)
     _drop_cue_only(ctx)
@@ -91,6 +95,10 @@ def parse(df: pd.DataFrame, question: str) -> Parse:
         return Parse(confidence=0.0, warnings=ctx.warnings, understood=understood,
                      problem="no column or value of the table is named in the question")
     intent.derived = ctx.derived
+    if unit is not None and intent.target is not None and (
+            ctx.info(intent.target).kind in DURATION_KINDS):
+        intent.unit = unit[0]
+        ctx.use(unit[1])
     _warn_unused(ctx)
     confidence = max(0.0, min(1.0, 1.0 - ctx.penalty))
     return Parse(intent=intent, confidence=round(confidence, 3), warnings=ctx.warnings,
@@ -181,6 +189,34 @@ def _mention_derived(ctx: Context, name: str) -> None:
     ctx.columns = [m for m in ctx.columns if not set(m.positions) & set(spots)]
     ctx.columns += [ColumnMention(name, (i,), 2.0) for i in spots]
     ctx.columns.sort(key=lambda m: m.start)
+
+
+def _read_elapsed(ctx: Context) -> None:
+    """"the time between Started and Ended", "days from order date to delivery date": the
+    second date minus the first, as a new column of durations."""
+    dates = [m for m in ctx.columns if ctx.info(m.column).kind in DATE_KINDS]
+    for first, second in zip(dates, dates[1:], strict=False):
+        link, join = ctx.word(first.start - 1), set(map(ctx.word, range(first.end + 1,
+                                                                        second.start)))
+        if not ((link == "between" and join <= {"and", "the"}) or (
+                link == "from" and join <= {"to", "until", "till", "the"})):
+            continue
+        name = f"{second.column} - {first.column}"
+        ctx.derived.append(Derived(name=name, op="-", columns=[second.column, first.column]))
+        ctx.columns = [m for m in ctx.columns if m not in (first, second)]
+        span = tuple(range(first.start - 1, second.end + 1))
+        ctx.columns.append(ColumnMention(name, span, 2.0))
+        ctx.columns.sort(key=lambda m: m.start)
+        return
+
+
+def _read_unit(ctx: Context) -> tuple[str, list[int]] | None:
+    """"… in minutes": the unit a duration is answered in (kept when the answer is one)."""
+    for token in ctx.tokens[1:]:
+        unit = _ANSWER_UNITS.get(token.low)
+        if unit is not None and ctx.word(token.i - 1) == "in":
+            return unit, [token.i - 1, token.i]
+    return None
 
 
 def _read_cleaning(ctx: Context) -> None:

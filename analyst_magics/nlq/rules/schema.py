@@ -29,6 +29,12 @@ NUMERIC_TEXT_PATTERN = r"[,$€£%\s]"
 SCALE_SUFFIXES = {"K": 1e3, "M": 1e6, "B": 1e9}
 _NUMERIC_TEXT = re.compile(
     r"^\s*[-+]?[$€£]?\s*[-+]?(\d[\d,]*(\.\d+)?|\.\d+)\s*(%|[KMBkmb])?\s*$")
+#: durations as text: "0:31:26", "1:02:03.5", "3:04.39", "2 days 04:00:00"
+_DURATION_TEXT = re.compile(r"^\s*(\d+\s*days?,?\s*)?\d{1,3}:\d{2}(:\d{2})?(\.\d+)?\s*$")
+_DURATION_WORDS = frozenset(word_list(
+    "duration time times length runtime elapsed wait waiting lap laps delay handle handling "
+    "resolution lasted"))
+DURATION_SHARE = 0.9  # of the sample that must read as durations
 _SCALED = re.compile(r"\d\s*[KMBkmb]\s*$")
 _ACCENTS = re.compile("[\u0300-\u036f]")
 _PLACEHOLDERS = frozenset({"", "-", "–", "—", "n/a", "na", "none", "null", "?", "nan"})
@@ -63,7 +69,7 @@ class ColumnInfo:
 
     name: Any
     position: int
-    kind: str  # number | bool | date | text | numtext | datetext | other
+    kind: str  # number | bool | date | text | numtext | datetext | duration | durationtext | other
     words: tuple[str, ...]
     distinct: int | None = None
     unique_ratio: float = 0.0
@@ -83,8 +89,8 @@ class ColumnInfo:
     @property
     def numeric(self) -> bool:
         """Numbers, or numbers written as text (cleaned in the generated code)."""
-        return self.kind in ("number", "numtext") or (self.kind == "bool"
-                                                      and self.true_value == 1)
+        return self.kind in ("number", "numtext", "duration", "durationtext") or (
+            self.kind == "bool" and self.true_value == 1)
 
     @property
     def categorical(self) -> bool:
@@ -199,6 +205,8 @@ def _describe(series: pd.Series, head: pd.Series, position: int, rows: int,
         info.kind, info.true_value = "bool", True
     elif pd.api.types.is_datetime64_any_dtype(dtype):
         info.kind, info.tz = "date", isinstance(dtype, pd.DatetimeTZDtype)
+    elif pd.api.types.is_timedelta64_dtype(dtype):
+        info.kind = "duration"
     elif pd.api.types.is_numeric_dtype(dtype):
         stats = numbers.get(position) or (series.min(), series.max(), False, head.nunique())
         _describe_number(series, info, rows, stats)
@@ -247,6 +255,9 @@ def _describe_text(series: pd.Series, head: pd.Series, info: ColumnInfo) -> None
             meaningful.str.fullmatch(r"(18|19|20)\d\d").all())
         return
     info.padded = bool((text != sample.astype(str)).any())
+    if len(meaningful) and _is_duration_text(meaningful, info.words):
+        info.kind = "durationtext"
+        return
     lowered = frozenset(text.str.lower().unique())
     for values, true_value in _BOOL_TEXT.items():
         if lowered and lowered <= values and len(lowered) == 2:
@@ -259,6 +270,15 @@ def _describe_text(series: pd.Series, head: pd.Series, info: ColumnInfo) -> None
         if info.date_format is not None:
             info.kind = "datetext"
     info.is_id = bool(set(info.words) & _ID_WORDS) and sample.nunique() >= 0.95 * len(sample)
+
+
+def _is_duration_text(sample: pd.Series, words: tuple[str, ...]) -> bool:
+    """Whether text reads as durations: "1:02:03" (hours, minutes, seconds) anywhere, "3:04.39"
+    or "12:30" (minutes and seconds, or a clock?) only in a column whose name says duration."""
+    if sample.str.match(_DURATION_TEXT).mean() < DURATION_SHARE:
+        return False
+    return bool(set(words) & _DURATION_WORDS) or bool(sample.str.count(":").ge(2).mean() >= (
+        DURATION_SHARE))
 
 
 def _date_format(sample: pd.Series) -> str | None:

@@ -7,6 +7,7 @@ dictionary): they only need to bring together the forms people use for column na
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -190,3 +191,14 @@ def agent_stem(word: str) -> str:
         if base.endswith(suffix) and len(base) - len(suffix) >= 4:
             return stem(base[: -len(suffix)] + "ed")
     return stem(word)
+
+
+MIN_SHARED_ROOT = 5
+
+
+def same_root(first: str, second: str) -> bool:
+    """Whether two words share a root: "return" and "returned", "conversion" and "converted",
+    "cancellation" and "cancelled" (a common start of five letters or more, and most of the
+    shorter word)."""
+    shared = len(os.path.commonprefix([first, second]))
+    return shared >= max(MIN_SHARED_ROOT, 0.6 * min(len(first), len(second)))

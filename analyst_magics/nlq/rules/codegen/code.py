@@ -18,8 +18,8 @@ import pandas as pd
 from ..intents import AggRef, Condition, Intent, IntentKind
 from ..schema import ColumnInfo, Schema, numbers_code
 
-__all__ = ["Code", "column_ref", "filter_rows", "flag", "literal", "mask", "period_key",
-           "prepare", "reduce", "reducer"]
+__all__ = ["Code", "column_ref", "filter_rows", "flag", "in_unit", "literal", "mask",
+           "period_key", "prepare", "reduce", "reducer"]
 
 _REDUCERS = {"mean": ".mean()", "sum": ".sum()", "median": ".median()", "max": ".max()",
              "min": ".min()", "std": ".std()", "pstd": ".std(ddof=0)", "var": ".var()",
@@ -64,6 +64,8 @@ def literal(value: Any) -> str:
         return str(int(value))
     if isinstance(value, pd.Timestamp):
         return f"pd.Timestamp({literal(value.isoformat())})"
+    if isinstance(value, pd.Timedelta):
+        return f"pd.Timedelta({literal(str(value))})"
     return repr(value)
 
 
@@ -75,7 +77,8 @@ def column_ref(frame: str, column: Any) -> str:
 
 
 def _used_columns(intent: Intent) -> list[Any]:
-    used = [intent.target, intent.by, intent.label, *intent.columns]
+    used = [intent.target, intent.by, intent.label, *intent.columns,
+            *(c for item in intent.derived for c in item.columns if not isinstance(c, float))]
     for cond in [*intent.conditions, *intent.predicate]:
         used.append(cond.column)
         if isinstance(cond.value, AggRef):
@@ -98,6 +101,11 @@ def prepare(code: Code) -> None:
         elif info.padded and info.kind in ("text", "bool"):
             fixes.append(f"{ref} = {ref}.str.strip()")
             code.notes.append(f"Trimmed the spaces around values of '{column}'.")
+        elif info.kind == "durationtext":  # "31:26" is minutes and seconds: "0:31:26"
+            fixes.append(f"{ref} = pd.to_timedelta({ref}.astype(str).str.strip().str.replace("
+                         f"r\"^(\\d+:\\d\\d(?:\\.\\d+)?)$\", r\"0:\\1\", regex=True), "
+                         "errors=\"coerce\")")
+            code.notes.append(f"Read the durations written as text in '{column}'.")
         elif info.kind == "datetext" and _needs_dates(intent, column):
             fixes.append(f"{ref} = pd.to_datetime({ref}, format={literal(info.date_format)}, "
                          "errors=\"coerce\")")
@@ -137,6 +145,8 @@ def _needs_dates(intent: Intent, column: Any) -> bool:
                   *(intent.other if isinstance(intent.other, list) else [])]
     if any(c.column == column and isinstance(c.value, pd.Timestamp) for c in conditions):
         return True  # compared with a date written in the question
+    if any(column in item.columns for item in intent.derived):
+        return True  # a duration between two dates
     return any(c.column == column and c.part is not None or (c.column == column and c.op in (
         ">", "<", ">=", "<=")) for c in conditions) or (
         intent.target == column and intent.agg in ("max", "min"))
@@ -216,6 +226,11 @@ def filter_rows(code: Code, conditions: list[Condition]) -> None:
     if conditions:
         code.add(f"rows = {code.frame}[{mask(code, conditions, code.frame)}]")
         code.rows = "rows"
+
+
+def in_unit(expression: str, unit: str | None) -> str:
+    """A duration expression as a number of ``unit`` ("minutes"), or unchanged."""
+    return f"({expression} / pd.Timedelta({unit}=1))" if unit else expression
 
 
 def reducer(agg: str) -> str:

@@ -5,7 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from ..intents import IntentKind
-from .code import Code, column_ref, filter_rows, flag, literal, mask, period_key, reduce, reducer
+from .code import (
+    Code,
+    column_ref,
+    filter_rows,
+    flag,
+    in_unit,
+    literal,
+    mask,
+    period_key,
+    reduce,
+    reducer,
+)
 
 __all__ = ["WRITERS"]
 
@@ -19,7 +30,8 @@ def _count(code: Code) -> None:
 
 def _aggregate(code: Code) -> None:
     intent = code.intent
-    expression = reduce(code, code.rows, intent.target, intent.agg or "mean")
+    expression = in_unit(reduce(code, code.rows, intent.target, intent.agg or "mean"),
+                         intent.unit)
     code.add(f"result = {expression}{' * 100' if intent.percent else ''}")
 
 
@@ -51,7 +63,8 @@ def _categorical(code: Code, column: Any) -> bool:
 
 def _group(code: Code) -> None:
     intent = code.intent
-    expression = grouped(code, code.rows) + (" * 100" if intent.percent else "")
+    expression = in_unit(grouped(code, code.rows), intent.unit) + (
+        " * 100" if intent.percent else "")
     if intent.k is not None:
         pick = "nsmallest" if intent.ascending else "nlargest"
         expression = f"{expression}.{pick}({intent.k})" if intent.agg != "size" or (
