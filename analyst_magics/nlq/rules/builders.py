@@ -16,6 +16,9 @@ from .text import same_root
 
 __all__ = ["choose", "problem"]
 
+#: a count of every row for a noun that names no column ("the total number of wins") is more
+#: often a column the rules did not find than the table's own rows: declined
+EVERY_ROW_PENALTY = 0.55
 MIN_ROOT = 4  # shorter words before "rate" are not matched to values by their root
 MAX_RATED_VALUES = 30  # a rate counts a status or a category, not one of thousands of names
 
@@ -255,7 +258,8 @@ def count(ctx: Context) -> Intent | None:
               and t.low not in STOPWORDS and t.low not in _ROW_WORDS
               and not any(t.i in c.positions for c in ctx.cues)]
     if not ctx.conditions and unused:
-        ctx.warn(f"Counted every row, taking '{' '.join(unused)}' to mean a row each.", 0.3)
+        ctx.warn(f"Counted every row, taking '{' '.join(unused)}' to mean a row each.",
+                 EVERY_ROW_PENALTY)
     return Intent(kind=IntentKind.COUNT, conditions=ctx.conditions)
 
 

@@ -25,7 +25,7 @@ from .mentions import ColumnMention
 from .periods import read_periods
 from .ranking import Top
 from .schema import normalize_value, schema_of
-from .text import tokenize
+from .text import tokenize, word_list
 
 __all__ = ["parse", "CONFIDENT"]
 
@@ -50,6 +50,14 @@ AFTER_MISSING = 6  # … or after "missing": "drop every row with a missing valu
 MIN_NOTED = 4  # shorter unused words are not listed
 UNUSED_PENALTY, MAX_UNUSED = 0.05, 0.2  # confidence lost per unused word, and at most
 UNUSED_NUMBER_PENALTY = 0.5  # a number left unused is a condition left out
+#: words that, left unread, change the rows or the computation asked for: a sequence
+#: ("consecutive", "in a row"), an order relative to another row ("next", "after"), a
+#: comparison ("than", "more"), a sameness ("same", "also"), an exclusion ("besides")
+UNREAD_OPERATORS = frozenset(word_list(
+    "consecutive straight streak next previous preceding following prior subsequent "
+    "same also again another than more fewer less before after besides except excluding "
+    "between until since per each"))
+UNREAD_PENALTY = 0.6
 #: words after which a number bounds the rows: a preposition, a comparison, a month
 _BOUNDING = frozenset({
     "in", "on", "at", "during", "since", "after", "before", "over", "under", "above", "below",
@@ -395,6 +403,11 @@ def _warn_unused(ctx: Context) -> None:
         elif token.capitalized and token.i > 0 and len(token.text) > 1 and token.text.isupper():
             ctx.warn(f"'{token.text}' does not appear in the table; the answer covers all "
                      "rows.", 0.3)
+            ctx.unused.append(token.text)
+        elif token.low in UNREAD_OPERATORS and not ctx.word(token.i + 1).endswith("ing"):
+            # "after removing the outliers" orders the steps; "after 2010" or "after X" filters
+            ctx.warn(f"'{token.text}' changes what is asked in a way the rules do not read.",
+                     UNREAD_PENALTY)
             ctx.unused.append(token.text)
         elif token.kind == "word" and len(token.low) >= MIN_NOTED and token.low not in (
                 STOPWORDS | COMMON_VERBS):
