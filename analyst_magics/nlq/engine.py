@@ -17,7 +17,7 @@ from ..errors import QuestionError
 from ..models import Answer
 from ..validation import require_frame
 from .execute import error_answer, run_plan
-from .rules import Plan, example_questions, plan
+from .rules import Plan, example_questions, plan, unmatched_hint
 from .rules.parser import ANSWER_FLOOR
 
 __all__ = ["ask", "ENGINES", "answer_with_llm"]
@@ -79,8 +79,8 @@ def ask(df: pd.DataFrame, question: str, *, engine: str = "auto",
     settings = get_settings()
     if engine == "llm":
         if not settings.llm_configured:
-            return error_answer(question, f"No language model is configured; {LLM_SETUP}. Or ask "
-                                    "with engine='rules' (offline).", engine="none")
+            return error_answer(question, f"No language model is configured; {LLM_SETUP}. Or "
+                                          "ask with engine='rules' (offline).", engine="none")
         return answer_with_llm(df, text, timeout=timeout, rules=None)
     reading = plan(df, text)
     if engine == "auto" and not reading.confident and settings.llm_configured:
@@ -99,13 +99,14 @@ def ask(df: pd.DataFrame, question: str, *, engine: str = "auto",
 def _refuse(df: pd.DataFrame, question: str, text: str) -> Answer | None:
     if not text:
         examples = " or ".join(f"'{q}'" for q in example_questions(df))
-        return error_answer(question, f"The question is empty. Ask about the table's columns, for "
-                                f"example {examples}.", engine="none")
+        return error_answer(question, f"The question is empty. Ask about the table's columns, "
+                                      f"for example {examples}.", engine="none")
     limit = get_settings().max_question_chars
     if len(text) > limit:
-        return error_answer(question, f"The question has {len(text):,} characters; the limit is "
-                                f"{limit:,} (ANALYST_MAX_QUESTION_CHARS). Ask a shorter "
-                                "question, or one question at a time.", engine="none")
+        return error_answer(question, f"The question has {len(text):,} characters; the limit "
+                                      f"is {limit:,} (ANALYST_MAX_QUESTION_CHARS). Ask a "
+                                      "shorter question, or one question at a time.",
+                            engine="none")
     return None
 
 
@@ -125,15 +126,17 @@ def answer_with_llm(df: pd.DataFrame, question: str, *, timeout: float | None,
         if rules is not None and rules.parsed:
             return run_plan(df, rules, timeout=timeout)
         return error_answer(question, "This installation has no language-model engine "
-                                "(analyst_magics.nlq.llm); ask with engine='rules'.",
-                      engine="none")
+                                      "(analyst_magics.nlq.llm); ask with engine='rules'.",
+                            engine="none")
     return llm.answer(df, question, timeout=timeout, rules=rules)
 
 
 def _cannot_answer(df: pd.DataFrame, question: str, reading: Plan, *, llm: bool) -> Answer:
     understood = "; ".join(reading.understood) or "nothing I can compute with"
     examples = " or ".join(f"'{q}'" for q in example_questions(df))
+    unmatched = unmatched_hint(df, reading.unused)
     hint = "" if llm else f" A language model can take freer questions: {LLM_SETUP}."
-    return error_answer(question, f"Cannot answer this offline: {reading.problem}. Understood: "
-                            f"{understood}. Questions that work look like {examples}.{hint}",
-                  warnings=reading.warnings)
+    return error_answer(question, f"Cannot answer this offline: {reading.problem}. "
+                                  f"{unmatched + ' ' if unmatched else ''}Understood: "
+                                  f"{understood}. Questions that work look like {examples}.{hint}",
+                        warnings=reading.warnings)

@@ -18,6 +18,7 @@ import pandas as pd
 
 from ..errors import SandboxError
 from ..models import Answer, AnswerKind, ChartSpec
+from .rules import unmatched_hint
 from .rules.expectation import mismatch
 
 __all__ = ["chart_for", "duration_text", "error_answer", "kind_of", "plain_value", "run_plan"]
@@ -132,17 +133,20 @@ def run_plan(df: pd.DataFrame, reading: Plan, *, timeout: float | None = None) -
         value = plain_value(run(reading.code, {"df": df}, timeout=timeout))
     except SandboxError as exc:
         return error_answer(reading.question, f"The code written for this question failed "
-                                        f"({exc.kind}): {exc}", code=reading.code,
-                      warnings=warnings)
+                                              f"({exc.kind}): {exc}", code=reading.code,
+                            warnings=warnings)
     understood = reading.intent.describe() if reading.intent else ""
     if value is None:
-        return error_answer(reading.question, f"No value: no rows with data match ({understood}).",
-                      code=reading.code, warnings=warnings)
+        return error_answer(reading.question,
+                            f"No value: no rows with data match ({understood}).",
+                            code=reading.code, warnings=warnings)
     misread = mismatch(reading.expected, value)
     if misread:
-        return error_answer(reading.question, f"Cannot answer this offline: {misread} "
-                                              f"({understood}). Rephrase the question, naming "
-                                              "the columns and the values it is about.",
+        unmatched = unmatched_hint(df, reading.unused)
+        return error_answer(reading.question,
+                            f"Cannot answer this offline: {misread} ({understood}). "
+                            f"{unmatched + ' ' if unmatched else ''}Rephrase the question, "
+                            "naming the columns and the values it is about.",
                             code=reading.code, warnings=warnings)
     kind = kind_of(value)
     chart = chart_for(value, reading.question) if kind == AnswerKind.TABLE else None
@@ -152,7 +156,7 @@ def run_plan(df: pd.DataFrame, reading: Plan, *, timeout: float | None = None) -
 
 
 def error_answer(question: str, message: str, *, engine: str = "rules", code: str = "",
-           warnings: list[str] | None = None) -> Answer:
+                 warnings: list[str] | None = None) -> Answer:
     """An answer that is not one: what went wrong, and the code if some was written."""
     return Answer(question=question, kind=AnswerKind.ERROR, value=None, code=code,
                   engine=engine, message=message, warnings=list(warnings or []))

@@ -19,6 +19,7 @@ __all__ = ["choose", "problem"]
 #: a count of every row for a noun that names no column ("the total number of wins") is more
 #: often a column the rules did not find than the table's own rows: declined
 EVERY_ROW_PENALTY = 0.55
+UNKNOWN_RATE_PENALTY = 0.6
 MIN_ROOT = 4  # shorter words before "rate" are not matched to values by their root
 MAX_RATED_VALUES = 30  # a rate counts a status or a category, not one of thousands of names
 
@@ -107,6 +108,9 @@ def share(ctx: Context) -> Intent | None:
         if rated is not None:  # "return rate": the share of rows whose status is Returned
             return Intent(kind=IntentKind.SHARE, by=by, conditions=ctx.conditions,
                           predicate=[rated], percent=percent)
+        if flag is None:  # "bounce rate" with nothing that bounces: the shares of the groups
+            ctx.warn(f"No column or value says what '{ctx.word(cue.start - 1)} rate' counts.",
+                     UNKNOWN_RATE_PENALTY)
     if flag is not None and ctx.info(flag.column).kind == "bool":
         ctx.use(flag.positions)
         kind = IntentKind.GROUP if by is not None else IntentKind.AGGREGATE

@@ -18,7 +18,7 @@ from .codegen.code import literal
 from .conditions import extract_conditions
 from .context import DATE_KINDS, DURATION_KINDS, Context
 from .cues import Cue, find_cues, reserved_positions
-from .intents import Condition, Derived, IntentKind, Parse
+from .intents import Condition, Derived, Intent, IntentKind, Parse
 from .lexicon import COMMON_VERBS, QUARTILES, STOPWORDS
 from .matching import find_mentions
 from .mentions import ColumnMention
@@ -103,6 +103,7 @@ def parse(df: pd.DataFrame, question: str) -> Parse:
         return Parse(confidence=0.0, warnings=ctx.warnings, understood=understood,
                      problem="no column or value of the table is named in the question")
     intent.derived = ctx.derived
+    _check_counted(ctx, intent)
     if unit is not None and intent.target is not None and (
             ctx.info(intent.target).kind in DURATION_KINDS):
         intent.unit = unit[0]
@@ -367,6 +368,65 @@ def _span(ctx: Context, start: int, end: int) -> str:
     return " ".join(t.text for t in ctx.tokens[start:end + 1])
 
 
+def _check_counted(ctx: Context, intent: Intent) -> None:
+    """A count of rows stands in for a measure only when the question counts: "total profit by
+    region" or "the highest lifetime value" name a quantity no column holds, and counting rows
+    would answer another question."""
+    if intent.agg != "size" or intent.target is not None or intent.kind not in _MEASURED:
+        return
+    words = {t.low for t in ctx.tokens}
+    if words & _QUANTITY_WORDS and not words & _COUNT_WORDS:
+        ctx.warn("No column was found for the quantity asked for; counting rows would answer "
+                 "another question.", UNREAD_PENALTY)
+
+
+_MEASURED = frozenset({IntentKind.GROUP, IntentKind.GROUP_ARG, IntentKind.TREND,
+                       IntentKind.DIFFERENCE, IntentKind.AGGREGATE})
+_QUANTITY_WORDS = frozenset({
+    "highest", "lowest", "largest", "smallest", "biggest", "greatest", "total", "average",
+    "mean", "median", "sum", "maximum", "minimum", "max", "min", "best", "worst"})
+_COUNT_WORDS = frozenset({"most", "fewest", "least", "many", "number", "count", "counts",
+                          "times", "often", "frequent", "frequently", "rows", "entries",
+                          "records", "occurrences", "popular", "common"})
+
+
+def _unread_cue(ctx: Context, token: Any) -> bool:
+    """Whether a comparison cue ("after", "than", "more") was read by no step: left alone, it
+    changes what is asked ("the order after SO-10010")."""
+    return not any(token.i in c.positions and ctx.consumed.issuperset(c.positions)
+                   for c in ctx.cues) and token.low in UNREAD_OPERATORS
+
+
+#: cue words whose meaning is lost when no step reads them
+_ORDERING_CUES = frozenset({"after", "before", "than", "next", "previous", "since", "until"})
+
+
+def _asked_noun(ctx: Context) -> Any:
+    """The noun a "who/what/which is the … of" question asks for: "manager" in "who is the
+    manager of sales"."""
+    wh = ctx.cue("wh") or next((c for c in ctx.cues if c.kind == "wh"), None)
+    if wh is None:
+        return None
+    position = wh.end + 1
+    if ctx.word(position) in ("is", "was", "are", "were", "'s"):
+        position += 1
+    if ctx.word(position) not in ("the", "a", "an"):
+        return None
+    after = position + 1
+    while after + 1 < len(ctx.tokens) and ctx.word(after + 1) not in _ASKED_ENDS:
+        after += 1  # "the store manager of": the last word before "of"
+    if after >= len(ctx.tokens) or ctx.word(after + 1) not in _ASKED_ENDS:
+        return None
+    phrase = range(position + 1, after + 1)
+    named = {p for m in [*ctx.columns, *ctx.values] for p in m.positions} | {
+        p for c in ctx.cues for p in c.positions} | ctx.consumed
+    return None if named & set(phrase) else ctx.tokens[after]
+
+
+_ASKED_ENDS = frozenset({"of", "for", "in", "at", "on", "with", "from", "who", "that",
+                         "which", "whose", "to", "by", "between", "and"})
+
+
 def _bounds_something(ctx: Context, position: int) -> bool:
     """Whether the number at ``position`` follows a preposition or a comparison ("in 2003",
     "over 20,000", "than 5", "august 15, 1854"): a condition. A number inside a name ("the 2013
@@ -389,8 +449,10 @@ def _warn_unused(ctx: Context) -> None:
     cue_words = {p for c in ctx.cues for p in c.positions}
     unused = []
     for token in ctx.tokens:
-        if token.i in ctx.consumed or token.i in cue_words or any(
+        if token.i in ctx.consumed or any(
                 token.i in m.positions for m in [*ctx.columns, *ctx.values]):
+            continue
+        if token.i in cue_words and not (token.low in _ORDERING_CUES and _unread_cue(ctx, token)):
             continue
         if token.kind == "quoted":
             ctx.warn(f"'{token.text}' is neither a column nor a value of the table; it was "
@@ -412,6 +474,10 @@ def _warn_unused(ctx: Context) -> None:
         elif token.kind == "word" and len(token.low) >= MIN_NOTED and token.low not in (
                 STOPWORDS | COMMON_VERBS):
             unused.append(token.text)
+    asked = _asked_noun(ctx)
+    if asked is not None and asked.text in unused:
+        ctx.warn(f"The question asks for '{asked.text}', which no column holds.",
+                 UNREAD_PENALTY)
     if unused:
         ctx.unused.extend(unused)
         ctx.warn("Not used (no column or value matched): " + ", ".join(

@@ -8,6 +8,7 @@ exactly as for code written by a language model.
 
 from __future__ import annotations
 
+import difflib
 from typing import Any
 
 import pandas as pd
@@ -19,7 +20,7 @@ from .intents import Intent
 from .parser import CONFIDENT, parse
 from .schema import schema_of
 
-__all__ = ["Plan", "plan", "example_questions", "CONFIDENT"]
+__all__ = ["Plan", "plan", "example_questions", "unmatched_hint", "CONFIDENT"]
 
 
 class Plan(BaseModel):
@@ -84,6 +85,28 @@ def plan(df: pd.DataFrame, question: str) -> Plan:
     return Plan(question=question, intent=parsed.intent, code=code.text,
                 confidence=parsed.confidence, warnings=[*code.notes, *parsed.warnings],
                 understood=parsed.understood, unused=parsed.unused, expected=expected)
+
+
+def unmatched_hint(df: pd.DataFrame, words: list[str]) -> str:
+    """A sentence naming the question's words that matched no column, with the columns whose
+    names come closest: "No column matches 'channel' (closest: 'Channel ID', 'Region')."."""
+    schema = schema_of(df)
+    labels = [c.label for c in schema.columns]
+    by_word = {w: c.label for c in schema.columns for w in c.words}
+    shown = []
+    for word in dict.fromkeys(w for w in words if len(w) > 2 and not w[0].isdigit()):
+        close = difflib.get_close_matches(word.lower(), list(by_word), n=3, cutoff=0.6)
+        near = list(dict.fromkeys(by_word[c] for c in close))
+        shown.append(f"'{word}'" + (f" (closest: {', '.join(repr(n) for n in near)})"
+                                    if near else ""))
+    if not shown:
+        return ""
+    listed = ", ".join(repr(label) for label in labels[:MAX_LISTED]) + (
+        ", …" if len(labels) > MAX_LISTED else "")
+    return (f"No column or value matches {', '.join(shown)}. The columns are {listed}.")
+
+
+MAX_LISTED = 12  # columns named in a message
 
 
 def example_questions(df: pd.DataFrame) -> list[str]:
