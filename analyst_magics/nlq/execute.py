@@ -19,7 +19,7 @@ import pandas as pd
 from ..errors import SandboxError
 from ..models import Answer, AnswerKind, ChartSpec
 from .rules import unmatched_hint
-from .rules.expectation import mismatch
+from .rules.expectation import Expected, mismatch, not_an_option, options
 
 __all__ = ["chart_for", "duration_text", "error_answer", "kind_of", "plain_value", "run_plan"]
 
@@ -140,7 +140,9 @@ def run_plan(df: pd.DataFrame, reading: Plan, *, timeout: float | None = None) -
         return error_answer(reading.question,
                             f"No value: no rows with data match ({understood}).",
                             code=reading.code, warnings=warnings)
-    misread = mismatch(reading.expected, value)
+    misread = mismatch(reading.expected, value) or (
+        not_an_option(options(reading.question), value)
+        if reading.expected in (Expected.LABEL, Expected.CHOICE) else None)
     if misread:
         unmatched = unmatched_hint(df, reading.unused)
         return error_answer(reading.question,

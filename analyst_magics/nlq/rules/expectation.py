@@ -19,7 +19,8 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["Expected", "expected_answer", "intent_mismatch", "mismatch"]
+__all__ = ["Expected", "expected_answer", "intent_mismatch", "mismatch", "not_an_option",
+           "options"]
 
 
 class Expected(StrEnum):
@@ -175,3 +176,45 @@ def intent_mismatch(expected: Expected, intent_kind: str) -> str | None:
     if expected in (Expected.COUNT, Expected.NUMBER) and intent_kind in _YES_NO:
         return f"the question asks for {expected.value}, and the reading answers yes or no"
     return None
+
+
+MAX_OPTION_WORDS = 4
+
+
+def options(question: str) -> tuple[str, str] | None:
+    """The two options a question ends with: "…, lhotse or makalu?", "… in the anxhi club or
+    the cska club?" (each a few words; the one before "or" as long as the one after)."""
+    text = question.strip().rstrip("?.! ").lower()
+    clause = re.split(r"[,:;]", text)[-1]
+    before, sep, after = clause.rpartition(" or ")
+    if not sep:
+        return None
+    second = _option_words(after)
+    if not second or len(second) > MAX_OPTION_WORDS:
+        return None
+    words = _option_words(before)
+    first = words if clause != text else words[-len(second):]
+    if not first or len(first) > MAX_OPTION_WORDS:
+        return None
+    return " ".join(first), " ".join(second)
+
+
+def _option_words(text: str) -> list[str]:
+    words = re.findall(r"[^\W_]+", text)
+    while words and words[0] in ("the", "a", "an"):
+        words = words[1:]
+    return words
+
+
+def not_an_option(choices: tuple[str, str] | None, value: Any) -> str | None:
+    """Why ``value`` is none of the options the question offers, or ``None``: an answer to
+    "which is higher, A or B?" names A or B (in part: "Tom Boonen" for "boonen")."""
+    if choices is None or isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        return None
+    got = set(re.findall(r"[^\W_]+", str(value).lower()))
+    for choice in choices:
+        wanted = set(choice.split())
+        if wanted <= got or (got and got <= wanted):
+            return None
+    return (f"the question offers '{choices[0]}' or '{choices[1]}', and this reading gives "
+            f"'{value}'")
