@@ -35,7 +35,8 @@ CONFIDENT = 0.6
 #: the question (or guessed its column) would be an invented answer
 ANSWER_FLOOR = 0.5
 _OPERATORS = {"sum": "+", "plus": "+", "+": "+", "adding": "+", "add": "+",
-              "difference": "-", "minus": "-", "-": "-", "subtracting": "-", "subtract": "-",
+              "difference": "-", "minus": "-", "-": "-", "−": "-", "–": "-",
+              "subtracting": "-", "subtract": "-",
               "product": "*", "times": "*", "*": "*", "multiplying": "*", "multiply": "*",
               "ratio": "/", "divided": "/", "/": "/", "dividing": "/", "divide": "/"}
 #: "subtracting B from A" names its operands in the other order
@@ -83,6 +84,7 @@ def parse(df: pd.DataFrame, question: str) -> Parse:
     """Understand ``question`` about ``df``: an intent with its slots, or what went wrong."""
     ctx = _context(df, question)
     _read_derived(ctx)
+    _read_expression(ctx)
     _read_elapsed(ctx)
     unit = _read_unit(ctx)
     _read_quantile(ctx)
@@ -169,8 +171,8 @@ def _definition(ctx: Context, start: int) -> tuple[str, list[Any], int] | None:
     words = [ctx.word(p) for p in window if ctx.word(p) in _OPERATORS]
     ops = [_OPERATORS[w] for w in words]
     first = next((m for m in ctx.columns if m.start in window), None)
-    if not ops or first is None:
-        return None
+    if not ops or first is None or len(set(ops)) > 1:
+        return None  # "(High - Low) / Open" mixes operators: not read rather than misread
     chosen = [first]
     for mention in ctx.columns:
         gap = range(chosen[-1].end + 1, mention.start)
@@ -189,6 +191,29 @@ def _definition(ctx: Context, start: int) -> tuple[str, list[Any], int] | None:
         columns.append(constant.number)
         end += 2
     return ops[0], columns, end
+
+
+def _read_expression(ctx: Context) -> None:
+    """"the median of High minus Low", "average of Close - Open": an aggregate of two columns
+    joined by an operator is the aggregate of a column computed from them."""
+    for cue in ctx.cues_of("agg"):
+        start = cue.end + 2 if ctx.word(cue.end + 1) == "of" else cue.end + 1
+        first = next((m for m in ctx.columns if m.start == start or (
+            m.start == start + 1 and ctx.word(start) == "the")), None)
+        if first is None:
+            continue
+        op = _OPERATORS.get(ctx.word(first.end + 1)) if ctx.word(first.end + 1) not in (
+            "sum", "difference", "product", "ratio") else None
+        second = next((m for m in ctx.columns if m.start == first.end + 2), None)
+        if op is None or second is None or not (ctx.info(first.column).numeric
+                                                and ctx.info(second.column).numeric):
+            continue
+        name = f"{first.column} {op} {second.column}"
+        ctx.derived.append(Derived(name=name, op=op, columns=[first.column, second.column]))
+        ctx.columns = [m for m in ctx.columns if m not in (first, second)]
+        ctx.columns.append(ColumnMention(name, tuple(range(first.start, second.end + 1)), 2.0))
+        ctx.columns.sort(key=lambda m: m.start)
+        return
 
 
 def _mention_derived(ctx: Context, name: str) -> None:
@@ -456,7 +481,7 @@ def _warn_unused(ctx: Context) -> None:
             continue
         if token.kind == "quoted":
             ctx.warn(f"'{token.text}' is neither a column nor a value of the table; it was "
-                     "not used.", 0.5)
+                     "not used.", UNREAD_PENALTY)
             ctx.unused.append(token.text)
         elif token.kind in ("number", "date") and _bounds_something(ctx, token.i):
             ctx.warn(f"The number '{token.text}' was not used: a condition on it was not "

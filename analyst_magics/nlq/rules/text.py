@@ -26,7 +26,7 @@ _QUOTED = r"\"(?P<dq>[^\"]+)\"|“(?P<cq>[^”]+)”|(?<![\w'])'(?P<sq>[^']+)'(?
 _NUMBER = (r"(?:(?P<cur>[$€£])\s?)?(?P<num>[-+−]?(?:\d[\d,]*(?:\.\d+)?|\.\d+))"
            r"(?:\s?(?P<pct>%)|(?P<ord>st|nd|rd|th)\b|\s?(?P<mult>k|m|bn|million|billion|thousand)\b)?")
 _WORD = r"(?P<word>[^\W\d_](?:[\w]|['’](?=[a-zA-Z]))*)"
-_SYMBOL = r"(?P<sym>>=|<=|!=|==|≥|≤|[<>=%$*+/|])"
+_SYMBOL = r"(?P<sym>>=|<=|!=|==|≥|≤|[<>=%$*+/|]|(?<=\s)[-−–](?=\s))"  # " - " subtracts
 _DATE = r"(?P<date>\d{4}-\d{1,2}-\d{1,2})\b"
 _LEXER = re.compile("|".join((_QUOTED, _DATE, _NUMBER, _WORD, _SYMBOL)))
 
