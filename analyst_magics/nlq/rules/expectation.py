@@ -53,8 +53,14 @@ _NUMBER = re.compile(
     r"correlation|difference|skewness|kurtosis)\b|(?:what|which) (?:percentage|percent|"
     r"proportion|fraction|share|ratio)\b|(?:average|mean|median|sum|total) (?:of|value of)\b)",
     re.I)
-_LABEL = re.compile(r"^(?:which|who|whom|whose|where|when)\b|^what (?:\w+ )?(?:is|was|were|are)"
-                    r" the (?:name|title)\b", re.I)
+#: "which team", "who", "what team had …", "against which opponent", "the team with the most"
+_LABEL = re.compile(
+    r"^(?:which|who|whom|whose|where|when)\b|^what (?:\w+ )?(?:is|was|were|are) the "
+    r"(?:name|title)\b|^what (?!percentage|percent|proportion|fraction|share|ratio|number|"
+    r"amount|total|sum|average|mean|median|rate)\w+ (?:had|has|have|did|does|do|won|scored|"
+    r"got|received|made|earned|sold)\b|^(?:in|on|at|for|from|against|to|with|by|during) "
+    r"(?:which|what|whom)\b|^the \w+ (?:with|that|who|which) (?:the )?(?:most|least|fewest|"
+    r"highest|lowest|largest|smallest|best|worst|greatest|biggest)\b", re.I)
 _SEVERAL = re.compile(r"^(?:list|name|enumerate|give me|show)\b|^(?:which|what|who) (?:the )?"
                       r"\d+ |\b(?:top|bottom|first|last|"
                       r"highest|lowest|largest|smallest|most|least) \d+\b|\b\d+ (?:most|least|"

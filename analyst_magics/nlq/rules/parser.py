@@ -18,6 +18,7 @@ from .codegen.code import literal
 from .conditions import extract_conditions
 from .context import DATE_KINDS, DURATION_KINDS, Context
 from .cues import Cue, find_cues, reserved_positions
+from .expectation import Expected, expected_answer
 from .intents import Condition, Derived, Intent, IntentKind, Parse
 from .lexicon import COMMON_VERBS, QUARTILES, STOPWORDS
 from .matching import find_mentions
@@ -96,6 +97,9 @@ def parse(df: pd.DataFrame, question: str) -> Parse:
     read_periods(ctx)
     extract_conditions(ctx)
     intent = builders.choose(ctx, top=top, threshold=threshold, comparison=comparison)
+    if intent is not None and expected_answer(
+            question, ctx.schema.column_words, ctx.schema.value_words) is Expected.LABEL:
+        intent = _labelled(ctx, intent)
     understood = _understood(ctx)
     if intent is None:
         return Parse(confidence=0.0, warnings=ctx.warnings, understood=understood,
@@ -391,6 +395,23 @@ def _understood(ctx: Context) -> list[str]:
 
 def _span(ctx: Context, start: int, end: int) -> str:
     return " ".join(t.text for t in ctx.tokens[start:end + 1])
+
+
+def _labelled(ctx: Context, intent: Intent) -> Intent:
+    """"What team had the worst goal difference?": a question asking for a label, read as the
+    largest or smallest value, asks for the label of the row that has it."""
+    if intent.kind != IntentKind.AGGREGATE or intent.agg not in ("max", "min"):
+        return intent
+    label = next((m.column for m in ctx.columns if m.column != intent.target
+                  and ctx.info(m.column).kind == "text" and m.start < _first_cue(ctx)), None)
+    if label is None:
+        return intent
+    return Intent(kind=IntentKind.ARG, target=intent.target, label=label,
+                  ascending=intent.agg == "min", conditions=intent.conditions)
+
+
+def _first_cue(ctx: Context) -> int:
+    return min((c.start for c in ctx.cues if c.kind in ("agg", "super")), default=len(ctx.tokens))
 
 
 def _check_counted(ctx: Context, intent: Intent) -> None:
