@@ -297,6 +297,11 @@ class Answer(Result):
     chart: ChartSpec | None = None
     warnings: list[str] = Field(default_factory=list)
     message: str = ""
+    confidence: float | None = Field(
+        None, description="How sure the offline rules were of their reading (0 to 1); None "
+                          "for a model's answer.")
+    unused: list[str] = Field(default_factory=list,
+                              description="Words of the question the reading did not use.")
     sent: list[dict[str, Any]] = Field(
         default_factory=list, description="Every prompt sent to a model for this answer.")
 

@@ -154,7 +154,8 @@ def run_plan(df: pd.DataFrame, reading: Plan, *, timeout: float | None = None) -
     chart = chart_for(value, reading.question) if kind == AnswerKind.TABLE else None
     return Answer(question=reading.question, value=value, kind=kind, code=reading.code,
                   engine="rules", chart=chart, warnings=warnings,
-                  message=f"Understood: {understood}.")
+                  message=f"Understood: {understood}.", confidence=reading.confidence,
+                  unused=reading.unused)
 
 
 def error_answer(question: str, message: str, *, engine: str = "rules", code: str = "",

@@ -101,12 +101,28 @@ def _weights(info: ColumnInfo) -> list[float]:
     return weights
 
 
+def _head_word(words: tuple[str, ...]) -> int:
+    """The position of a column name's head noun: its last word that is not a unit
+    ("amount" in "amount_usd", "channel" in "Sales Channel")."""
+    for position in range(len(words) - 1, -1, -1):
+        if words[position] not in _UNIT_WORDS and not words[position].isdigit():
+            return position
+    return len(words) - 1
+
+
+_UNIT_WORDS = frozenset({
+    "usd", "eur", "gbp", "chf", "jpy", "euro", "euros", "dollars", "pct", "percent", "km", "kg",
+    "m", "cm", "mm", "mi", "lbs", "lb", "g", "s", "sec", "secs", "min", "mins", "h", "hrs",
+    "k", "mn", "bn", "thousands", "millions", "in", "of", "the", "m2", "sq", "ft"})
+
+
 def _word_index(schema: Schema) -> dict[tuple[str, str], list[Any]]:
     """``(kind, key) -> [(column position, word position, level, word)]``, built once."""
     if schema.word_index:
         return schema.word_index
     index: dict[tuple[str, str], list[Any]] = defaultdict(list)
     for info in schema.columns:
+        head = _head_word(info.words)
         for wi, word in enumerate(info.words):
             entries = {("x", singular(word)): _LEVEL_EXACT, ("s", stem(word)): _LEVEL_STEM}
             expansion = ABBREVIATIONS.get(word)
@@ -114,7 +130,9 @@ def _word_index(schema: Schema) -> dict[tuple[str, str], list[Any]]:
                 entries[("x", singular(expansion))] = _LEVEL_ABBREV
                 entries.setdefault(("s", stem(expansion)), _LEVEL_STEM)
             for form in (word, stem(word), expansion or word):
-                if form in _SYNONYM_GROUP:
+                # a synonym names a column by its head noun: "revenue" is "Sales", not
+                # "Sales Channel" (a channel); a flag by any word ("Left Company")
+                if form in _SYNONYM_GROUP and (wi == head or info.kind == "bool"):
                     entries.setdefault(("y", str(_SYNONYM_GROUP[form])), _LEVEL_SYNONYM)
             if word.isalpha() and MIN_PREFIX <= len(word) <= MAX_PREFIX:
                 entries.setdefault(("a", word), _LEVEL_AFFIX)
@@ -267,6 +285,10 @@ def _scored(tokens: list[Token], info: ColumnInfo, run: list[tuple[int, int, flo
     if coverage < MIN_COVERAGE or (len(best) == 1 and len({p for p, _, _ in run}) > 1
                                    and not _joinable(tokens, run[0][0], run[-1][0])):
         return None  # one word of the name said twice apart is two mentions, not one
+    if len(best) == 1 and len({p for p, _, _ in run}) > 1:
+        # "revenue by sales": one word of the name matched twice (once by a synonym) is the
+        # best-matching word alone; the other word is free for another column
+        run = [max(run, key=lambda hit: hit[2])]
     level = sum(best[wi] * weights[wi] for wi in best) / sum(weights[wi] for wi in best)
     positions = tuple(sorted({pos for pos, _, _ in run}))
     cue_only = all(tokens[p].low in CUE_WORDS for p in positions)

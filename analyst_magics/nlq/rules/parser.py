@@ -109,12 +109,12 @@ def parse(df: pd.DataFrame, question: str) -> Parse:
         return Parse(confidence=0.0, warnings=ctx.warnings, understood=understood,
                      problem="no column or value of the table is named in the question")
     intent.derived = ctx.derived
-    _check_counted(ctx, intent)
     if unit is not None and intent.target is not None and (
             ctx.info(intent.target).kind in DURATION_KINDS):
         intent.unit = unit[0]
         ctx.use(unit[1])
     _warn_unused(ctx)
+    _check_counted(ctx, intent)
     confidence = max(0.0, min(1.0, 1.0 - ctx.penalty))
     return Parse(intent=intent, confidence=round(confidence, 3), warnings=ctx.warnings,
                  understood=understood, unused=ctx.unused)
@@ -416,12 +416,12 @@ def _first_cue(ctx: Context) -> int:
 
 def _check_counted(ctx: Context, intent: Intent) -> None:
     """A count of rows stands in for a measure only when the question counts: "total profit by
-    region" or "the highest lifetime value" name a quantity no column holds, and counting rows
-    would answer another question."""
+    region", "the highest lifetime value" or "revenue per month" (with no revenue column) name
+    a quantity no column holds, and counting rows would answer another question."""
     if intent.agg != "size" or intent.target is not None or intent.kind not in _MEASURED:
         return
     words = {t.low for t in ctx.tokens}
-    if words & _QUANTITY_WORDS and not words & _COUNT_WORDS:
+    if not words & _COUNT_WORDS and (words & _QUANTITY_WORDS or ctx.unused):
         ctx.warn("No column was found for the quantity asked for; counting rows would answer "
                  "another question.", UNREAD_PENALTY)
 

@@ -15,6 +15,7 @@ from typing import Any
 from .context import DATE_KINDS, Context
 from .intents import Condition
 from .recording import span_text
+from .text import same_root
 
 __all__ = ["read_periods", "MONTHS", "WEEKDAYS", "PERIOD_UNITS"]
 
@@ -142,10 +143,21 @@ def _date_column(ctx: Context, position: int) -> Any:
     if named:
         ctx.use(named[0].positions)
         return named[0].column
-    dates = [c.name for c in ctx.schema.columns if c.kind in DATE_KINDS]
+    dates = [c for c in ctx.schema.columns if c.kind in DATE_KINDS]
     if len(dates) == 1:
-        return dates[0]
+        return dates[0].name
+    # "orders in March" with Order Date and Ship Date: the date of what the question counts
+    rooted = [c.name for c in dates if any(same_root(t.low, w) or t.sing == w for t in ctx.tokens
+                                           for w in c.words if len(w) > 2)]
+    if len(rooted) == 1:
+        return rooted[0]
     if dates:
-        ctx.warn(f"Several date columns ({', '.join(map(str, dates))}); name the one the "
-                 f"period '{ctx.word(position)}' is about.", 0.5)
+        ctx.warn(f"Several date columns ({', '.join(str(c.name) for c in dates)}); name the one "
+                 f"the period '{ctx.word(position)}' is about.", UNCLEAR_PENALTY)
+    else:
+        ctx.warn(f"No column of dates for the period '{ctx.word(position)}'; that condition was "
+                 "left out.", UNCLEAR_PENALTY)
     return None
+
+
+UNCLEAR_PENALTY = 0.6  # a period that cannot be placed is a condition left out: declined

@@ -39,9 +39,11 @@ _SCALED = re.compile(r"\d\s*[KMBkmb]\s*$")
 _ACCENTS = re.compile("[\u0300-\u036f]")
 _PLACEHOLDERS = frozenset({"", "-", "–", "—", "n/a", "na", "none", "null", "?", "nan"})
 DATE_FORMATS = ("ISO8601", "%d-%b-%Y", "%d-%b-%y", "%b %d, %Y", "%B %d, %Y", "%d %B %Y",
-                "%d %b %Y", "%m/%d/%Y", "%d/%m/%Y", "%Y/%m/%d", "%d.%m.%Y")
+                "%d %b %Y", "%m/%d/%Y", "%d/%m/%Y", "%Y/%m/%d", "%d.%m.%Y", "%b %Y", "%B %Y",
+                "%Y-%m", "%m/%Y")
 _DATE_HINT = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[-/ .]\w{2,9}[-/ .,]+\d{2,4}|"
-                        r"[A-Za-z]{3,9} \d{1,2}, \d{4}")
+                        r"[A-Za-z]{3,9} \d{1,2}, \d{4}|^[A-Za-z]{3,9}\.? \d{4}$|^\d{4}-\d{2}$|"
+                        r"^\d{1,2}/\d{4}$")
 _BOOL_TEXT = {frozenset({"yes", "no"}): "yes", frozenset({"y", "n"}): "y",
               frozenset({"true", "false"}): "true", frozenset({"t", "f"}): "t"}
 _ID_WORDS = frozenset({"id", "key", "uuid", "code", "index"})
@@ -329,12 +331,13 @@ def _normalize_many(text: pd.Series) -> pd.Series:
 
 
 def _summary_rows(df: pd.DataFrame, columns: list[ColumnInfo]) -> tuple[Any, Any] | None:
-    """A text column whose last row (or one of the last two) reads ``Total`` or the like."""
+    """A text column (or dates written as text: "Jan 2023" … "Total") whose last row (or one of
+    the last two) reads ``Total`` or the like."""
     if len(df) < 3:
         return None
     tail = df.tail(2)
     for info in columns:
-        if info.kind != "text":
+        if info.kind not in ("text", "datetext"):
             continue
         cells = tail.iloc[:, info.position].dropna().astype(str)
         hits = cells[cells.str.strip().str.lower().isin(SUMMARY_LABELS)]

@@ -137,10 +137,12 @@ def period_ranking(ctx: Context) -> Intent | None:
     elif len(dates) > 1:
         ctx.warn(f"Used '{dates[0]}' for the {unit.low}; the table has other dates "
                  f"({', '.join(map(str, dates[1:]))}).", 0.2)
-    ctx.use([unit.i, *cue.positions])
+    weekday = unit.low == "day" and ctx.word(unit.i + 1) == "of" and ctx.word(unit.i + 3) == "week"
+    ctx.use([unit.i, *cue.positions, *((unit.i + 1, unit.i + 2, unit.i + 3) if weekday else ())])
     measure = ranking.find_measure(ctx, exclude=(dates[0],))
     agg = measure.agg or (ranking.default_agg(ctx, measure.column) if measure.column else "size")
-    return Intent(kind=IntentKind.GROUP_ARG, by=dates[0], freq=PERIOD_UNITS[unit.low],
+    return Intent(kind=IntentKind.GROUP_ARG, by=dates[0],
+                  freq="weekday" if weekday else PERIOD_UNITS[unit.low],
                   target=measure.column, agg=agg, ascending=cue.value[0] == "min",
                   conditions=ctx.conditions)
 
