@@ -97,6 +97,8 @@ def share(ctx: Context) -> Intent | None:
     cue = ctx.cue("share")
     if cue is None or ctx.has("super"):
         return None  # "which sex had the higher survival rate" orders by the rate
+    if any(cue.start in m.positions and ctx.numeric(m.column) for m in ctx.free()):
+        return None  # "total bonus rate": the word names a column of rates, summed as asked
     stored = columns_for_words(ctx.schema, ("percent",)) if cue.value == "percent" else []
     if stored and ctx.conditions and len(stored) == 1:  # a "%" column already holds it
         return Intent(kind=IntentKind.LOOKUP, label=stored[0].name, conditions=ctx.conditions)

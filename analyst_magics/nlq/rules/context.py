@@ -98,7 +98,7 @@ class Context:
         series = self.df[column]
         info = self.info(column)
         if info.kind == "numtext":
-            series = read_numbers(series, info.scaled)
+            series = read_numbers(series, info.scaled, info.decimal_comma)
         try:
             return bool((series == value).any())
         except (TypeError, ValueError):
@@ -111,7 +111,7 @@ class Context:
         series = self.df[column]
         info = self.info(column)
         if info.kind == "numtext":
-            series = read_numbers(series, info.scaled)
+            series = read_numbers(series, info.scaled, info.decimal_comma)
         return bool(series.isna().any())
 
     def warn(self, message: str, penalty: float = 0.0) -> None:

@@ -25,10 +25,15 @@ __all__ = ["ColumnInfo", "Schema", "schema_of", "normalize_value", "read_numbers
 
 #: what a cell holding a number written as text looks like: "1,234", "$5.00", "12%", " 578.55"
 NUMERIC_TEXT_PATTERN = r"[,$€£%\s]"
+DECIMAL_COMMA_PATTERN = r"[.$€£%\s]"  # "1.200,50": the dots go, the comma becomes a point
 #: thousands/millions/billions written as a suffix: "€500K", "$1.2M", "3B"
 SCALE_SUFFIXES = {"K": 1e3, "M": 1e6, "B": 1e9}
 _NUMERIC_TEXT = re.compile(
-    r"^\s*[-+]?[$€£]?\s*[-+]?(\d[\d,]*(\.\d+)?|\.\d+)\s*(%|[KMBkmb])?\s*$")
+    r"^\s*[-+]?[$€£]?\s*[-+]?(\d[\d,]*(\.\d+)?|\.\d+|\d{1,3}(\.\d{3})+(,\d+)?|\d+,\d{1,2})\s*"
+    r"(%|[KMBkmb]|€)?\s*$")
+#: "52.000", "1.200.000,50", "12,5": a dot between thousands, a comma before the decimals
+_DOTTED_THOUSANDS = re.compile(r"\d\.\d{3}(?:\.\d{3}|,\d)|^\D*\d+,\d{1,2}\D*$")
+_EURO_THOUSANDS = re.compile(r"^\D*\d{1,3}(?:\.\d{3})+\D*$")
 #: durations as text: "0:31:26", "1:02:03.5", "3:04.39", "2 days 04:00:00"
 _DURATION_TEXT = re.compile(r"^\s*(\d+\s*days?,?\s*)?\d{1,3}:\d{2}(:\d{2})?(\.\d+)?\s*$")
 _DURATION_WORDS = frozenset(word_list(
@@ -80,6 +85,7 @@ class ColumnInfo:
     date_format: str | None = None
     yearlike: bool = False
     scaled: bool = False  # numbers written with K/M/B suffixes
+    decimal_comma: bool = False  # "1.200,50": dots between thousands, a comma before decimals
     category: bool = False  # a pandas Categorical (grouped with observed=True)
     tz: bool = False  # dates with a time zone
     padded: bool = False  # text with stray spaces around some values (trimmed before use)
@@ -119,9 +125,13 @@ class Schema:
         return next(c for c in self.columns if c.name == name)
 
 
-def read_numbers(series: pd.Series, scaled: bool) -> pd.Series:
+def read_numbers(series: pd.Series, scaled: bool, decimal_comma: bool = False) -> pd.Series:
     """Numbers written as text, read the way :func:`numbers_code` writes it in generated code."""
-    raw = series.astype(str).str.replace(NUMERIC_TEXT_PATTERN, "", regex=True)
+    if decimal_comma:
+        raw = series.astype(str).str.replace(DECIMAL_COMMA_PATTERN, "", regex=True).str.replace(
+            ",", ".", regex=False)
+    else:
+        raw = series.astype(str).str.replace(NUMERIC_TEXT_PATTERN, "", regex=True)
     if not scaled:
         return pd.to_numeric(raw, errors="coerce")
     raw = raw.str.upper()
@@ -129,9 +139,13 @@ def read_numbers(series: pd.Series, scaled: bool) -> pd.Series:
     return pd.to_numeric(raw.str.rstrip("KMB"), errors="coerce") * factor
 
 
-def numbers_code(ref: str, scaled: bool) -> list[str]:
+def numbers_code(ref: str, scaled: bool, decimal_comma: bool = False) -> list[str]:
     """Lines that replace the text column ``ref`` with its numbers (see :func:`read_numbers`)."""
-    stripped = f"{ref}.astype(str).str.replace(r\"{NUMERIC_TEXT_PATTERN}\", \"\", regex=True)"
+    if decimal_comma:
+        stripped = (f"{ref}.astype(str).str.replace(r\"{DECIMAL_COMMA_PATTERN}\", \"\", regex=True)"
+                    ".str.replace(\",\", \".\", regex=False)")
+    else:
+        stripped = f"{ref}.astype(str).str.replace(r\"{NUMERIC_TEXT_PATTERN}\", \"\", regex=True)"
     if not scaled:
         return [f"{ref} = pd.to_numeric({stripped}, errors=\"coerce\")"]
     scales = "{" + ", ".join(f'"{k}": {int(v)}' for k, v in SCALE_SUFFIXES.items()) + "}"
@@ -253,6 +267,7 @@ def _describe_text(series: pd.Series, head: pd.Series, info: ColumnInfo) -> None
     if len(meaningful) and meaningful.str.match(_NUMERIC_TEXT).mean() >= 0.9:
         info.kind = "numtext"
         info.scaled = bool(meaningful.str.contains(_SCALED).any())
+        info.decimal_comma = _decimal_comma(meaningful)
         info.yearlike = bool(set(info.words) & _YEAR_WORDS) and bool(
             meaningful.str.fullmatch(r"(18|19|20)\d\d").all())
         return
@@ -272,6 +287,16 @@ def _describe_text(series: pd.Series, head: pd.Series, info: ColumnInfo) -> None
         if info.date_format is not None:
             info.kind = "datetext"
     info.is_id = bool(set(info.words) & _ID_WORDS) and sample.nunique() >= 0.95 * len(sample)
+
+
+def _decimal_comma(sample: pd.Series) -> bool:
+    """Whether numbers are written the continental way: "1.200.000,50" or "12,5" anywhere, or
+    euro amounts whose every dot is followed by three digits ("€52.000")."""
+    if sample.str.contains(_DOTTED_THOUSANDS).any():
+        return True
+    dotted = sample[sample.str.contains(".", regex=False)]
+    return bool(len(dotted)) and bool(sample.str.contains("€", regex=False).any()) and bool(
+        dotted.str.match(_EURO_THOUSANDS).all())
 
 
 def _is_duration_text(sample: pd.Series, words: tuple[str, ...]) -> bool:

@@ -96,7 +96,7 @@ def prepare(code: Code) -> None:
             continue
         ref = column_ref("data", column)
         if info.kind == "numtext":
-            fixes.extend(numbers_code(ref, info.scaled))
+            fixes.extend(numbers_code(ref, info.scaled, info.decimal_comma))
             code.notes.append(f"Read the numbers written as text in '{column}'.")
         elif info.padded and info.kind in ("text", "bool"):
             fixes.append(f"{ref} = {ref}.str.strip()")
