@@ -44,6 +44,17 @@ def test_unread_operators_decline(orders: pd.DataFrame, question: str) -> None:
     declined(orders, question)
 
 
+@pytest.mark.parametrize("question", [
+    "what is the average resolution time?",
+    "What's the average first response time in minutes?",
+])
+def test_a_modifier_that_names_another_column_declines(sessions: pd.DataFrame,
+                                                       question: str) -> None:
+    """The sessions have a Duration, not a resolution or response time."""
+    renamed = sessions.rename(columns={"Duration": "Session Time"})
+    declined(renamed, question)
+
+
 def test_a_near_column_is_suggested(orders: pd.DataFrame) -> None:
     got = declined(orders, "average revenue by regoin manager")
     assert "Region" in got.message, got.message

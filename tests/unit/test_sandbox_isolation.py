@@ -47,7 +47,9 @@ def test_parent_survives_a_killed_worker(small: pd.DataFrame) -> None:
     for pid in pids:
         os.kill(pid, signal.SIGKILL)
     assert run("result = df['x'].max()", small) == 3.0
-    assert not set(pool().pids) & set(pids)
+    # the holder of this frame was replaced (holders of other tests' frames are replaced
+    # when their frames are next used)
+    assert set(pool().pids) - set(pids)
 
 
 def test_no_state_leaks_between_runs(small: pd.DataFrame) -> None:

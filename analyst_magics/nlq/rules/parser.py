@@ -26,7 +26,7 @@ from .mentions import ColumnMention
 from .periods import read_periods
 from .ranking import Top
 from .schema import normalize_value, schema_of
-from .text import tokenize, word_list
+from .text import split_name, stem, tokenize, word_list
 
 __all__ = ["parse", "CONFIDENT"]
 
@@ -447,6 +447,27 @@ def _unread_cue(ctx: Context, token: Any) -> bool:
 _ORDERING_CUES = frozenset({"after", "before", "than", "next", "previous", "since", "until"})
 
 
+def _warn_other_modifier(ctx: Context, unused: list[str]) -> None:
+    """"the average resolution time" with only Handle Time: the column shares the head noun,
+    and the question's own modifier ("resolution") says it means another time."""
+    spots = {t.i for t in ctx.tokens if t.text in unused}
+    for mention in ctx.columns:
+        if mention.start - 1 not in spots or not isinstance(mention.column, str):
+            continue
+        named = [w for w in split_name(re.sub(r"\(.*?\)|\[.*?\]", " ", mention.column))
+                 if w not in _NAME_FILLERS]
+        said = {form for p in mention.positions
+                for form in (ctx.tokens[p].sing, stem(ctx.tokens[p].low))}
+        matched = [w for w in named if w in said or stem(w) in said]
+        if named and named[-1] in matched and len(matched) < len(named):
+            ctx.warn(f"'{ctx.tokens[mention.start - 1].text} {ctx.word(mention.start)}' is not "
+                     f"'{mention.column}'.", UNREAD_PENALTY)
+            return
+
+
+_NAME_FILLERS = frozenset({"of", "the", "in", "per", "a", "and", "usd", "eur", "pct", "id"})
+
+
 def _asked_noun(ctx: Context) -> Any:
     """The noun a "who/what/which is the … of" question asks for: "manager" in "who is the
     manager of sales"."""
@@ -520,6 +541,7 @@ def _warn_unused(ctx: Context) -> None:
         elif token.kind == "word" and len(token.low) >= MIN_NOTED and token.low not in (
                 STOPWORDS | COMMON_VERBS):
             unused.append(token.text)
+    _warn_other_modifier(ctx, unused)
     asked = _asked_noun(ctx)
     if asked is not None and asked.text in unused:
         ctx.warn(f"The question asks for '{asked.text}', which no column holds.",
