@@ -12,6 +12,8 @@ from .context import DATE_KINDS, Context
 from .intents import Condition, Intent, IntentKind
 from .lexicon import GENERIC_ROWS, STOPWORDS
 from .matching import columns_for_words
+from .mentions import ColumnMention
+from .recording import negated_before, none_is_blank
 from .text import same_root
 
 __all__ = ["choose", "problem"]
@@ -242,9 +244,7 @@ def count(ctx: Context) -> Intent | None:
     if verb is not None and (having or (subject is not None
                                         and not ctx.numeric(subject.column))):
         ctx.use([*(subject.positions if subject else ()), *verb.positions])  # "parties won seats"
-        return Intent(kind=IntentKind.COUNT, conditions=[*ctx.conditions, Condition(
-            column=verb.column, op=">", value=0, words=ctx.word(verb.start),
-            position=verb.start)])
+        return Intent(kind=IntentKind.COUNT, conditions=[*ctx.conditions, _some_of(ctx, verb)])
     if subject is None and verb is not None and not times:  # "how many games did X win": Won
         ctx.use(verb.positions)
         return Intent(kind=IntentKind.AGGREGATE, agg="sum", target=verb.column,
@@ -267,6 +267,19 @@ def count(ctx: Context) -> Intent | None:
         ctx.warn(f"Counted every row, taking '{' '.join(unused)}' to mean a row each.",
                  EVERY_ROW_PENALTY)
     return Intent(kind=IntentKind.COUNT, conditions=ctx.conditions)
+
+
+def _some_of(ctx: Context, mention: ColumnMention) -> Condition:
+    """"had children": more than none; "did not give a score": none (a blank or a 0, see
+    :func:`~.recording.none_is_blank`)."""
+    words = ctx.word(mention.start)
+    if not negated_before(ctx, mention.start, window=4):
+        return Condition(column=mention.column, op=">", value=0, words=words,
+                         position=mention.start)
+    if none_is_blank(ctx, mention.column):
+        return Condition(column=mention.column, op="isna", words=words, position=mention.start)
+    return Condition(column=mention.column, op="==", value=0, words=words,
+                     position=mention.start)
 
 
 _HAVING = frozenset({"have", "has", "had", "with", "having"})  # "passengers who had children"

@@ -15,7 +15,7 @@ import pandas as pd
 from .context import DATE_KINDS, NUMERIC_KINDS, Context
 from .intents import Condition
 from .numeric_conditions import read_comparisons
-from .recording import negated_before, plain, record, span_text
+from .recording import negated_before, none_is_blank, plain, record, span_text
 
 __all__ = ["extract_conditions"]
 
@@ -153,18 +153,10 @@ def _zero_counts(ctx: Context) -> None:
             if mention is None or ctx.info(mention.column).kind == "bool":
                 break
             ctx.use(mention.positions)
-            zero = _none_is_zero(ctx, mention.column)
-            record(ctx, mention.column, "==" if zero else "isna", 0 if zero else None,
+            blank = none_is_blank(ctx, mention.column)
+            record(ctx, mention.column, "isna" if blank else "==", None if blank else 0,
                     cue.start if end == cue.end else mention.start, mention.end)
             end = mention.end
-
-
-def _none_is_zero(ctx: Context, column: Any) -> bool:
-    """Whether "no X" means X is 0 rather than X is blank: a count that holds zeros ("no
-    siblings"), not a score left blank ("no satisfaction score", where 0 never occurs)."""
-    if not ctx.info(column).numeric:
-        return False
-    return ctx.has_value(column, 0) or not ctx.has_missing(column)
 
 
 def _next_in_list(ctx: Context, positions: tuple[int, ...], end: int) -> bool:

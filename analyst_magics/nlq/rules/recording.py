@@ -6,8 +6,9 @@ from typing import Any
 
 from .context import DATE_KINDS, Context
 from .intents import Condition
+from .lexicon import INTENSIVE
 
-__all__ = ["record", "span_text", "plain", "is_year", "negated_before"]
+__all__ = ["record", "span_text", "plain", "is_year", "negated_before", "none_is_blank"]
 
 
 def record(ctx: Context, column: Any, op: str, value: Any, start: int, end: int) -> None:
@@ -43,3 +44,20 @@ def negated_before(ctx: Context, position: int, window: int = 3) -> bool:
 def is_year(value: Any) -> bool:
     """Whether a number read from a question could be a year."""
     return isinstance(value, float) and value.is_integer() and 1000 <= value <= 3000
+
+
+def none_is_blank(ctx: Context, column: Any) -> bool:
+    """Whether "no X" / "did not give X" means X is blank rather than 0: a score or a rating
+    left blank ("no satisfaction score", where 0 may be a real score), or a column with blanks
+    that never holds 0; a count ("no siblings") is 0."""
+    if not ctx.info(column).numeric:
+        return True  # "with no cabin": text is only ever blank
+    if not ctx.has_missing(column):
+        return False
+    scored = set(ctx.info(column).words) & INTENSIVE or any(
+        t.low in _SCORE_WORDS for t in ctx.tokens)
+    return bool(scored) or not ctx.has_value(column, 0)
+
+
+_SCORE_WORDS = frozenset({"score", "scores", "rating", "ratings", "grade", "answer", "response",
+                          "feedback", "rated"})

@@ -70,7 +70,11 @@ def outliers(ctx: Context, threshold: float | None) -> Intent | None:
 
 
 def missing(ctx: Context) -> Intent:
-    target = next((m for m in ctx.free()), None)
+    """Missing values of a column (the one named after "missing": "orders missing a discount"
+    count the orders, and the discount is what is missing), of every column, or of rows."""
+    cue = ctx.cue("missing")
+    after = [m for m in ctx.free() if cue is not None and m.start > cue.end]
+    target = after[0] if after else next((m for m in ctx.free()), None)
     if target is not None:
         ctx.use(target.positions)
     if target is None and ctx.has("super"):
