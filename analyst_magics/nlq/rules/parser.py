@@ -508,6 +508,14 @@ def _bounds_something(ctx: Context, position: int) -> bool:
     return before in _BOUNDING or token.money or token.percent
 
 
+def _listed_number(ctx: Context, position: int) -> bool:
+    """Whether the number at ``position`` is one of a list the question gives ("the age ranges
+    0-18, 18-30, 30-50"): bins or options the reading would have to use."""
+    near = [t for t in ctx.tokens[max(0, position - 3):position + 4]
+            if t.kind == "number" and t.i != position and t.i not in ctx.consumed]
+    return len(near) >= 2 and any(ch.isdigit() for ch in ctx.tokens[position].text)
+
+
 def _warn_unused(ctx: Context) -> None:
     """Words that matched nothing are listed: a filter the rules could not read shows here.
 
@@ -528,6 +536,10 @@ def _warn_unused(ctx: Context) -> None:
         elif token.kind in ("number", "date") and _bounds_something(ctx, token.i):
             ctx.warn(f"The number '{token.text}' was not used: a condition on it was not "
                      "understood.", UNUSED_NUMBER_PENALTY)
+            ctx.unused.append(token.text)
+        elif token.kind == "number" and _listed_number(ctx, token.i):
+            ctx.warn(f"The numbers listed around '{token.text}' were not used.",
+                     UNUSED_NUMBER_PENALTY)
             ctx.unused.append(token.text)
         elif token.capitalized and token.i > 0 and len(token.text) > 1 and token.text.isupper():
             ctx.warn(f"'{token.text}' does not appear in the table; the answer covers all "
