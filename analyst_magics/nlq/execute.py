@@ -136,7 +136,7 @@ def run_plan(df: pd.DataFrame, reading: Plan, *, timeout: float | None = None) -
                                               f"({exc.kind}): {exc}", code=reading.code,
                             warnings=warnings)
     understood = reading.intent.describe() if reading.intent else ""
-    if value is None:
+    if value is None or _empty(value):
         return error_answer(reading.question,
                             f"No value: no rows with data match ({understood}).",
                             code=reading.code, warnings=warnings)
@@ -156,6 +156,13 @@ def run_plan(df: pd.DataFrame, reading: Plan, *, timeout: float | None = None) -
                   engine="rules", chart=chart, warnings=warnings,
                   message=f"Understood: {understood}.", confidence=reading.confidence,
                   unused=reading.unused)
+
+
+def _empty(value: Any) -> bool:
+    """An empty list or table (or a list of empty lists) answers nothing."""
+    if isinstance(value, (pd.Series, pd.DataFrame)):
+        return value.empty
+    return isinstance(value, list) and all(isinstance(v, list) and not v for v in value)
 
 
 def error_answer(question: str, message: str, *, engine: str = "rules", code: str = "",

@@ -40,6 +40,8 @@ _DURATION_WORDS = frozenset(word_list(
     "duration time times length runtime elapsed wait waiting lap laps delay handle handling "
     "resolution lasted"))
 DURATION_SHARE = 0.9  # of the sample that must read as durations
+#: "All places", "Total votes", "Grand total": a row that sums the others
+_SUMMARY_START = re.compile(r"^(?:all|total|grand total|overall)\b(?: \w+)?$")
 _SCALED = re.compile(r"\d\s*[KMBkmb]\s*$")
 _ACCENTS = re.compile("[\u0300-\u036f]")
 _PLACEHOLDERS = frozenset({"", "-", "–", "—", "n/a", "na", "none", "null", "?", "nan"})
@@ -356,16 +358,17 @@ def _normalize_many(text: pd.Series) -> pd.Series:
 
 
 def _summary_rows(df: pd.DataFrame, columns: list[ColumnInfo]) -> tuple[Any, Any] | None:
-    """A text column (or dates written as text: "Jan 2023" … "Total") whose last row (or one of
-    the last two) reads ``Total`` or the like."""
+    """A text column (or dates written as text: "Jan 2023" … "Total") whose first row or one
+    of its last two reads ``Total``, ``All places`` or the like."""
     if len(df) < 3:
         return None
-    tail = df.tail(2)
+    ends = pd.concat([df.head(1), df.tail(2)])
     for info in columns:
         if info.kind not in ("text", "datetext"):
             continue
-        cells = tail.iloc[:, info.position].dropna().astype(str)
-        hits = cells[cells.str.strip().str.lower().isin(SUMMARY_LABELS)]
+        cells = ends.iloc[:, info.position].dropna().astype(str)
+        lowered = cells.str.strip().str.lower()
+        hits = cells[lowered.isin(SUMMARY_LABELS) | lowered.str.match(_SUMMARY_START)]
         if len(hits):
             return info.name, hits.iloc[-1]
     return None
