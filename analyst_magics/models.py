@@ -298,7 +298,7 @@ class Answer(Result):
     warnings: list[str] = Field(default_factory=list)
     message: str = ""
     confidence: float | None = Field(
-        None, description="How sure the offline rules were of their reading (0 to 1); None "
+        default=None, description="How sure the offline rules were of their reading (0 to 1); None "
                           "for a model's answer.")
     unused: list[str] = Field(default_factory=list,
                               description="Words of the question the reading did not use.")

@@ -225,11 +225,11 @@ def _aggregate(ctx: Context) -> Intent | None:
     created = [d.name for d in ctx.derived if not d.op.startswith("fill:")]
     if target is None and created:  # "… then calculate its mean": the feature just made
         target = created[-1]
-    cue = ctx.cue("agg")
-    if target is None or cue is None:
+    found = ctx.cue("agg")
+    if target is None or found is None:
         return None
     kind = IntentKind.GROUP if by is not None else IntentKind.AGGREGATE
-    return Intent(kind=kind, agg=cue.value, target=target, by=by, conditions=ctx.conditions)
+    return Intent(kind=kind, agg=found.value, target=target, by=by, conditions=ctx.conditions)
 
 
 def count(ctx: Context) -> Intent | None:

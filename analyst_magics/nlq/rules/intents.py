@@ -58,8 +58,9 @@ class Condition(BaseModel):
     op: str  # == != > >= < <= in notin between true false top bottom isna notna contains
     #          startswith endswith
     value: Any = None
-    part: str | None = Field(None, description="'year', 'quarter', 'month' or 'day_of_week' "
-                                               "(0 is Monday) to compare a part of a date.")
+    part: str | None = Field(
+        default=None, description="'year', 'quarter', 'month' or 'day_of_week' (0 is Monday) "
+                                  "to compare a part of a date.")
     words: str = Field("", description="The words of the question it comes from.")
     position: int = -1
 

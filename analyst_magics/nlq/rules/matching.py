@@ -53,7 +53,10 @@ def find_mentions(tokens: list[Token], schema: Schema, reserved: set[int] | froz
     for mention in candidates:
         if taken.isdisjoint(mention.positions):
             taken.update(mention.positions)
-            (columns if isinstance(mention, ColumnMention) else values).append(mention)
+            if isinstance(mention, ColumnMention):
+                columns.append(mention)
+            else:
+                values.append(mention)
     values += short_values_beside(tokens, schema, columns, taken | set(reserved))
     return sorted(columns, key=lambda m: m.start), sorted(values, key=lambda m: m.start)
 
@@ -156,7 +159,8 @@ def _token_hits(token: Token, schema: Schema, index: dict[tuple[str, str], list[
     low = token.low
     if not low.isalnum() or low in STOPWORDS or low in NEGATIONS:
         return []
-    keys = [(("x", singular(low)), None), (("s", stem(low)), None)]
+    keys: list[tuple[tuple[str, str], float | None]] = [
+        (("x", singular(low)), None), (("s", stem(low)), None)]
     if singular(low) != low:
         keys.append((("x", low), None))
     group = _SYNONYM_GROUP.get(low, _SYNONYM_GROUP.get(stem(low)))
@@ -224,10 +228,11 @@ def _composed_hits(tokens: list[Token], info: ColumnInfo,
     """Hits for names abbreviated from consecutive question words ("Pclass", "SibSp")."""
     matched = {wi for _, wi, level in hits if level >= _LEVEL_STEM}
     words = [t for t in tokens if t.kind == "word" and t.low not in STOPWORDS and t.low.isalpha()]
-    targets = [((wi,), word) for wi, word in enumerate(info.words) if wi not in matched]
+    targets: list[tuple[tuple[int, ...], str]] = [
+        ((wi,), word) for wi, word in enumerate(info.words) if wi not in matched]
     if len(info.words) > 1 and not matched:
         targets.append((tuple(range(len(info.words))), "".join(info.words)))
-    found = []
+    found: list[tuple[int, int, float]] = []
     for indices, word in targets:
         if not word.isalpha() or not 4 <= len(word) <= 12:
             continue

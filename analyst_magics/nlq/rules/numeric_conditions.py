@@ -157,7 +157,7 @@ def _operand(ctx: Context, start: int) -> tuple[Any, int, int] | None:
 def _second_bound(ctx: Context, end: int) -> tuple[float, int] | None:
     if ctx.word(end + 1) in ("and", "to", "-") and end + 2 < len(ctx.tokens):
         token = ctx.tokens[end + 2]
-        if token.kind == "number":
+        if token.kind == "number" and token.number is not None:
             return token.number, end + 2
     return None
 
