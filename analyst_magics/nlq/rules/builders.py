@@ -18,7 +18,7 @@ from .text import same_root
 
 __all__ = ["choose", "problem"]
 
-#: a count of every row for a noun that names no column ("the total number of wins") is more
+#: a count of every row for a noun that names no column ("the total number of refunds") is more
 #: often a column the rules did not find than the table's own rows: declined
 EVERY_ROW_PENALTY = 0.55
 UNKNOWN_RATE_PENALTY = 0.6

@@ -144,7 +144,7 @@ def yes_no(ctx: Context, top: ranking.Top | None) -> Intent | None:
 
 
 def _check(ctx: Context, cue: Cue) -> Intent | None:
-    """"Is the person with the highest net worth self-made?"."""
+    """"Is the customer with the largest order a member?": the top row satisfies something."""
     before = [c for c in ctx.conditions if c.position < cue.start]
     after = [c for c in ctx.conditions if c.position > cue.start]
     measure = ranking.order_measure(ctx, cue)

@@ -143,7 +143,7 @@ def _year(ctx: Context, position: int, value: Any) -> None:
 
 
 def _zero_counts(ctx: Context) -> None:
-    """"without any siblings" -> siblings == 0; "with no cabin" -> cabin is missing."""
+    """"without any children" -> children == 0; "with no cabin" -> cabin is missing."""
     for cue in ctx.cues_of("neg"):
         if ctx.word(cue.start) not in ("without", "no", "never"):
             continue

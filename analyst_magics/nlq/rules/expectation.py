@@ -53,7 +53,7 @@ _NUMBER = re.compile(
     r"correlation|difference|skewness|kurtosis)\b|(?:what|which) (?:percentage|percent|"
     r"proportion|fraction|share|ratio)\b|(?:average|mean|median|sum|total) (?:of|value of)\b)",
     re.I)
-#: "which team", "who", "what team had …", "against which opponent", "the team with the most"
+#: "which store", "who", "what store had …", "for which client", "the store with the most"
 _LABEL = re.compile(
     r"^(?:which|who|whom|whose|where|when)\b|^what (?:\w+ )?(?:is|was|were|are) the "
     r"(?:name|title)\b|^what (?!percentage|percent|proportion|fraction|share|ratio|number|"
@@ -87,7 +87,7 @@ def expected_answer(question: str, columns: Collection[str] | None = None,
     ``columns`` are the words of the table's column names and ``values`` the first words of its
     cell values, when known: "by" groups by a column ("revenue by region") or by something the
     table lacks ("revenue by channel", which then cannot be answered), never by an agent that
-    is a value ("the time run by France") or follows a determiner ("paid by the passengers").
+    is a value ("the time run by France") or follows a determiner ("paid by the customers").
     A question of several sentences ("Is there a correlation? Give the coefficient.") expects
     something only when all of them say the same.
     """

@@ -3,7 +3,7 @@
 A column is *mentioned* when question words cover enough of its name: the same word, its plural
 or stem ("countries" ~ ``country``, "attended" ~ ``Attendance``), a synonym ("gender" ~ ``Sex``),
 a spelled-out abbreviation ("average" ~ ``Avg.``), an abbreviation built from the starts of
-consecutive words ("passenger class" ~ ``Pclass``, "siblings or spouses" ~ ``SibSp``), or a close
+consecutive words ("passenger class" ~ ``Pclass``, "family size" ~ ``FamSize``), or a close
 spelling ("revnue" ~ ``revenue``). A value is mentioned when a phrase of the question equals a
 cell of an indexed text column (see :mod:`~analyst_magics.nlq.rules.values`). Overlapping candidates
 are resolved best first, so every word has one meaning.

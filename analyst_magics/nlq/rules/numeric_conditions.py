@@ -1,4 +1,4 @@
-"""Numeric comparisons in questions: "more than $500", "at least 30 goals", "between 10 and
+"""Numeric comparisons in questions: "more than $500", "at least 3 items", "between 10 and
 20", "older than 60", "30 or more", "a higher potential than overall rating", "after 2000"."""
 
 from __future__ import annotations

@@ -131,7 +131,7 @@ def _context(df: pd.DataFrame, question: str) -> Context:
 
 
 def _drop_cue_only(ctx: Context) -> None:
-    """"total number of matches": ``Total`` is a cue here, not the column named Total."""
+    """"total number of orders": ``Total`` is a cue here, not the column named Total."""
     keep = []
     for mention in ctx.columns:
         following = [m for m in ctx.columns if mention.end < m.start <= mention.end + 3]
@@ -176,7 +176,7 @@ def _definition(ctx: Context, start: int) -> tuple[str, list[Any], int] | None:
     ops = [_OPERATORS[w] for w in words]
     first = next((m for m in ctx.columns if m.start in window), None)
     if not ops or first is None or len(set(ops)) > 1:
-        return None  # "(High - Low) / Open" mixes operators: not read rather than misread
+        return None  # "(A - B) / C" mixes operators: not read rather than misread
     chosen = [first]
     for mention in ctx.columns:
         gap = range(chosen[-1].end + 1, mention.start)
@@ -398,7 +398,7 @@ def _span(ctx: Context, start: int, end: int) -> str:
 
 
 def _labelled(ctx: Context, intent: Intent) -> Intent:
-    """"What team had the worst goal difference?": a question asking for a label, read as the
+    """"What store had the lowest margin?": a question asking for a label, read as the
     largest or smallest value, asks for the label of the row that has it."""
     if intent.kind != IntentKind.AGGREGATE or intent.agg not in ("max", "min"):
         return intent
@@ -496,7 +496,7 @@ _ASKED_ENDS = frozenset({"of", "for", "in", "at", "on", "with", "from", "who", "
 
 def _bounds_something(ctx: Context, position: int) -> bool:
     """Whether the number at ``position`` follows a preposition or a comparison ("in 2003",
-    "over 20,000", "than 5", "august 15, 1854"): a condition. A number inside a name ("the 2013
+    "over 20,000", "than 5", "june 3, 1999"): a condition. A number inside a name ("the 2013
     season", "S&P 500"), an ordinal, a number word or a number that is part of a column's name
     is not."""
     token = ctx.tokens[position]

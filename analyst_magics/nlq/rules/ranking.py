@@ -1,7 +1,7 @@
 """Questions about order: superlatives, top-k lists and most common values.
 
-"Which year had the most attendance?", "the youngest billionaire", "top 3 countries with the most
-billionaires", "the most common gender among the survivors". They share two readings: the
+"Which year had the most visitors?", "the youngest employee", "top 3 cities with the most
+stores", "the most common plan among the churned customers". They share two readings: the
 *measure* that orders things (a column, a count of rows, a rate of a flag) and the *asked*
 column (what the answer names).
 """
@@ -171,7 +171,7 @@ def _cue_at(ctx: Context, pos: int) -> bool:
 
 
 def superlative(ctx: Context, cue: Cue) -> Intent | None:
-    """"the youngest billionaire", "which year had the most attendance"."""
+    """"the youngest employee", "which year had the most visitors"."""
     direction, concept = cue.value
     asked, named = asked_column(ctx, before=cue.start)
     noun = None
@@ -216,7 +216,7 @@ def _agg_word(agg: str) -> str:
 
 def order_measure(ctx: Context, cue: Cue, exclude: tuple[Any, ...] = ()) -> Measure | None:
     """What a superlative orders by: its concept column ("oldest" -> age), the column named
-    after it ("highest net worth"), a count ("most billionaires"), or a numeric column."""
+    after it ("highest revenue"), a count ("most stores"), or a numeric column."""
     concept = cue.value[1]
     if concept:
         found = _concept_measure(ctx, cue, exclude)
@@ -259,7 +259,7 @@ def _concept_measure(ctx: Context, cue: Cue, exclude: tuple[Any, ...]) -> Measur
 
 
 def top_k(ctx: Context, top: Top) -> Intent | None:
-    """"top 3 countries with the most billionaires", "top 5 ranks", "3 oldest billionaires"."""
+    """"top 3 cities with the most stores", "top 5 ranks", "3 oldest employees"."""
     k, direction = top.k, top.direction
     subject = next((m for m in ctx.free() if m.start > top.cue.start), None)
     if subject is not None:
@@ -328,7 +328,7 @@ def _top_groups(ctx: Context, column: Any, measure: Measure, k: int, ascending: 
 
 
 def mode(ctx: Context, cue: Cue, k: int | None = None) -> Intent | None:
-    """"the most common gender among the survivors", "which competition occurred the most"."""
+    """"the most common plan among churned customers", "which product was ordered the most"."""
     candidates = ctx.free()
     if not candidates:
         column = ctx.schema.label_column
@@ -343,7 +343,7 @@ def mode(ctx: Context, cue: Cue, k: int | None = None) -> Intent | None:
 
 
 def top_condition(ctx: Context, top: Top) -> Condition | None:
-    """"in the top 5 ranks" as a row filter (for yes/no and count questions)."""
+    """"ranked in the top 5" as a row filter (for yes/no and count questions)."""
     k, direction, position = top.k, top.direction, top.cue.start
     subject = next((m for m in ctx.free() if m.start > position and ctx.numeric(m.column)),
                    None)

@@ -165,7 +165,7 @@ def per_period(ctx: Context) -> bool:
     for cue in ctx.cues_of("time"):
         word = ctx.word(cue.start)
         if cue.start in named:
-            continue  # "gross annual salary" names a column; it asks for no period
+            continue  # "annual revenue" names a column; it asks for no period
         if ctx.has("agg") and any(m.start == cue.end + 1 for m in ctx.columns):
             continue  # "the standard deviation of the daily volume" is one statistic
         if word.endswith("ly") or word == "annual" or any(
