@@ -120,7 +120,8 @@ def share(ctx: Context) -> Intent | None:
         kind = IntentKind.GROUP if by is not None else IntentKind.AGGREGATE
         return Intent(kind=kind, agg="mean", target=flag.column, by=by, percent=percent,
                       conditions=ctx.conditions)
-    target = next((m.column for m in ctx.free() if ctx.numeric(m.column)), None)
+    target = next((m.column for m in ctx.free() if ctx.numeric(m.column)
+                   and ctx.names_head(m)), None)  # "share of sessions": of rows, not seconds
     if not ctx.conditions and by is None:
         column = next((m.column for m in ctx.free()), None)
         if column is None:

@@ -11,7 +11,7 @@ from .cues import Cue
 from .intents import Condition, Derived
 from .mentions import ColumnMention, ValueMention
 from .schema import ColumnInfo, Schema, read_numbers
-from .text import Token
+from .text import Token, stem
 
 __all__ = ["Context", "NUMERIC_KINDS", "DATE_KINDS", "DURATION_KINDS"]
 
@@ -74,6 +74,16 @@ class Context:
 
     def free_values(self) -> list[ValueMention]:
         return [m for m in self.values if self.consumed.isdisjoint(m.positions)]
+
+    def names_head(self, mention: ColumnMention) -> bool:
+        """Whether a mention says the column's head noun ("duration" for Session Duration),
+        not only a modifier of it ("sessions" for Session Duration names sessions)."""
+        words = [w for w in self.info(mention.column).words if not w.isdigit()]
+        if len(words) <= 1:
+            return True
+        said = {form for p in mention.positions
+                for form in (self.tokens[p].sing, self.tokens[p].stem)}
+        return words[-1] in said or stem(words[-1]) in said
 
     def use(self, positions: Any) -> None:
         self.consumed.update(positions)

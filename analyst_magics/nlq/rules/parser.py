@@ -418,6 +418,13 @@ def _check_counted(ctx: Context, intent: Intent) -> None:
     """A count of rows stands in for a measure only when the question counts: "total profit by
     region", "the highest lifetime value" or "revenue per month" (with no revenue column) name
     a quantity no column holds, and counting rows would answer another question."""
+    unread = [c for c in ctx.cues_of("agg") if c.value in _STATISTICS
+              and not any(c.start in m.positions for m in ctx.columns)]
+    if intent.kind == IntentKind.COUNT and unread:
+        # "the average number of days between …": a count would drop the average asked for
+        ctx.warn(f"'{ctx.word(unread[0].start)}' was not read: a count would answer another "
+                 "question.", UNREAD_PENALTY)
+        return
     if intent.agg != "size" or intent.target is not None or intent.kind not in _MEASURED:
         return
     words = {t.low for t in ctx.tokens}
@@ -426,6 +433,7 @@ def _check_counted(ctx: Context, intent: Intent) -> None:
                  "another question.", UNREAD_PENALTY)
 
 
+_STATISTICS = frozenset({"mean", "median", "std", "var", "pstd", "pvar", "skew", "kurt"})
 _MEASURED = frozenset({IntentKind.GROUP, IntentKind.GROUP_ARG, IntentKind.TREND,
                        IntentKind.DIFFERENCE, IntentKind.AGGREGATE})
 _QUANTITY_WORDS = frozenset({
