@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from nlq_asking import value
+from nlq_asking import declined, value
 
 
 @pytest.mark.parametrize(("question", "scale"), [
@@ -92,3 +92,39 @@ def test_the_best_of_a_score_is_an_average(staff: pd.DataFrame, clean_staff: pd.
     means = clean_staff.groupby("Department")["Satisfaction"].mean()
     best = means[means == means.max()].index.tolist()
     assert value(staff, "which department has the best satisfaction") in (best[0], best)
+
+
+@pytest.fixture
+def campaigns() -> pd.DataFrame:
+    return pd.DataFrame({"Campaign": ["A", "B", "C", "D", "E"],
+                         "Channel": ["Search", "Social", "Search", "Email", "Social"],
+                         "Impressions": ["1,000", "2,000", "500", "800", "1,200"],
+                         "Clicks": [50, 40, 25, 8, 30],
+                         "Conversions": [5, 2, 4, 1, 3]})
+
+
+def _totals(df: pd.DataFrame) -> pd.DataFrame:
+    return df.assign(Impressions=df["Impressions"].str.replace(",", "").astype(int))
+
+
+@pytest.mark.parametrize(("question", "scale"), [
+    ("what is the click rate", 1),
+    ("ratio of clicks to impressions", 1),
+    ("What is the click-through rate in percent?", 100),
+])
+def test_a_ratio_of_two_totals(campaigns: pd.DataFrame, question: str, scale: int) -> None:
+    clean = _totals(campaigns)
+    expected = clean["Clicks"].sum() / clean["Impressions"].sum() * scale
+    assert np.isclose(value(campaigns, question), expected)
+
+
+def test_a_ratio_per_group(campaigns: pd.DataFrame) -> None:
+    totals = _totals(campaigns).groupby("Channel")[["Clicks", "Impressions"]].sum()
+    expected = totals["Clicks"] / totals["Impressions"] * 100
+    got = value(campaigns, "click-through rate in percent by channel")
+    assert got.to_dict() == pytest.approx(expected.to_dict())
+
+
+def test_a_rate_whose_base_is_unclear_declines(campaigns: pd.DataFrame) -> None:
+    """Conversions per click or per impression? Both bases are there: the rules say so."""
+    declined(campaigns, "conversion rate by channel")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from . import comparisons, ranking, statistics
 from .context import DATE_KINDS, Context
+from .cues import Cue
 from .intents import Condition, Intent, IntentKind
 from .lexicon import GENERIC_ROWS, STOPWORDS
 from .matching import columns_for_words
@@ -101,10 +102,14 @@ def share(ctx: Context) -> Intent | None:
         return None  # "which sex had the higher survival rate" orders by the rate
     if any(cue.start in m.positions and ctx.numeric(m.column) for m in ctx.free()):
         return None  # "total bonus rate": the word names a column of rates, summed as asked
+    flag = next((m for m in ctx.free() if m.end == cue.start - 1), None)
+    flagged = flag is not None and ctx.info(flag.column).kind == "bool"
+    ratio = None if flagged else _ratio(ctx, cue)  # "conversion rate" of a flag is its mean
+    if ratio is not None:
+        return ratio
     stored = columns_for_words(ctx.schema, ("percent",)) if cue.value == "percent" else []
     if stored and ctx.conditions and len(stored) == 1:  # a "%" column already holds it
         return Intent(kind=IntentKind.LOOKUP, label=stored[0].name, conditions=ctx.conditions)
-    flag = next((m for m in ctx.free() if m.end == cue.start - 1), None)
     by = ranking.group_column(ctx)
     percent = cue.value == "percent" or (cue.value == "rate" and _in_percent(ctx))
     if cue.value == "rate" and (flag is None or ctx.info(flag.column).kind != "bool"):
@@ -112,7 +117,8 @@ def share(ctx: Context) -> Intent | None:
         if rated is not None:  # "return rate": the share of rows whose status is Returned
             return Intent(kind=IntentKind.SHARE, by=by, conditions=ctx.conditions,
                           predicate=[rated], percent=percent)
-        if flag is None:  # "bounce rate" with nothing that bounces: the shares of the groups
+        if flag is None or ctx.info(flag.column).kind != "bool":
+            # "bounce rate" with nothing that bounces: the shares of the groups would answer
             ctx.warn(f"No column or value says what '{ctx.word(cue.start - 1)} rate' counts.",
                      UNKNOWN_RATE_PENALTY)
     if flag is not None and ctx.info(flag.column).kind == "bool":
@@ -132,6 +138,46 @@ def share(ctx: Context) -> Intent | None:
     base, subset = ctx.conditions[:-1], ctx.conditions[-1:]
     return Intent(kind=IntentKind.SHARE, target=target, by=by, conditions=base,
                   predicate=subset, percent=percent)
+
+
+def _ratio(ctx: Context, cue: Cue) -> Intent | None:
+    """A ratio of two counts or amounts, totals over totals: "the ratio of clicks to
+    impressions", "the click rate" with Clicks and Impressions columns (clicks over the one
+    base the table counts), per group with "by"."""
+    if cue.value not in ("rate", "fraction"):
+        return None
+    numeric = [m for m in ctx.free() if ctx.numeric(m.column) and not ctx.info(m.column).is_id]
+    pair = next(((a, b) for a in numeric for b in numeric if a.end < b.start
+                 and ctx.word(b.start - 1) in ("to", "over", "per", "by")
+                 and b.start - a.end <= 2), None)
+    if pair is None and cue.value == "rate":
+        before = cue.start - 2 if ctx.word(cue.start - 1) == "through" else cue.start - 1
+        word = ctx.word(before)  # "click-through rate" counts clicks
+        counted = [c for c in ctx.schema.columns if c.numeric and not c.is_id
+                   and c.kind != "bool" and any(same_root(word, w) for w in c.words)]
+        bases = [c for c in ctx.schema.columns if c.numeric and not c.is_id and c.kind != "bool"
+                 and set(c.words) & RATE_BASES and c not in counted]
+        if len(counted) == 1 and len(bases) == 1 and len(word) >= MIN_ROOT:
+            ctx.use(range(before, cue.start))
+            ctx.implied = True
+            first, second = counted[0].name, bases[0].name
+        else:
+            return None
+    elif pair is None:
+        return None
+    else:
+        first, second = pair[0].column, pair[1].column
+        ctx.use([*pair[0].positions, *pair[1].positions, pair[1].start - 1])
+    ctx.use(cue.positions)
+    by = ranking.group_column(ctx)
+    return Intent(kind=IntentKind.SHARE, method="ratio", target=first, other=second, by=by,
+                  conditions=ctx.conditions, percent=_in_percent(ctx))
+
+
+#: what a rate is counted against: "click rate" is clicks per impression
+RATE_BASES = frozenset({"impressions", "sessions", "visits", "visitors", "views", "users",
+                        "leads", "clicks", "sent", "deliveries", "attempts", "calls", "orders",
+                        "shots", "applications"})
 
 
 def _in_percent(ctx: Context) -> bool:

@@ -78,7 +78,8 @@ def column_ref(frame: str, column: Any) -> str:
 
 def _used_columns(intent: Intent) -> list[Any]:
     used = [intent.target, intent.by, intent.label, *intent.columns,
-            *(c for item in intent.derived for c in item.columns if not isinstance(c, float))]
+            *(c for item in intent.derived for c in item.columns if not isinstance(c, float)),
+            intent.other if intent.method == "ratio" else None]
     for cond in [*intent.conditions, *intent.predicate]:
         used.append(cond.column)
         if isinstance(cond.value, AggRef):

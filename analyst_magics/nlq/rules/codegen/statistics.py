@@ -17,6 +17,18 @@ _PERIODS = {"H": "h", "D": "D", "W": "W", "M": "MS", "Q": "QS"}
 def _share(code: Code) -> None:
     intent = code.intent
     scale = " * 100" if intent.percent else ""
+    if intent.method == "ratio":  # totals over totals, per group when asked
+        filter_rows(code, intent.conditions)
+        first, second = literal(intent.target), literal(intent.other)
+        if intent.by is None:
+            code.add(f"result = {code.rows}[{first}].sum() / {code.rows}[{second}].sum()"
+                     f"{scale}")
+        else:
+            code.add(f"totals = {code.rows}.groupby({literal(intent.by)})[[{first}, {second}]]"
+                     ".sum()")
+            code.add(f"result = (totals[{first}] / totals[{second}]{scale})"
+                     ".sort_values(ascending=False)")
+        return
     if not intent.predicate:
         code.add(f"result = {column_ref(code.frame, intent.by)}.value_counts(normalize=True)"
                  f"{scale}")
