@@ -418,6 +418,15 @@ def _check_counted(ctx: Context, intent: Intent) -> None:
     """A count of rows stands in for a measure only when the question counts: "total profit by
     region", "the highest lifetime value" or "revenue per month" (with no revenue column) name
     a quantity no column holds, and counting rows would answer another question."""
+    operations = [c for c in ctx.cues if c.kind in _OPERATION_CUES
+                  and not ctx.consumed & set(c.positions)
+                  and not any(c.start in m.positions for m in [*ctx.columns, *ctx.values])]
+    if operations and intent.kind in _READS_ROWS:
+        # "the difference in weight between A and B" read as A's weight, "the album with the
+        # highest spot" read as every album: the operation asked for was left out
+        ctx.warn(f"'{ctx.word(operations[0].start)}' was not read: the answer would leave out "
+                 "what it asks for.", UNREAD_PENALTY)
+        return
     unread = [c for c in ctx.cues_of("agg") if c.value in _STATISTICS
               and not any(c.start in m.positions for m in ctx.columns)]
     if intent.kind == IntentKind.COUNT and unread:
@@ -433,6 +442,9 @@ def _check_counted(ctx: Context, intent: Intent) -> None:
                  "another question.", UNREAD_PENALTY)
 
 
+_OPERATION_CUES = frozenset({"diff", "change", "super"})
+_READS_ROWS = frozenset({IntentKind.LOOKUP, IntentKind.ROWS, IntentKind.POSITION,
+                         IntentKind.COUNT, IntentKind.DISTINCT})
 _STATISTICS = frozenset({"mean", "median", "std", "var", "pstd", "pvar", "skew", "kurt"})
 _MEASURED = frozenset({IntentKind.GROUP, IntentKind.GROUP_ARG, IntentKind.TREND,
                        IntentKind.DIFFERENCE, IntentKind.AGGREGATE})
