@@ -48,8 +48,8 @@ _COUNT = re.compile(r"^(?:how many\b|count\b|(?:what|which) (?:is|was|are|were|'
                     r"(?:number|count) of\b)", re.I)
 _NUMBER = re.compile(
     r"^(?:how (?:much|long|old|far|big|large|tall|high|often)\b|(?:what|which) (?:is|was|are|"
-    r"were|'s) the (?:average|mean|median|sum|total|maximum|minimum|max|min|highest|lowest|"
-    r"standard deviation|variance|range|ratio|proportion|percentage|percent|share|rate|"
+    r"were|'s) the (?:\w+ )?(?:average|mean|median|sum|total|maximum|minimum|max|min|highest|"
+    r"lowest|standard deviation|variance|range|ratio|proportion|percentage|percent|share|rate|"
     r"correlation|difference|skewness|kurtosis)\b|(?:what|which) (?:percentage|percent|"
     r"proportion|fraction|share|ratio)\b|(?:average|mean|median|sum|total) (?:of|value of)\b)",
     re.I)
@@ -130,12 +130,13 @@ def mismatch(expected: Expected, value: Any) -> str | None:
     accepted = {
         Expected.BOOLEAN: {"boolean"},
         Expected.CHOICE: {"label"},
-        Expected.COUNT: {"count", "one"},
-        Expected.NUMBER: {"count", "number", "one"},
-        Expected.LABEL: {"label", "count", "number", "one", "several"},
-        Expected.SEVERAL: {"label", "count", "number", "one", "several", "table"},
-        Expected.TABLE: {"one", "several", "table"},
-        Expected.ANY: {"boolean", "label", "count", "number", "one", "several", "table"},
+        Expected.COUNT: {"count", "one", "one row"},
+        Expected.NUMBER: {"count", "number", "one", "one row"},
+        Expected.LABEL: {"label", "count", "number", "one", "several"},  # not a one-row table
+        Expected.SEVERAL: {"label", "count", "number", "one", "one row", "several", "table"},
+        Expected.TABLE: {"one", "one row", "several", "table"},
+        Expected.ANY: {"boolean", "label", "count", "number", "one", "one row", "several",
+                       "table"},
     }[expected]
     if got in accepted:
         return None
@@ -143,7 +144,7 @@ def mismatch(expected: Expected, value: Any) -> str | None:
 
 
 _NAMES = {"boolean": "a yes/no answer", "count": "a count", "number": "a number",
-          "label": "a name or a value", "one": "a single value",
+          "label": "a name or a value", "one": "a single value", "one row": "a one-row table",
           "several": "a list of values", "table": "a table", "none": "no value"}
 
 
@@ -156,7 +157,7 @@ def _shape(value: Any) -> str:
         integral = math.isfinite(value) and value.is_integer() and value >= 0
         return "count" if integral else "number"
     if isinstance(value, (pd.Series, pd.DataFrame)):
-        return "one" if len(value) == 1 and value.ndim == 1 else "table"
+        return "one row" if len(value) == 1 and value.ndim == 1 else "table"
     if isinstance(value, list):
         return "one" if len(value) == 1 else "several"
     if value is None:

@@ -429,8 +429,9 @@ def _check_counted(ctx: Context, intent: Intent) -> None:
         return
     unread = [c for c in ctx.cues_of("agg") if c.value in _STATISTICS
               and not any(c.start in m.positions for m in ctx.columns)]
-    if intent.kind == IntentKind.COUNT and unread:
-        # "the average number of days between …": a count would drop the average asked for
+    if intent.kind in (IntentKind.COUNT, IntentKind.OUTLIERS, IntentKind.DISTINCT) and unread:
+        # "the average number of days between …", "after removing the outliers, what is the
+        # mean": a count would drop the statistic asked for
         ctx.warn(f"'{ctx.word(unread[0].start)}' was not read: a count would answer another "
                  "question.", UNREAD_PENALTY)
         return
