@@ -61,6 +61,7 @@ class AnalystSettings(BaseSettings):
         "masked", description="What the prompt carries: schema only, masked rows, or full rows.")
     chromium: str = Field("", description="Path of the Chromium used for PDF reports; "
                           "empty means search PATH.")
+    paper: Literal["A4", "Letter"] = Field("A4", description="Page size of PDF reports.")
 
     @field_validator("allowed_extensions", mode="before")
     @classmethod

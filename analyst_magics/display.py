@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import json
+import os
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from IPython.display import HTML, display
 
@@ -15,7 +19,7 @@ from .progress import ProgressCallback, ProgressLine
 if TYPE_CHECKING:  # pragma: no cover
     from .models import ChartSpec, Report
 
-__all__ = ["progress_display", "show_chart", "show_report_links"]
+__all__ = ["progress_display", "report_href", "show_chart", "show_report_links"]
 
 
 @contextlib.contextmanager
@@ -58,5 +62,40 @@ def show_chart(spec: ChartSpec) -> None:
 
 
 def show_report_links(report: Report) -> None:
-    """Links to the report files that were written."""
-    display(HTML(render("report_links.html.j2", report=report)))
+    """Links to the report files that were written, opened through the Jupyter server."""
+    server = _kernel_server()
+    links = [(fmt, report_href(path, server), str(path)) for fmt, path in report.paths.items()]
+    display(HTML(render("report_links.html.j2", links=links)))
+
+
+def report_href(path: Path, server: dict[str, Any] | None) -> str:
+    """Where a browser opens ``path``: Jupyter's ``/files/`` when it lies under the server's
+    root, the server face's reports route when it is a report, else a ``file:`` URL."""
+    path = Path(path).resolve()
+    if server is not None:
+        from .config import get_settings
+
+        base = str(server.get("base_url") or "/")
+        root = Path(str(server.get("root_dir") or "")).expanduser().resolve()
+        if server.get("root_dir") and path.is_relative_to(root):
+            return base + "files/" + quote(path.relative_to(root).as_posix())
+        if path.parent == get_settings().reports_path.resolve():
+            return base + "analyst/v1/reports/" + quote(path.name)
+    return path.as_uri()
+
+
+def _kernel_server() -> dict[str, Any] | None:
+    """The running Jupyter server that started this kernel, from its runtime file, if any."""
+    parent = os.environ.get("JPY_PARENT_PID")
+    if not parent:
+        return None
+    from jupyter_core.paths import jupyter_runtime_dir
+
+    for info_file in Path(jupyter_runtime_dir()).glob("jpserver-*.json"):
+        try:
+            info = json.loads(info_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(info, dict) and str(info.get("pid")) == parent:
+            return info
+    return None

@@ -7,6 +7,8 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from .formatting import cell, date_labels, percent
+
 __all__ = ["render"]
 
 
@@ -19,7 +21,9 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["number"] = _format_number
+    env.filters["number"] = cell
+    env.filters["labels"] = date_labels
+    env.filters["percent"] = percent
     return env
 
 
@@ -27,19 +31,3 @@ def render(template: str, **context: Any) -> str:
     """Render ``template``; in HTML templates every value is escaped unless marked safe."""
     return _environment().get_template(template).render(**context)
 
-
-def _format_number(value: Any, digits: int = 4) -> str:
-    """Numbers for people: thousands separators, a few significant digits."""
-    if value is None:
-        return "–"
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, int):
-        return f"{value:,}"
-    if isinstance(value, float):
-        if value != value:  # NaN
-            return "–"
-        if value.is_integer() and abs(value) < 1e15:
-            return f"{int(value):,}"
-        return f"{value:,.{digits}g}" if abs(value) < 1e6 else f"{value:,.0f}"
-    return str(value)

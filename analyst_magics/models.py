@@ -11,7 +11,7 @@ import datetime as dt
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_serializer
@@ -112,6 +112,9 @@ class ChartSpec(Result):
     x_label: str | None = None
     y_label: str | None = None
     note: str | None = Field(None, description="E.g. 'sampled 5,000 of 1,000,000 rows'.")
+    x_scale: Literal["linear", "log", "log1p"] = Field(
+        "linear", description="Scale of the x axis: 'log' for positive values, 'log1p' "
+                              "(log of 1 + x) for values from zero.")
 
 
 # --------------------------------------------------------------------------- cleaning
@@ -201,6 +204,9 @@ class ColumnProfile(Result):
     negatives: int | None = None
     mean_length: float | None = None
     frequent: list[FrequentValue] = Field(default_factory=list)
+    histogram: list[int] = Field(
+        default_factory=list,
+        description="Counts in equal-width bins from min to max (numbers, dates, durations).")
 
 
 class Profile(Result):

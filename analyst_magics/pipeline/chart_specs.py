@@ -132,21 +132,32 @@ def count_chart(keys: pd.Series, *, column: str, title: str | None = None) -> Ch
                      title=title or f"Rows by {column}", y_label="rows")
 
 
-def histogram_chart(values: pd.Series | np.ndarray, *, column: str,
-                    title: str | None = None) -> ChartSpec | None:
-    """Counts per bin of a numeric column, binned with NumPy (the spec holds bins, not values)."""
+def histogram_chart(values: pd.Series | np.ndarray, *, column: str, title: str | None = None,
+                    log: bool = False) -> ChartSpec | None:
+    """Counts per bin of a numeric column, binned with NumPy (the spec holds bins, not values).
+
+    With ``log``, a column of values from zero up is binned on a log scale (of ``x``, or of
+    ``1 + x`` when it holds zeros), which is how a right-skewed column shows its shape.
+    """
     numbers = np.asarray(values, dtype=float)
     numbers = numbers[np.isfinite(numbers)]
     if numbers.size == 0:
         return None
+    scale = "linear"
+    if log and numbers.min() >= 0 and numbers.max() > 0:
+        scale = "log" if numbers.min() > 0 else "log1p"
+    shift = 1.0 if scale == "log1p" else 0.0
+    binned = np.log10(numbers + shift) if scale != "linear" else numbers
     # NumPy's bin rule on an evenly strided subsample (its quantiles are the costly part), then
     # equal-width bins over the full range, counted on every value.
-    step = max(1, numbers.size // BIN_RULE_VALUES)
-    bins = min(MAX_BINS, len(np.histogram_bin_edges(numbers[::step], bins="auto")) - 1)
-    counts, edges = np.histogram(numbers, bins=max(1, bins))
+    step = max(1, binned.size // BIN_RULE_VALUES)
+    bins = min(MAX_BINS, len(np.histogram_bin_edges(binned[::step], bins="auto")) - 1)
+    counts, edges = np.histogram(binned, bins=max(1, bins))
+    if scale != "linear":
+        edges = 10 ** edges - shift
     frame = pd.DataFrame({"bin_start": edges[:-1], "bin_end": edges[1:], "count": counts})
     return _spec(ChartKind.HISTOGRAM, frame, title=title or f"Distribution of {column}",
-                 x="bin_start", y="count", x_label=column, y_label="rows")
+                 x="bin_start", y="count", x_label=column, y_label="rows", x_scale=scale)
 
 
 def scatter_chart(frame: pd.DataFrame, x: str, y: str, *, title: str | None = None,

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import AnalystError, ColumnNotFoundError
+from ..formatting import number as format_number
 from ..models import PLOTLY_MIME, ChartKind, ChartSpec
 from ..validation import require_frame
 from .chart_specs import (
@@ -260,6 +261,8 @@ def to_figure(spec: ChartSpec) -> go.Figure:
         xaxis_title=spec.x_label or spec.x, yaxis_title=spec.y_label or spec.y,
         legend_title_text=spec.color, margin={"b": 90 if spec.note else 60},
     )
+    if spec.kind == ChartKind.HISTOGRAM and spec.x_scale != "linear" and spec.data:
+        figure.update_xaxes(**_log_ticks(spec))
     if spec.note:
         figure.add_annotation(text=spec.note, xref="paper", yref="paper", x=0, y=-0.22,
                               showarrow=False, font={"size": 11, "color": "#57606a"})
@@ -311,10 +314,32 @@ def _xy_traces(trace: str, **style: Any) -> Callable[[Any, ChartSpec], list]:
 def _histogram_traces(go: Any, spec: ChartSpec) -> list:
     starts = np.array([r["bin_start"] for r in spec.data], dtype=float)
     ends = np.array([r["bin_end"] for r in spec.data], dtype=float)
-    return [go.Bar(x=(starts + ends) / 2, y=[r["count"] for r in spec.data], width=ends - starts,
+    # On a log scale the bars stand on log positions of a linear axis, labelled with values.
+    left, right = _scaled(starts, spec.x_scale), _scaled(ends, spec.x_scale)
+    return [go.Bar(x=(left + right) / 2, y=[r["count"] for r in spec.data], width=right - left,
                    customdata=np.column_stack([starts, ends]), name=spec.x_label or "count",
                    hovertemplate="%{customdata[0]:.4g} – %{customdata[1]:.4g}: %{y}"
                                  "<extra></extra>")]
+
+
+def _scaled(values: np.ndarray, scale: str) -> np.ndarray:
+    if scale == "linear":
+        return values
+    return np.log10(values + (1.0 if scale == "log1p" else 0.0))
+
+
+def _log_ticks(spec: ChartSpec) -> dict[str, Any]:
+    """Tick positions and labels of a log-scaled histogram axis: 1, 2, 5, 10, 20, 50, …"""
+    low = min(r["bin_start"] for r in spec.data)
+    high = max(r["bin_end"] for r in spec.data)
+    decades = range(int(np.floor(np.log10(max(low, 1e-12)))), int(np.ceil(np.log10(high))) + 1)
+    many = len(decades) > 4
+    ticks = [m * 10.0 ** d for d in decades for m in ((1,) if many else (1, 2, 5))]
+    ticks = [t for t in ticks if low <= t <= high] + ([0.0] if spec.x_scale == "log1p" else [])
+    ticks = sorted(ticks)
+    return {"tickvals": _scaled(np.array(ticks), spec.x_scale).tolist(),
+            "ticktext": [format_number(t) for t in ticks],
+            "title": {"text": f"{spec.x_label or spec.x} (log scale)"}}
 
 
 def _box_traces(go: Any, spec: ChartSpec) -> list:

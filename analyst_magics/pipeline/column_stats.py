@@ -41,6 +41,8 @@ QUANTILES: dict[str, float] = {"5%": 0.05, "25%": 0.25, "50%": 0.5, "75%": 0.75,
 #: from sharing a block; short wide frames (where per-column overhead matters) still get
 #: thousands of columns per block.
 CHUNK_BYTES = 4 * 2**20
+#: Equal-width bins of the distribution kept for numbers, dates and durations.
+HISTOGRAM_BINS = 20
 #: How many distinct values are kept for semantic type detection.
 SAMPLE_SIZE = 1_000
 #: Missing values in int64 blocks: NaT on the way in, the largest int64 (sorts last) inside.
@@ -75,6 +77,7 @@ class ColumnStats:
     negatives: int | None = None
     mean_length: float | None = None
     frequent: list[tuple[Any, int]] = field(default_factory=list)
+    histogram: list[int] = field(default_factory=list)
     sample: pd.Index | None = None
 
     @property
@@ -161,6 +164,7 @@ def _fill_from_sorted(column: BlockColumn, col: np.ndarray, k: int) -> None:
     if not len(col):
         return
     stats.min, stats.max = column.restore(col[[0, -1]])
+    stats.histogram = _histogram(col)
     change = col[1:] != col[:-1]
     stats.distinct = int(np.count_nonzero(change)) + 1
     if stats.family in ("float", "int"):
@@ -173,6 +177,16 @@ def _fill_from_sorted(column: BlockColumn, col: np.ndarray, k: int) -> None:
         picked = most_frequent(lengths, k)
         stats.frequent = list(zip(column.restore(col[starts[picked]]), lengths[picked].tolist(),
                                   strict=True))
+
+
+def _histogram(col: np.ndarray) -> list[int]:
+    """Counts in :data:`HISTOGRAM_BINS` equal bins from min to max, read off the sorted column."""
+    low, high = float(col[0]), float(col[-1])
+    if not (math.isfinite(low) and math.isfinite(high)) or low == high:
+        return [len(col)]
+    inner = np.linspace(low, high, HISTOGRAM_BINS + 1)[1:-1]
+    ends = np.searchsorted(col, inner.astype(col.dtype) if col.dtype.kind != "f" else inner)
+    return np.diff(np.concatenate(([0], ends, [len(col)]))).tolist()
 
 
 def _fill_quantiles(chunk: list[BlockColumn], block: np.ndarray, counts: np.ndarray) -> None:

@@ -248,6 +248,7 @@ def _column_profile(stats: ColumnStats) -> ColumnProfile:
         negatives=stats.negatives,
         mean_length=stats.mean_length,
         frequent=[FrequentValue(value=v, count=c) for v, c in stats.frequent],
+        histogram=stats.histogram,
     )
 
 

@@ -17,6 +17,9 @@ CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-st
 #: How long charts may take to draw (Chromium's virtual time, in ms).
 RENDER_BUDGET_MS = 20_000
 PRINT_TIMEOUT_S = 120
+#: Paper widths, and the left and right page margins the report's print stylesheet sets.
+PAPER_WIDTH_MM = {"A4": 210.0, "Letter": 215.9}
+SIDE_MARGIN_MM = 12
 #: Flags for a headless run that never reaches the network (the page itself is offline).
 FLAGS = (
     "--headless", "--disable-gpu", "--no-first-run", "--no-default-browser-check",
@@ -50,12 +53,22 @@ def find_chromium(explicit: str | None = None) -> str:
         "work without it.")
 
 
+def print_width_px(paper: str) -> int:
+    """The printable width of ``paper`` in CSS pixels (96 per inch)."""
+    return round((PAPER_WIDTH_MM[paper] - 2 * SIDE_MARGIN_MM) / 25.4 * 96)
+
+
 def print_to_pdf(page: Path, pdf: Path, *, chromium: str | None = None,
-                 timeout: float = PRINT_TIMEOUT_S) -> Path:
-    """Render ``page`` in headless Chromium, let its scripts finish, and print it to ``pdf``."""
+                 paper: str | None = None, timeout: float = PRINT_TIMEOUT_S) -> Path:
+    """Render ``page`` in headless Chromium, let its scripts finish, and print it to ``pdf``.
+
+    The window is as wide as the printable width of the paper, so charts and tables are laid
+    out once, at the size they are printed.
+    """
     executable = find_chromium(chromium)
+    width = print_width_px(paper or get_settings().paper)
     with tempfile.TemporaryDirectory(prefix="analyst-chromium-") as profile:
-        args = [executable, *FLAGS, f"--user-data-dir={profile}",
+        args = [executable, *FLAGS, f"--user-data-dir={profile}", f"--window-size={width},1000",
                 f"--virtual-time-budget={RENDER_BUDGET_MS}", f"--print-to-pdf={pdf}",
                 page.resolve().as_uri()]
         if getattr(os, "geteuid", lambda: -1)() == 0:  # Chromium refuses root without it

@@ -17,11 +17,12 @@ from typing import Any
 from markupsafe import Markup
 from nbconvert.exporters import HTMLExporter
 from nbformat import NotebookNode
-from traitlets import Unicode, default
+from traitlets import Enum, Unicode, default
 from traitlets.config import Config
 
+from ..config import get_settings
 from ..models import PLOTLY_MIME
-from .chromium import print_to_pdf
+from .chromium import SIDE_MARGIN_MM, print_to_pdf
 
 __all__ = ["AnalystHTMLExporter", "AnalystPDFExporter"]
 
@@ -33,10 +34,25 @@ def _sha256(text: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _scripts() -> tuple[str, str]:
+def _plotly_js() -> str:
     from plotly.offline import get_plotlyjs
 
-    return get_plotlyjs(), (TEMPLATES / "analyst_report" / "draw.js").read_text(encoding="utf-8")
+    return get_plotlyjs()
+
+
+@lru_cache(maxsize=1)
+def _draw_js() -> str:
+    """The page's one script of its own: lays out wide tables, draws the charts."""
+    return (TEMPLATES / "analyst_report" / "draw.js").read_text(encoding="utf-8")
+
+
+def css_string(text: str) -> str:
+    """``text`` as a CSS string literal in which only letters, digits and spaces stay as they are.
+
+    Everything else is a hex escape, so no quote, backslash or ``</style>`` survives.
+    """
+    return '"' + "".join(c if c.isascii() and (c.isalnum() or c == " ") else f"\\{ord(c):06x}"
+                         for c in text) + '"'
 
 
 def content_security_policy(scripts: tuple[str, ...]) -> str:
@@ -57,6 +73,8 @@ class AnalystHTMLExporter(HTMLExporter):
     """A self-contained HTML report: no network, plotly.js once, metadata in the header."""
 
     export_from_notebook = "Analyst report (HTML)"
+    paper = Enum(["", "A4", "Letter"], "", help="Page size when printed: A4 or Letter; "
+                 "default ANALYST_PAPER.").tag(config=True)
 
     @default("template_name")
     def _template_name(self) -> str:
@@ -86,12 +104,16 @@ class AnalystHTMLExporter(HTMLExporter):
             self, nb: NotebookNode, resources: dict[str, Any] | None = None,
             **kw: Any) -> tuple[str, dict[str, Any]]:
         resources = dict(resources or {})
-        scripts = _scripts() if _has_plotly(nb) else ()
+        plotly_js = _plotly_js() if _has_plotly(nb) else ""
+        scripts = (plotly_js, _draw_js()) if plotly_js else (_draw_js(),)
         resources["analyst"] = {
             "meta": dict(nb.metadata.get("analyst_magics", {}).get("report", {})),
-            "plotly_js": Markup(scripts[0]) if scripts else "",
-            "draw_js": Markup(scripts[1]) if scripts else "",
+            "plotly_js": Markup(plotly_js),
+            "draw_js": Markup(_draw_js()),
             "csp": content_security_policy(scripts),
+            "paper": self.paper or get_settings().paper,
+            "side_margin": f"{SIDE_MARGIN_MM}mm",
+            "footer_css": Markup(css_string(str(nb.metadata.get("title", "")) or "Report")),
         }
         return super().from_notebook_node(nb, resources, **kw)
 
@@ -108,6 +130,10 @@ class AnalystPDFExporter(AnalystHTMLExporter):
     def _file_extension(self) -> str:
         return ".pdf"
 
+    @default("template_extension")
+    def _template_extension(self) -> str:
+        return ".html.j2"  # the HTML report's template; the PDF is its printout
+
     def from_notebook_node(  # type: ignore[override]
             self, nb: NotebookNode, resources: dict[str, Any] | None = None,
             **kw: Any) -> tuple[bytes, dict[str, Any]]:
@@ -116,7 +142,7 @@ class AnalystPDFExporter(AnalystHTMLExporter):
         with tempfile.TemporaryDirectory(prefix="analyst-pdf-") as tmp:
             page, pdf = Path(tmp) / "report.html", Path(tmp) / "report.pdf"
             page.write_text(html, encoding="utf-8")
-            print_to_pdf(page, pdf, chromium=self.chromium or None)
+            print_to_pdf(page, pdf, chromium=self.chromium or None, paper=self.paper or None)
             data = pdf.read_bytes()
         resources["output_extension"] = ".pdf"
         return data, resources

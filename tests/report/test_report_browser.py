@@ -57,5 +57,5 @@ def test_pdf_has_title_metadata_and_pages(hostile_analysis: Analysis, chromium_p
     reader = PdfReader(rep.paths["pdf"])
     assert len(reader.pages) >= 2
     text = unicodedata.normalize("NFKC", " ".join(p.extract_text() for p in reader.pages))
-    for expected in ("Analysis of sales", "sha256:" + "0" * 16, "0.0.0", "Insights", "Profile"):
+    for expected in ("Analysis of sales", "sha256:" + "0" * 16, "0.0.0", "Findings", "Columns"):
         assert expected in text

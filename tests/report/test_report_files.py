@@ -48,7 +48,8 @@ def test_html_is_self_contained(hostile_analysis: Analysis, xss: str, tmp_path: 
     text = build_report(hostile_analysis, out_dir=tmp_path).paths["html"].read_text()
     assert _external_references(text) == []
     assert text.count("Plotly.newPlot") == 1
-    assert text.count('class="am-chart"') == 2  # the insight's and the answer's chart
+    # the insight's chart twice (the summary's and its section's), and the answer's
+    assert text.count('class="am-chart"') == 3
     assert xss not in text
     assert "{{7*7}}" in text  # shown literally, never evaluated as a template
 

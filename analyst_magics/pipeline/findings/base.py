@@ -42,10 +42,7 @@ __all__ = [
     "adjust",
     "average_ranks",
     "extreme_p",
-    "number",
     "outlier_strength",
-    "p_text",
-    "percent",
     "significance",
     "size_confidence",
 ]
@@ -216,30 +213,3 @@ def extreme_p(z: np.ndarray | float, n: int | np.ndarray) -> np.ndarray:
 def outlier_strength(z: float) -> float:
     """Strength of a value ``z`` robust standard deviations out: 0 at 3, 0.5 at 8, → 1."""
     return max(0.0, (abs(z) - 3) / (abs(z) + 2))
-
-
-def number(value: float) -> str:
-    """A number for a sentence: ``1,234``, ``12.3``, ``0.0457``."""
-    if math.isnan(value):
-        return "n/a"
-    if math.isinf(value):
-        return "infinity" if value > 0 else "minus infinity"
-    if abs(value) >= 1000:
-        return f"{value:,.0f}"
-    text = f"{value:.3g}"
-    return text if "e" not in text else f"{value:.2e}"
-
-
-def percent(fraction: float) -> str:
-    """A share for a sentence: ``38%``, ``4.2%``, ``< 0.1%``."""
-    value = 100 * fraction
-    if value == 0:
-        return "0%"
-    if abs(value) < 0.1:
-        return "< 0.1%"
-    return f"{value:.0f}%" if abs(value) >= 10 else f"{value:.1f}%"
-
-
-def p_text(p: float) -> str:
-    """``p < 0.001`` or ``p = 0.012``."""
-    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"

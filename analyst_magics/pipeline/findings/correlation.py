@@ -10,9 +10,10 @@ import pandas as pd
 from scipy import stats
 from threadpoolctl import ThreadpoolController
 
+from ...formatting import p_text
 from ...models import Evidence, InsightKind
 from ..chart_specs import heatmap_chart, scatter_chart
-from .base import MIN_EFFECT, Context, Finding, adjust, p_text, significance
+from .base import MIN_EFFECT, Context, Finding, adjust, significance
 
 __all__ = ["SCATTER_POINTS", "correlation_p", "find_correlations", "pairwise_correlation"]
 

@@ -10,19 +10,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ...formatting import number, p_text, percent
 from ...models import Evidence, InsightKind
 from ..chart_specs import histogram_chart
-from .base import (
-    Context,
-    Finding,
-    adjust,
-    extreme_p,
-    number,
-    outlier_strength,
-    p_text,
-    percent,
-    significance,
-)
+from .base import Context, Finding, adjust, extreme_p, outlier_strength, significance
 
 __all__ = ["find_distributions", "skew_p"]
 
@@ -85,7 +76,8 @@ def _skew(ctx: Context, name: str, row: pd.Series) -> Finding:
                         details={"mean": row["mean"], "median": row["median"], "min": row["min"]})
     return Finding(InsightKind.SKEW, f"{name} is {side}-skewed", text, [name], evidence,
                    abs(row["skew"]) / (abs(row["skew"]) + 3), significance(row["q"], ctx.alpha),
-                   lambda: histogram_chart(ctx.data[name], column=name))
+                   lambda: histogram_chart(ctx.data[name], column=name,
+                                           log=row["skew"] > 0 and row["min"] >= 0))
 
 
 def _outliers(ctx: Context, summary: pd.DataFrame) -> list[Finding]:
@@ -133,4 +125,5 @@ def _outlier(ctx: Context, name: str, row: pd.Series, fences: np.ndarray, z: flo
                  "log_scale": log, "most_extreme": extreme})
     title = f"{name} has {'extreme outliers' if count > 1 else 'an extreme outlier'}"
     return Finding(InsightKind.ANOMALY, title, text, [name], evidence, outlier_strength(z),
-                   significance(q, ctx.alpha), lambda: histogram_chart(values, column=name))
+                   significance(q, ctx.alpha),
+                   lambda: histogram_chart(values, column=name, log=log))

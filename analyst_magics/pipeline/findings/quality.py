@@ -11,19 +11,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ...formatting import number, p_text, percent
 from ...models import ChartSpec, Evidence, InsightKind
 from ..chart_specs import TOP_CATEGORIES, bar_chart, count_chart, group_means
-from .base import (
-    MIN_EFFECT,
-    Context,
-    Finding,
-    adjust,
-    number,
-    p_text,
-    percent,
-    significance,
-    size_confidence,
-)
+from .base import MIN_EFFECT, Context, Finding, adjust, significance, size_confidence
 from .correlation import correlation_p, pairwise_correlation
 from .segment import MAX_CATEGORY_COLUMNS, MAX_GROUPS, group_codes, variance_share
 

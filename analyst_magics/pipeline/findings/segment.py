@@ -14,9 +14,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ...formatting import number, p_text
 from ...models import Evidence, InsightKind
 from ..chart_specs import TOP_CATEGORIES, bar_chart, group_means
-from .base import MIN_EFFECT, Context, Finding, adjust, number, p_text, significance
+from .base import MIN_EFFECT, Context, Finding, adjust, significance
 
 __all__ = ["find_segments", "group_codes", "variance_share"]
 

@@ -15,21 +15,11 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ...formatting import number, p_text, percent
 from ...models import ChartSpec, Evidence, InsightKind
 from ..chart_specs import line_chart, time_label
 from ..periods import Period, aggregate, choose_period, wall_time
-from .base import (
-    MIN_EFFECT,
-    Context,
-    Finding,
-    adjust,
-    extreme_p,
-    number,
-    outlier_strength,
-    p_text,
-    percent,
-    significance,
-)
+from .base import MIN_EFFECT, Context, Finding, adjust, extreme_p, outlier_strength, significance
 
 __all__ = ["find_trends"]
 
