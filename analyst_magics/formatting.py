@@ -40,9 +40,10 @@ def number(value: float | int, missing: str = "n/a") -> str:
         return f"{int(value):,}"
     if abs(value) >= 1e15:
         return f"{value:.{DIGITS - 1}e}"
-    if abs(value) >= 1000:
+    text = f"{value:.{DIGITS}g}"
+    if abs(value) >= 1000 or ("e" in text and abs(value) >= 1):  # 999.95 rounds to 1,000
         return f"{value:,.0f}"
-    return f"{value:.{DIGITS}g}"
+    return text
 
 
 def percent(fraction: float) -> str:

@@ -63,9 +63,13 @@ def test_nbconvert_knows_the_exporters(sample_analysis: Analysis, tmp_path: Path
         bundle.extractall(tmp_path / "unzipped")
     assert {Path(n).suffix for n in names} >= {".html", ".ipynb", ".csv", ".json"}
     notebook = next((tmp_path / "unzipped").glob("*.ipynb"))
-    done = subprocess.run([sys.executable, "-m", "jupyter", "nbconvert", "--to", "analyst_html",
-                           str(notebook), "--output-dir", str(tmp_path / "converted")],
-                          capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr[-2000:]
+    for exporter, suffix in (("analyst_html", ".html"), ("analyst_pdf", ".pdf")):
+        done = subprocess.run([sys.executable, "-m", "jupyter", "nbconvert", "--to", exporter,
+                               str(notebook), "--output-dir", str(tmp_path / "converted")],
+                              capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert len(list((tmp_path / "converted").glob(f"*{suffix}"))) == 1
     html = next((tmp_path / "converted").glob("*.html")).read_text()
     assert "Content-Security-Policy" in html and html.count("Plotly.newPlot") == 1
+    assert "<title>Analysis of sample orders</title>" in html
+    assert next((tmp_path / "converted").glob("*.pdf")).read_bytes().startswith(b"%PDF-")

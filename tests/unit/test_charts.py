@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import analyst_magics as am
 from analyst_magics.errors import AnalystError, ColumnNotFoundError
 from analyst_magics.models import ChartKind, ChartSpec
 from analyst_magics.pipeline.charts import (
@@ -164,3 +165,29 @@ def test_charts_on_every_frame_shape(frame: pd.DataFrame) -> None:
                 _strict(spec)
                 _drawn(spec)
     pd.testing.assert_frame_equal(frame, before)
+
+
+def test_a_log_histogram_bins_on_the_log_scale_and_labels_values() -> None:
+    values = np.random.default_rng(0).lognormal(4, 1.5, 5000)
+    spec = histogram_chart(values, column="revenue", log=True)
+    assert spec is not None and spec.x_scale == "log"
+    edges = np.array([r["bin_start"] for r in spec.data] + [spec.data[-1]["bin_end"]])
+    ratios = edges[1:] / edges[:-1]
+    assert np.allclose(ratios, np.median(ratios), rtol=0.05)  # equal steps on a log scale
+    axis = to_figure(spec).layout.xaxis
+    assert "log scale" in axis.title.text and axis.ticktext and "1,000" in axis.ticktext
+    assert sum(r["count"] for r in spec.data) == len(values)
+
+
+def test_log_histograms_of_counts_with_zeros_and_of_signed_values() -> None:
+    counts = np.random.default_rng(1).poisson(0.8, 2000) ** 3
+    assert histogram_chart(counts, column="visits", log=True).x_scale == "log1p"
+    signed = np.random.default_rng(2).normal(0, 1, 500)
+    assert histogram_chart(signed, column="change", log=True).x_scale == "linear"
+
+
+def test_a_skew_finding_draws_the_scale_its_text_recommends() -> None:
+    rng = np.random.default_rng(5)
+    frame = pd.DataFrame({"amount": rng.lognormal(3, 1.2, 3000), "noise": rng.normal(size=3000)})
+    skewed = [i for i in am.insights(frame) if i.kind.value == "skew" and "log" in i.text]
+    assert skewed and all(i.chart is not None and i.chart.x_scale == "log" for i in skewed)

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 import analyst_magics as am
 from analyst_magics.errors import AnalystError, DataLoadError
 from analyst_magics.models import Profile, SemanticType
-from analyst_magics.pipeline.column_stats import QUANTILES, most_frequent
+from analyst_magics.pipeline.column_stats import HISTOGRAM_BINS, QUANTILES, most_frequent
 from analyst_magics.pipeline.profiling import profile
 
 
@@ -307,3 +307,20 @@ def test_not_a_dataframe(bad, message):
 def test_bad_options(kwargs, message):
     with pytest.raises(AnalystError, match=message):
         profile(pd.DataFrame({"a": [1]}), **kwargs)
+
+
+def test_histograms_count_every_value_of_numbers_dates_and_durations() -> None:
+    rng = np.random.default_rng(4)
+    frame = pd.DataFrame({
+        "amount": np.where(rng.random(900) < 0.1, np.nan, rng.gamma(2, 50, 900)),
+        "day": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 365, 900), unit="D"),
+        "wait": pd.to_timedelta(rng.integers(1, 600, 900), unit="s"),
+        "flat": 7, "name": rng.choice(["a", "b"], 900)})
+    columns = {c.name: c for c in am.profile(frame).column_profiles}
+    for name in ("amount", "day", "wait"):
+        assert len(columns[name].histogram) == HISTOGRAM_BINS
+        assert sum(columns[name].histogram) == columns[name].count
+    # the bins follow np.histogram's (last bin closed)
+    expected, _ = np.histogram(frame["amount"].dropna(), bins=HISTOGRAM_BINS)
+    assert np.abs(np.array(columns["amount"].histogram) - expected).max() <= 1
+    assert columns["flat"].histogram == [900] and columns["name"].histogram == []
