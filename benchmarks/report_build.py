@@ -3,8 +3,8 @@
 The analysis itself (clean, profile, insights, answers) is done first and not timed: this
 measures turning an ``Analysis`` into files. The 1M-row frame is the one of
 ``profile_vs_peers.py`` (20 mixed columns); charts of large data are aggregated or sampled, so
-the report stays small. Goals: HTML under 3 s and PDF under 15 s for the sample, the 1M-row HTML
-under 10 MB. PDF needs Chromium (``chromium`` on PATH or ``ANALYST_CHROMIUM``).
+the report stays small. Goals: HTML under 2 s and PDF under 10 s for the sample, the 1M-row HTML
+under 6 MB. PDF needs Chromium (``chromium`` on PATH or ``ANALYST_CHROMIUM``).
 
     python benchmarks/report_build.py                 # sample and 1,000,000 rows
     python benchmarks/report_build.py --rows 100000   # a smaller large case

@@ -83,22 +83,30 @@ def group_means(keys: pd.Series, values: pd.Series, top_n: int) -> pd.Series:
     return pd.concat([means[~pooled].sort_values(ascending=False), means[pooled]])
 
 
-def _spec(kind: ChartKind, frame: pd.DataFrame, **fields: Any) -> ChartSpec | None:
+def _spec(kind: ChartKind, frame: pd.DataFrame, *, relative: bool = False,
+          **fields: Any) -> ChartSpec | None:
+    """The spec of ``frame``'s records; ``relative`` rounds each number to its own significant
+    digits (a log scale), not to those of the column's largest value."""
     if frame.empty:
         return None
-    columns = {str(c): _plain(frame[c].to_numpy()) for c in frame.columns}
+    columns = {str(c): _plain(frame[c].to_numpy(), relative) for c in frame.columns}
     # Records of an aggregated spec: a few thousand at most, whatever the frame's size.
     rows = zip(*(values.tolist() for values in columns.values()), strict=True)
     records = [dict(zip(columns, row, strict=True)) for row in rows]
     return ChartSpec(kind=kind, data=to_jsonable(records), **fields)
 
 
-def _plain(values: np.ndarray) -> np.ndarray:
+def _plain(values: np.ndarray, relative: bool = False) -> np.ndarray:
     """Values whose ``tolist()`` is JSON-ready: times as datetimes, floats rounded."""
     if values.dtype.kind == "M":  # nanosecond times would become integers
         return values.astype("datetime64[us]")
     if values.dtype.kind != "f":
         return values
+    if relative:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            exponent = np.floor(np.log10(np.abs(values)))
+        scale = 10.0 ** (DIGITS - 1 - np.where(np.isfinite(exponent), exponent, 0))
+        return np.round(values * scale) / scale
     largest = np.nanmax(np.abs(values), initial=0.0)
     if not np.isfinite(largest) or largest == 0:
         return values
@@ -157,7 +165,8 @@ def histogram_chart(values: pd.Series | np.ndarray, *, column: str, title: str |
         edges = 10 ** edges - shift
     frame = pd.DataFrame({"bin_start": edges[:-1], "bin_end": edges[1:], "count": counts})
     return _spec(ChartKind.HISTOGRAM, frame, title=title or f"Distribution of {column}",
-                 x="bin_start", y="count", x_label=column, y_label="rows", x_scale=scale)
+                 x="bin_start", y="count", x_label=column, y_label="rows", x_scale=scale,
+                 relative=scale != "linear")
 
 
 def scatter_chart(frame: pd.DataFrame, x: str, y: str, *, title: str | None = None,

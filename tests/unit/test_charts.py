@@ -179,6 +179,14 @@ def test_a_log_histogram_bins_on_the_log_scale_and_labels_values() -> None:
     assert sum(r["count"] for r in spec.data) == len(values)
 
 
+def test_a_log_histogram_over_many_decades_keeps_its_small_bins() -> None:
+    values = np.random.default_rng(0).lognormal(0, 3, 5000)  # about 1e-5 to 1e5
+    spec = histogram_chart(values, column="x", log=True)
+    assert spec is not None and min(r["bin_start"] for r in spec.data) > 0
+    widths = to_figure(spec).data[0].width
+    assert np.all(np.isfinite(widths)) and np.all(np.asarray(widths) > 0)
+
+
 def test_log_histograms_of_counts_with_zeros_and_of_signed_values() -> None:
     counts = np.random.default_rng(1).poisson(0.8, 2000) ** 3
     assert histogram_chart(counts, column="visits", log=True).x_scale == "log1p"
