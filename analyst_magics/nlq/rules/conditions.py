@@ -17,6 +17,9 @@ from .intents import Condition
 from .numeric_conditions import read_comparisons
 from .recording import negated_before, none_is_blank, plain, record, span_text
 
+#: Confidence lost when a value names no column of its own: below the answer floor.
+AMBIGUOUS_VALUE_PENALTY = 0.6
+
 __all__ = ["extract_conditions"]
 
 _LISTING = frozenset({"any", "or", "and", "nor", "the", "a", "an", "other"})
@@ -75,8 +78,13 @@ def _values(ctx: Context) -> None:
         else:
             column = min(columns, key=lambda c: ctx.info(c).distinct or 0)
             if len(columns) > 1:
+                # A value of two columns of one kind ("true" of two flags, "North" of two
+                # regions) does not say which one is meant: taking either is a guess.
+                kinds = [ctx.info(c).kind for c in columns]
+                guess = kinds.count(ctx.info(column).kind) > 1
                 ctx.warn(f"'{span_text(ctx, mention.start, mention.end)}' is a value of "
-                         f"{', '.join(map(repr, map(str, columns)))}; used '{column}'.", 0.05)
+                         f"{', '.join(map(repr, map(str, columns)))}; used '{column}'.",
+                         AMBIGUOUS_VALUE_PENALTY if guess else 0.05)
         values = [v for col, v in mention.candidates if col == column]
         op = "!=" if negated_before(ctx, mention.start) else "=="
         value = values[0] if len(values) == 1 else values

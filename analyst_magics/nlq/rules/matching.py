@@ -206,6 +206,8 @@ def _column_candidates(free: list[Token], tokens: list[Token], schema: Schema,
     for token in free:
         if token.kind == "quoted":
             found.extend(_quoted_columns(token, schema))
+        elif token.kind == "word" and "_" in token.text.strip("_"):
+            found.extend(_identifier_columns(token, schema))
         elif token.kind in ("word", "number"):
             for col, wi, level in _token_hits(token, schema, index):
                 per_column[col].append((token.i, wi, level))
@@ -215,6 +217,14 @@ def _column_candidates(free: list[Token], tokens: list[Token], schema: Schema,
         if hits:
             found.extend(_clusters(tokens, schema.columns[col], hits))
     return found
+
+
+def _identifier_columns(token: Token, schema: Schema) -> list[ColumnMention]:
+    """A name written as code writes it ("unit_price", "is_outlier") names the column it spells,
+    and nothing else: its parts are not read as separate words."""
+    parts = tuple(p for p in token.low.split("_") if p)
+    return [ColumnMention(info.name, (token.i,), 2.0) for info in schema.columns
+            if normalize_value(info.name) == normalize_value(token.text) or info.words == parts]
 
 
 def _quoted_columns(token: Token, schema: Schema) -> list[ColumnMention]:

@@ -25,8 +25,8 @@ from .matching import find_mentions
 from .mentions import ColumnMention
 from .periods import read_periods
 from .ranking import Top
-from .schema import normalize_value, schema_of
-from .text import split_name, stem, tokenize, word_list
+from .schema import Schema, normalize_value, schema_of
+from .text import Token, split_name, stem, tokenize, word_list
 
 __all__ = ["parse", "CONFIDENT"]
 
@@ -125,9 +125,23 @@ def _context(df: pd.DataFrame, question: str) -> Context:
     tokens = tokenize(question)
     cues = find_cues(tokens)
     names = frozenset(c.words[0] for c in schema.columns if len(c.words) == 1)
-    columns, values = find_mentions(tokens, schema, reserved_positions(tokens, cues, names))
+    reserved = reserved_positions(tokens, cues, names) - _named_in_full(tokens, schema)
+    columns, values = find_mentions(tokens, schema, reserved)
     return Context(question=question, df=df, tokens=tokens, schema=schema, cues=cues,
                    columns=columns, values=values)
+
+
+def _named_in_full(tokens: list[Token], schema: Schema) -> set[int]:
+    """Positions of a column name of several words written out in full ("is outlier",
+    "total amount"): a cue word inside it is part of the name."""
+    low = [t.low for t in tokens]
+    found: set[int] = set()
+    for column in schema.columns:
+        words, n = list(column.words), len(column.words)
+        if n > 1:
+            found.update(p for s in range(len(low) - n + 1) if low[s:s + n] == words
+                         for p in range(s, s + n))
+    return found
 
 
 def _drop_cue_only(ctx: Context) -> None:
