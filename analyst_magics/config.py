@@ -39,6 +39,9 @@ class AnalystSettings(BaseSettings):
                            description="Where uploads, jobs and reports are stored.")
     reports_dir: Path | None = Field(
         None, description="Reports directory; default <data_dir>/reports.")
+    max_columns: int = Field(
+        16_384, gt=0, le=10_000_000, description="Most columns a loaded table may have "
+        "(Excel's own limit by default); checked before the table is built.")
     max_upload_mb: int = Field(
         200, gt=0, le=100_000, description="Largest accepted upload, in MB.")
     allowed_extensions: Annotated[tuple[str, ...], NoDecode] = Field(

@@ -18,11 +18,13 @@ from typing import TypeVar
 
 import pandas as pd
 
+from .config import get_settings
 from .errors import DataLoadError
 
 __all__ = [
     "DELIMITERS",
     "HEAD_BYTES",
+    "check_width",
     "SIGNATURES",
     "describe_binary",
     "read_delimited",
@@ -140,8 +142,31 @@ def read_delimited(path: Path, head: bytes, *, delimiter: str | None = None) -> 
     down the file gets one type instead of a ``DtypeWarning`` and mixed chunks.
     """
     sep = delimiter or _file_delimiter(path, head)
+    check_width(path, _header_fields(path, sep, get_settings().max_columns))
     return _decoded(head, lambda encoding: pd.read_csv(path, sep=sep, encoding=encoding,
                                                        low_memory=False))
+
+
+def check_width(path: Path, columns: int) -> None:
+    """Refuse a table wider than ``ANALYST_MAX_COLUMNS`` before it is built: a 1 MB header of
+    commas would otherwise become a million columns and gigabytes of memory."""
+    limit = get_settings().max_columns
+    if columns > limit:
+        raise DataLoadError(
+            f"Cannot load '{path}': it has {columns:,} columns, more than the limit of "
+            f"{limit:,} (ANALYST_MAX_COLUMNS). Keep the columns you need, or raise the limit.")
+
+
+def _header_fields(path: Path, sep: str, limit: int) -> int:
+    """Fields of the first line, read in chunks and counted only until past ``limit``."""
+    mark, fields = sep.encode(), 1
+    with path.open("rb") as handle:
+        while fields <= limit and (chunk := handle.read(1 << 20)):
+            line, newline, _ = chunk.partition(b"\n")
+            fields += line.count(mark)
+            if newline:
+                break
+    return fields
 
 
 def _file_delimiter(path: Path, head: bytes) -> str:
@@ -191,6 +216,7 @@ def _invalid_json(path: Path, exc: json.JSONDecodeError, what: str) -> DataLoadE
 
 
 def _frame_from_json(path: Path, document: object) -> pd.DataFrame:
+    check_width(path, _json_width(document))
     if isinstance(document, dict) and {"columns", "data"} <= document.keys():
         return pd.DataFrame(document["data"], columns=document["columns"])
     if isinstance(document, dict) and len(document) == 1:
@@ -211,6 +237,20 @@ def _frame_from_json(path: Path, document: object) -> pd.DataFrame:
         "of columns, or JSON Lines (one record per line).")
 
 
+def _json_width(document: object) -> int:
+    """Columns the JSON would become, from its first records (a record may add keys)."""
+    if isinstance(document, dict) and isinstance(document.get("columns"), list):
+        return len(document["columns"])
+    if isinstance(document, dict) and len(document) == 1:
+        (inner,) = document.values()
+        document = inner if isinstance(inner, list) else document
+    if isinstance(document, list):
+        first = document[:1000]
+        keys = {k for r in first if isinstance(r, dict) for k in r}
+        return max([len(keys)] + [len(r) for r in first if isinstance(r, list)])
+    return len(document) if isinstance(document, dict) else 1
+
+
 def read_excel(path: Path, sheet: str | int | None) -> pd.DataFrame:
     """One sheet of an .xlsx workbook (the first unless ``sheet`` names or numbers one)."""
     with pd.ExcelFile(path, engine="openpyxl") as book:
@@ -223,6 +263,8 @@ def read_excel(path: Path, sheet: str | int | None) -> pd.DataFrame:
                 f"Cannot load '{path}': it has no sheet {target!r}. Its sheets are "
                 f"{', '.join(map(repr, names))}; pass sheet= one of these names or a "
                 f"position from 0 to {len(names) - 1}.")
+        worksheet = book.book[names[target] if isinstance(target, int) else target]
+        check_width(path, worksheet.max_column or 0)  # from the sheet's dimension record
         frame = pd.read_excel(book, sheet_name=target)
     if frame.empty and frame.shape[1] == 0:
         raise DataLoadError(
@@ -233,4 +275,7 @@ def read_excel(path: Path, sheet: str | int | None) -> pd.DataFrame:
 
 def read_parquet(path: Path) -> pd.DataFrame:
     """A Parquet file, with the dtypes and index it was written with."""
+    import pyarrow.parquet as pq
+
+    check_width(path, len(pq.read_schema(path).names))
     return pd.read_parquet(path)

@@ -42,7 +42,8 @@ FEATURE_MODULES = {"load": ("analyst_magics.data_utils",),
 #: Traits that map onto AnalystSettings fields (``storage_dir`` because JupyterApp already
 #: has a ``data_dir``: Jupyter's own data directory).
 SETTINGS_TRAITS = {"storage_dir": "data_dir", "reports_dir": "reports_dir",
-                   "max_upload_mb": "max_upload_mb", "allowed_extensions": "allowed_extensions",
+                   "max_upload_mb": "max_upload_mb", "max_columns": "max_columns",
+                   "allowed_extensions": "allowed_extensions",
                    "retention_days": "retention_days", "max_question_chars": "max_question_chars"}
 
 
@@ -60,6 +61,9 @@ class AnalystExtension(ExtensionApp):
     max_upload_mb = Integer(None, allow_none=True, help="Largest upload in MB, enforced while "
                             "the body streams in (ANALYST_MAX_UPLOAD_MB; default 200)."
                             ).tag(config=True)
+    max_columns = Integer(None, allow_none=True, help="Most columns an uploaded table may have, "
+                          "checked before it is built (ANALYST_MAX_COLUMNS; default 16,384)."
+                          ).tag(config=True)
     allowed_extensions = List(Unicode(), default_value=None, allow_none=True,
                               help="Accepted file extensions (ANALYST_ALLOWED_EXTENSIONS)."
                               ).tag(config=True)
@@ -160,6 +164,7 @@ class AnalystExtension(ExtensionApp):
             ["llm"] if features["llm"] and settings.llm_configured else [])
         return {"version": __version__, "api": "v1", "features": features, "engines": engines,
                 "limits": {"max_upload_mb": settings.max_upload_mb,
+                           "max_columns": settings.max_columns,
                            "max_question_chars": settings.max_question_chars,
                            "max_cells": self.max_cells,
                            "allowed_extensions": list(settings.allowed_extensions),

@@ -95,6 +95,7 @@ class Limits(BaseModel):
     max_upload_mb: int
     max_question_chars: int
     max_cells: int
+    max_columns: int
     allowed_extensions: list[str]
     retention_days: int
 

@@ -47,6 +47,7 @@ async def test_same_name_gets_a_suffix(upload: Any) -> None:
     (b"just text", "data.json", 415),
     (b"", "empty.csv", 400),
     (b"a,b\n1,x\x00y\n", "nul.csv", 400),
+    (b"," * 1_000_000 + b"\n1\n", "commas.csv", 400),  # 1 MB that would be a million columns
 ])
 async def test_refused_uploads_leave_nothing(upload: Any, analyst: Any, content: bytes,
                                              filename: str, status: int) -> None:
@@ -54,6 +55,8 @@ async def test_refused_uploads_leave_nothing(upload: Any, analyst: Any, content:
     assert code == status, body
     assert body["status"] == "error" and body["message"]
     assert not list(analyst.store.root.iterdir())
+    if filename == "commas.csv":
+        assert "1,000,001 columns" in body["message"] and "ANALYST_MAX_COLUMNS" in body["message"]
 
 
 @pytest.fixture

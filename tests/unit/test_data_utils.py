@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import tracemalloc
 import zipfile
 from pathlib import Path
 
@@ -299,3 +300,43 @@ def test_new_column_names_are_unique_identifiers(columns: list[object]) -> None:
     assert len(names) == len(columns) and len(set(names)) == len(names)
     assert all(n and not n[0].isdigit() and n == n.lower() for n in names)
     assert all(n.replace("_", "a").isalnum() or n.isidentifier() for n in names)
+
+
+@pytest.fixture
+def narrow_limit(monkeypatch: pytest.MonkeyPatch) -> int:
+    monkeypatch.setenv("ANALYST_MAX_COLUMNS", "50")
+    get_settings.cache_clear()
+    yield 50
+    get_settings.cache_clear()
+
+
+def _wide_files(directory: Path, columns: int) -> list[Path]:
+    frame = pd.DataFrame([list(range(columns))], columns=[f"c{i}" for i in range(columns)])
+    paths = [directory / f"wide.{ext}" for ext in ("csv", "tsv", "json", "parquet", "xlsx")]
+    frame.to_csv(paths[0], index=False)
+    frame.to_csv(paths[1], index=False, sep="\t")
+    paths[2].write_text(frame.to_json(orient="records"))
+    frame.to_parquet(paths[3])
+    frame.to_excel(paths[4], index=False)
+    return paths
+
+
+def test_too_many_columns_are_refused_in_every_format(tmp_path: Path, narrow_limit: int) -> None:
+    for path in _wide_files(tmp_path, narrow_limit + 1):
+        with pytest.raises(DataLoadError, match=r"51 columns.*limit of 50 \(ANALYST_MAX_COLUMNS\)"):
+            load(path)
+    for path in _wide_files(tmp_path, narrow_limit):
+        assert load(path).shape[1] == narrow_limit
+
+
+def test_a_header_of_a_million_commas_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "commas.csv"
+    path.write_bytes(b"," * 1_000_000 + b"\n1\n")
+    tracemalloc.start()
+    try:
+        with pytest.raises(DataLoadError, match="1,000,001 columns"):
+            load(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 50 * 2**20  # building the frame would take more than a gigabyte
