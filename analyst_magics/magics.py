@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import io
+import re
 import shlex
 import sys
+import tokenize
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -94,13 +97,19 @@ def _split(line: str) -> list[str]:
                            'double quotes: %ask df "average revenue by region"') from None
 
 
+_NAME_THEN_QUOTE = re.compile(r"""\s*[A-Za-z_]\w*\s+["']""")
+
+
 def parse_ask(line: str, namespace: dict[str, Any]) -> AskArgs:
     """Parse ``%ask``'s line. The first word names a DataFrame when it is one in ``namespace``."""
     ns = _ask_parser().parse_args(_split(line))
     words = list(ns.words)
     frame = None
-    if len(words) > 1 and words[0].isidentifier() and isinstance(namespace.get(words[0]),
-                                                                 pd.DataFrame):
+    # A name before a quoted question names the frame, even one that does not exist (so a
+    # misspelt name is an error that says so, not part of the question).
+    named = _NAME_THEN_QUOTE.match(line) is not None
+    if len(words) > 1 and words[0].isidentifier() and (
+            named or isinstance(namespace.get(words[0]), pd.DataFrame)):
         frame = words.pop(0)
     return AskArgs(question=" ".join(words), frame=frame, engine=ns.engine, insert=ns.insert,
                    output=ns.output, debug=ns.debug)
@@ -141,8 +150,26 @@ def find_frame(name: str | None, namespace: dict[str, Any]) -> tuple[str, pd.Dat
 
 
 def standalone_code(code: str, frame: str) -> str:
-    """The answer's code as a cell that runs on its own in the user's kernel."""
-    return f"df = {frame}  # the DataFrame that was asked about\n{code.rstrip()}\nresult\n"
+    """The answer's code as a cell that runs on its own in the user's kernel: ``df`` is renamed
+    to the frame that was asked about, so the cell never rebinds a variable of the user's."""
+    return f"{renamed(code.rstrip(), 'df', frame)}\nresult\n"
+
+
+def renamed(code: str, old: str, new: str) -> str:
+    """``code`` with every use of the name ``old`` (not in strings or attributes) as ``new``."""
+    if old == new:
+        return code
+    lines = code.splitlines(keepends=True)
+    spots = []
+    previous = None
+    for token in tokenize.generate_tokens(io.StringIO(code).readline):
+        if token.type == tokenize.NAME and token.string == old and previous != ".":
+            spots.append(token.start)
+        previous = token.string
+    for row, col in reversed(spots):
+        line = lines[row - 1]
+        lines[row - 1] = line[:col] + new + line[col + len(old):]
+    return "".join(lines)
 
 
 @magics_class

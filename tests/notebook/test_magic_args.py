@@ -14,7 +14,8 @@ NS = {"sales": pd.DataFrame({"a": [1]}), "n": 3}
     ('"average a"', None, "average a"),
     ("sales average of a", "sales", "average of a"),
     ("average of a", None, "average of a"),
-    ('n "is n a frame"', None, "n is n a frame"),  # n is not a DataFrame: part of the question
+    ('n "is n a frame"', "n", "is n a frame"),  # a name before a quoted question: the frame
+    ("n is n a frame", None, "n is n a frame"),  # unquoted, a word that is no frame: the question
 ])
 def test_ask_finds_frame_and_question(line: str, frame: str | None, question: str) -> None:
     args = parse_ask(line, NS)
@@ -66,3 +67,21 @@ def test_standalone_code_binds_the_frame() -> None:
     ns = {"sales": NS["sales"]}
     exec(code, ns)
     assert ns["result"] == 1
+
+
+def test_inserted_code_leaves_the_users_df_alone() -> None:
+    code = standalone_code("kept = df[df['a'] > 0]  # df holds 'df' rows\n"
+                           "result = kept.df if hasattr(kept, 'df') else len(kept)", "sales")
+    assert "sales[sales['a'] > 0]  # df holds 'df' rows" in code and "kept.df" in code
+    user_df = pd.DataFrame({"a": [-1, -2]})
+    ns = {"sales": NS["sales"], "df": user_df}
+    exec(code, ns)
+    assert ns["df"] is user_df and ns["result"] == 1
+
+
+def test_a_misspelt_frame_name_is_named_in_the_error() -> None:
+    namespace = {"orders": pd.DataFrame({"a": [1]}), "other": pd.DataFrame({"b": [2]})}
+    args = parse_ask('ordrs "how many rows"', namespace)
+    assert args.frame == "ordrs" and args.question == "how many rows"
+    with pytest.raises(DataLoadError, match="No DataFrame called 'ordrs'.*Did you mean 'orders'"):
+        find_frame(args.frame, namespace)
