@@ -14,6 +14,7 @@ import re
 import shlex
 import sys
 import tokenize
+import traceback
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -241,15 +242,14 @@ class AnalystMagics(Magics):
             return work(*args)
         except KeyboardInterrupt:
             print("Interrupted.", file=sys.stderr)
-        except AnalystError as exc:
-            if debug:
-                raise
-            print(f"{type(exc).__name__}: {exc}", file=sys.stderr)
-        except Exception as exc:  # an engine bug: say so briefly, keep the notebook readable
-            if debug:
-                raise
-            print(f"Internal error ({type(exc).__name__}: {exc}). Run again with --debug for the "
-                  "traceback, and please report it.", file=sys.stderr)
+        except Exception as exc:
+            if debug:  # the whole traceback, which IPython would hide for the package's errors
+                traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
+            elif isinstance(exc, AnalystError):
+                print(f"{type(exc).__name__}: {exc}", file=sys.stderr)
+            else:  # an engine bug: say so briefly, keep the notebook readable
+                print(f"Internal error ({type(exc).__name__}: {exc}). Run again with --debug "
+                      "for the traceback, and please report it.", file=sys.stderr)
         return None
 
 

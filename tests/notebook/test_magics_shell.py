@@ -65,9 +65,17 @@ def test_errors_are_one_line_messages(shell: InteractiveShell, sales: pd.DataFra
     assert message in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
 
 
-def test_debug_shows_the_exception(shell: InteractiveShell, sales: pd.DataFrame) -> None:
-    with pytest.raises(am.AnalystError, match="invalid choice"):
-        shell.run_line_magic("ask", 'sales "q" --engine gpt --debug')
+@pytest.mark.parametrize(("line", "where"), [
+    ('%ask sales "q" --engine gpt --debug', "parse_ask"),
+    ('%ask nosuch "how many rows" --debug', "find_frame"),
+])
+def test_debug_shows_the_traceback(shell: InteractiveShell, sales: pd.DataFrame, line: str,
+                                   where: str, capsys: pytest.CaptureFixture[str]) -> None:
+    shell.user_ns["other"] = sales.head()
+    shell.run_cell(line)  # as a notebook cell runs it, with IPython's own error display
+    err = capsys.readouterr().err
+    assert "Traceback (most recent call last)" in err and where in err
+    assert "DataLoadError" in err or "invalid choice" in err
 
 
 def test_unanswerable_question_is_an_error_answer(shell: InteractiveShell,
