@@ -75,9 +75,13 @@ def analyze(
     found = insights(data, profile=prof, max_insights=max_insights, exclude=flags,
                      progress=scaled(progress, 0.5, 0.8))
     answers = []
+    # Answers are computed on the table the profile and the findings describe, and say so.
+    on = (f"the cleaned table, {len(data):,} of {len(df):,} rows × {data.shape[1]:,} columns "
+          "(see the cleaning log)" if cleaning is not None else None)
     for i, question in enumerate(asked):
         report(progress, f"answering: {question[:60]}", 0.8 + 0.2 * i / len(asked))
-        answers.append(ask(data, question, engine=engine))
+        answer = ask(data, question, engine=engine)
+        answers.append(answer.model_copy(update={"data": on}) if on else answer)
     report(progress, "done", 1.0)
     analysis = Analysis(
         metadata=_metadata(df, dataset),

@@ -303,6 +303,8 @@ class Answer(Result):
     chart: ChartSpec | None = None
     warnings: list[str] = Field(default_factory=list)
     message: str = ""
+    data: str = Field(default="", description="The table the answer was computed on, e.g. 'the "
+                                      "cleaned table, 4,925 of 5,000 rows'.")
     confidence: float | None = Field(
         default=None, description="How sure the offline rules were of their reading (0 to 1); None "
                           "for a model's answer.")

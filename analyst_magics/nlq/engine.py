@@ -67,6 +67,12 @@ def ask(df: pd.DataFrame, question: str, *, engine: str = "auto",
     (4.0, 'number')
     """
     df = require_frame(df, "ask")
+    answer = _answer(df, question, engine, timeout)
+    return answer.model_copy(update={"data": f"the table as given, {len(df):,} rows × "
+                                             f"{df.shape[1]:,} columns"})
+
+
+def _answer(df: pd.DataFrame, question: str, engine: str, timeout: float | None) -> Answer:
     if engine not in ENGINES:
         raise QuestionError(f"ask() engine must be one of {', '.join(ENGINES)}; got {engine!r}.")
     if not isinstance(question, str):
