@@ -17,7 +17,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["cell", "date_labels", "date_text", "number", "p_text", "percent"]
+__all__ = ["cell", "date_labels", "date_text", "day_text", "number", "p_text", "percent",
+           "whole_days"]
 
 #: Significant figures of a number below 1,000; larger numbers are shown whole.
 DIGITS = 3
@@ -67,6 +68,19 @@ def date_text(value: dt.datetime | dt.date | pd.Timestamp) -> str:
     if stamp.hour == stamp.minute == stamp.second == stamp.microsecond == 0:
         return f"{stamp:%Y-%m-%d}"
     return f"{stamp:%Y-%m-%d %H:%M}" if stamp.second == 0 else f"{stamp:%Y-%m-%d %H:%M:%S}"
+
+
+def whole_days(values: Sequence[Any]) -> bool:
+    """Whether every value is a date at midnight (a column of days, not of times)."""
+    stamps = _as_dates(values)
+    return stamps is not None and bool((stamps.normalize() == stamps).all())
+
+
+def day_text(value: Any) -> str:
+    """A date statistic of a column of whole days (an interpolated median, say) as its day."""
+    if isinstance(value, (dt.date, pd.Timestamp)) or (isinstance(value, str) and _ISO.match(value)):
+        return f"{pd.Timestamp(value):%Y-%m-%d}"
+    return cell(value)
 
 
 def cell(value: Any) -> str:

@@ -7,7 +7,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from .formatting import cell, date_labels, percent
+from .formatting import cell, date_labels, day_text, percent, whole_days
 
 __all__ = ["render"]
 
@@ -24,6 +24,8 @@ def _environment() -> Environment:
     env.filters["number"] = cell
     env.filters["labels"] = date_labels
     env.filters["percent"] = percent
+    env.filters["day"] = day_text
+    env.filters["whole_days"] = whole_days
     return env
 
 

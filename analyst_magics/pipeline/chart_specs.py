@@ -171,14 +171,23 @@ def histogram_chart(values: pd.Series | np.ndarray, *, column: str, title: str |
 
 def scatter_chart(frame: pd.DataFrame, x: str, y: str, *, title: str | None = None,
                   max_points: int = 2000) -> ChartSpec | None:
-    """Pairs of two numeric columns, sampled to ``max_points`` with a fixed seed."""
+    """Pairs of two numeric columns, sampled to ``max_points`` with a fixed seed.
+
+    The sample always holds the most extreme points of each axis (a few far points can carry a
+    correlation, and a chart without them would contradict the statistic it illustrates).
+    """
     pairs = pd.DataFrame({x: frame[x].to_numpy(dtype=float, na_value=np.nan),
                           y: frame[y].to_numpy(dtype=float, na_value=np.nan)})
     pairs = pairs[np.isfinite(pairs).all(axis=1)]
     note = None
     if len(pairs) > max_points:
-        note = f"sampled {max_points:,} of {len(pairs):,} points"
-        pairs = pairs.sample(n=max_points, random_state=SEED).sort_index()
+        note = f"sampled {max_points:,} of {len(pairs):,} points, the most extreme included"
+        far = max_points // 20
+        extreme = pd.Index(np.unique(np.concatenate([
+            pairs[c].nlargest(far).index.to_numpy() for c in (x, y)] + [
+            pairs[c].nsmallest(far).index.to_numpy() for c in (x, y)])))
+        rest = pairs.drop(extreme).sample(n=max_points - len(extreme), random_state=SEED)
+        pairs = pd.concat([pairs.loc[extreme], rest]).sort_index()
     return _spec(ChartKind.SCATTER, pairs, title=title or f"{y} against {x}", x=x, y=y,
                  x_label=x, y_label=y, note=note)
 

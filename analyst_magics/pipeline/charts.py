@@ -259,13 +259,17 @@ def to_figure(spec: ChartSpec) -> go.Figure:
     figure.update_layout(
         title={"text": spec.title}, template=_template(),
         xaxis_title=spec.x_label or spec.x, yaxis_title=spec.y_label or spec.y,
-        legend_title_text=spec.color, margin={"b": 90 if spec.note else 60},
+        legend_title_text=spec.color,
+        # Plotly's default margins (80 px around, 100 above) leave a short chart a thin strip;
+        # automargin still grows them to fit long tick labels.
+        margin={"t": 50, "l": 60, "r": 20, "b": 100 if spec.note else 60},
     )
     if spec.kind == ChartKind.HISTOGRAM and spec.x_scale != "linear" and spec.data:
         figure.update_xaxes(**_log_ticks(spec))
-    if spec.note:
-        figure.add_annotation(text=spec.note, xref="paper", yref="paper", x=0, y=-0.22,
-                              showarrow=False, font={"size": 11, "color": "#57606a"})
+    if spec.note:  # below the axis title at a fixed distance, whatever the chart's height
+        figure.add_annotation(text=spec.note, xref="paper", yref="paper", x=0, y=0,
+                              yanchor="top", yshift=-78, showarrow=False,
+                              font={"size": 11, "color": "#57606a"})
     return figure
 
 
@@ -336,10 +340,18 @@ def _log_ticks(spec: ChartSpec) -> dict[str, Any]:
     many = len(decades) > 4
     ticks = [m * 10.0 ** d for d in decades for m in ((1,) if many else (1, 2, 5))]
     ticks = [t for t in ticks if low <= t <= high] + ([0.0] if spec.x_scale == "log1p" else [])
-    ticks = sorted(ticks)
-    return {"tickvals": _scaled(np.array(ticks), spec.x_scale).tolist(),
-            "ticktext": [format_number(t) for t in ticks],
-            "title": {"text": f"{spec.x_label or spec.x} (log scale)"}}
+    positions = _scaled(np.array(sorted(ticks)), spec.x_scale)
+    # At most about seven labels, evenly apart: crowded labels overlap on a small chart.
+    gap = (_scaled(np.array([high]), spec.x_scale)[0] - _scaled(np.array([low]),
+                                                                  spec.x_scale)[0]) / 7
+    kept: list[int] = []
+    for k, position in enumerate(positions):
+        if not kept or position - positions[kept[-1]] >= gap:
+            kept.append(k)
+    scale = "log scale" if spec.x_scale == "log" else "log scale of 1 + x"
+    return {"tickvals": [float(positions[k]) for k in kept],
+            "ticktext": [format_number(sorted(ticks)[k]) for k in kept],
+            "title": {"text": f"{spec.x_label or spec.x} ({scale})"}}
 
 
 def _box_traces(go: Any, spec: ChartSpec) -> list:

@@ -61,7 +61,8 @@ def build_report(analysis: Analysis, formats: Iterable[str] = ("html",),
     paths: dict[str, Path] = {}
     from .notebook import to_notebook
 
-    nb = to_notebook(analysis, data_file=f"{stem}.parquet", metadata=metadata)
+    nb = to_notebook(analysis, data_file=f"{stem}.parquet", metadata=metadata,
+                     bundled=bool({"ipynb", "zip"} & made))
     if {"html", "pdf"} & made:
         paths["html"] = _write_html(nb, out / f"{stem}.html")
     if "pdf" in made:

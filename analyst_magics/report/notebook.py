@@ -1,7 +1,7 @@
 """An :class:`~analyst_magics.models.Analysis` as a notebook: a report first, runnable code second.
 
 The notebook opens with a summary a reader can stop at (what the data is, the strongest findings
-with their charts, data-quality alerts), then the sections: findings, columns, cleaning,
+and their charts, data-quality alerts, contents), then the sections: findings, columns, cleaning,
 answers, appendix. Code cells carry the outputs computed during the analysis, so the notebook
 reads like a report as it is, and re-runs top to bottom against the data file written next to
 it; the report template folds their code away (``Show code``).
@@ -34,7 +34,7 @@ SUMMARY_FINDINGS, SUMMARY_MORE, STRONG = 3, 5, 0.5
 #: Charts on the first screen, side by side.
 SUMMARY_CHARTS = 3
 #: Tags of the cells the report template lays out itself.
-SETUP_TAG, SUMMARY_CHARTS_TAG = "am-setup", "am-summary-charts"
+SETUP_TAG, SUMMARY_CHARTS_TAG, ANSWER_TAG = "am-setup", "am-summary-charts", "am-answer"
 
 #: Every ASCII punctuation character may be backslash-escaped in CommonMark; escaping them all
 #: leaves no markup, raw HTML, entity or link in user text.
@@ -46,8 +46,10 @@ def md(text: object) -> str:
     return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
 
 
-def to_notebook(analysis: Analysis, *, data_file: str, metadata: dict[str, Any]) -> NotebookNode:
-    """Build the report notebook; ``data_file`` is the cleaned data, relative to the notebook."""
+def to_notebook(analysis: Analysis, *, data_file: str, metadata: dict[str, Any],
+                bundled: bool = True) -> NotebookNode:
+    """Build the report notebook; ``data_file`` is the cleaned data, relative to the notebook,
+    and ``bundled`` says whether the notebook and that file are written with the report."""
     meta = analysis.metadata
     top = _leading(analysis.insights)
     cells = [new_markdown_cell(_summary(analysis, top)),
@@ -58,13 +60,12 @@ def to_notebook(analysis: Analysis, *, data_file: str, metadata: dict[str, Any])
                   f"for chart in charts[:{SUMMARY_CHARTS}]:\n    display(to_figure(chart))")
         cells.append(_tagged(new_code_cell(source, outputs=[_figure_output(c) for c in charts]),
                              SUMMARY_CHARTS_TAG))
-    cells.append(new_markdown_cell("## Contents\n\n" + "\n".join(
-        f"{n}. [{title}](#{title}): {what}" for n, (title, what) in enumerate(SECTIONS, 1))))
+    cells.append(new_markdown_cell(_quality(analysis)))
     cells += _insight_cells(analysis.insights)
     cells += _column_cells(analysis.profile, meta.name)
     cells += _cleaning_cells(analysis.cleaning)
     cells += _answer_cells(analysis.answers)
-    cells.append(new_markdown_cell(_appendix(analysis, metadata, data_file)))
+    cells.append(new_markdown_cell(_appendix(analysis, metadata, data_file, bundled)))
     nb = new_notebook(cells=cells)
     nb.metadata["title"] = f"Analysis of {meta.name}"
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
@@ -84,6 +85,9 @@ def _leading(insights: list[Insight]) -> list[Insight]:
 def _summary(analysis: Analysis, top: list[Insight]) -> str:
     meta = analysis.metadata
     about = [f"{meta.rows:,} rows × {meta.columns} columns"]
+    prof = analysis.profile
+    if analysis.cleaning is not None and (prof.rows, prof.columns) != (meta.rows, meta.columns):
+        about[0] += f" (after cleaning {prof.rows:,} × {prof.columns}: see Cleaning)"
     period = _period(analysis.profile)
     if period:
         about.append(md(period))
@@ -97,9 +101,15 @@ def _summary(analysis: Analysis, top: list[Insight]) -> str:
     else:
         lines.append("No finding stood out: no correlation, trend, segment difference or "
                      "anomaly passed its test.")
+    return "\n".join(lines)
+
+
+def _quality(analysis: Analysis) -> str:
+    """The data-quality alerts, then the table of contents."""
     alerts = _alerts(analysis)
-    if alerts:
-        lines += ["", "## Data quality", "", *(f"- {md(a)}" for a in alerts)]
+    lines = ["## Data quality", "", *(f"- {md(a)}" for a in alerts), ""] if alerts else []
+    lines += ["## Contents", ""] + [f"{n}. [{title}](#{title}): {what}"
+                                    for n, (title, what) in enumerate(SECTIONS, 1)]
     return "\n".join(lines)
 
 
@@ -151,15 +161,20 @@ def _setup_code(data_file: str, with_insights: bool) -> str:
 def _insight_cells(insights: list[Insight]) -> list[NotebookNode]:
     if not insights:
         return [new_markdown_cell("## Findings\n\nNo finding stood out.")]
-    cells = [new_markdown_cell(f"## Findings\n\n{len(insights)} findings, strongest first.")]
+    count = f"{len(insights)} finding{'s' if len(insights) > 1 else ''}, strongest first."
+    cells = []
     for i, insight in enumerate(insights):
         ev = insight.evidence
         p_value = p_text(ev.p_value) if ev.p_value is not None else ""
+        effect = ev.effect_size if ev.effect_size != ev.statistic else None
         stats = ", ".join(text for text in (
-            _statistic("statistic", ev.statistic), p_value,
-            _statistic("effect size", ev.effect_size)) if text)
-        cells.append(new_markdown_cell(f"### {i + 1}. {md(insight.title)}\n\n{md(insight.text)}"
-                                       f"\n\n*{md(ev.test)}{md(', ' + stats) if stats else ''}*"))
+            _statistic("statistic", ev.statistic), p_value, _statistic("effect size", effect))
+            if text)
+        # The section's heading shares the first finding's cell: they stay on one page.
+        heading = f"## Findings\n\n{count}\n\n" if i == 0 else ""
+        cells.append(new_markdown_cell(f"{heading}### {i + 1}. {md(insight.title)}\n\n"
+                                       f"{md(insight.text)}\n\n"
+                                       f"*{md(ev.test)}{md(', ' + stats) if stats else ''}*"))
         if insight.chart is not None:
             cells.append(_chart_cell(f"to_figure(found[{i}].chart)", insight.chart))
     return cells
@@ -179,13 +194,18 @@ def _cleaning_cells(cleaning: CleaningReport | None) -> list[NotebookNode]:
     if cleaning is None:
         return [new_markdown_cell("## Cleaning\n\nThe table was analysed as it was given: "
                                   "no cleaning step ran.")]
-    rows = [f"| {md(s.name)} | {md(s.description)} | {s.rows_before:,} → {s.rows_after:,} | "
-            f"{s.missing_before:,} → {s.missing_after:,} |" for s in cleaning.steps]
+    rows = [f"| {md(s.name)} | {md(s.description)} | {_change(s.rows_before, s.rows_after)} | "
+            f"{_change(s.missing_before, s.missing_after)} |" for s in cleaning.steps]
     table = "\n".join(["| step | what changed | rows | missing cells |",
                        "|:--|:--|--:|--:|", *rows])
     return [new_markdown_cell("## Cleaning\n\nThe steps below ran in this order; the data "
                               "file of this report holds their result." + (
                                   f"\n\n{table}" if rows else "\n\nNothing needed cleaning."))]
+
+
+def _change(before: int, after: int) -> str:
+    """``5,000 → 4,925`` that never wraps; ``5,000`` when nothing changed."""
+    return f"{before:,}" if before == after else f"{before:,}\u00a0→\u00a0{after:,}"
 
 
 def _answer_cells(answers: list[Answer]) -> list[NotebookNode]:
@@ -198,27 +218,33 @@ def _answer_cells(answers: list[Answer]) -> list[NotebookNode]:
             cells.append(new_markdown_cell(f"### {md(answer.question)}\n\n*Not answered:* "
                                            f"{md(answer.message)}"))
             continue
-        # The answer's card is headed by its question.
+        # The answer's card is headed by its question, lists its assumptions, holds its code.
         outputs = [new_output("display_data", data=_bundle(answer))]
         if answer.chart is not None:
             outputs.append(_figure_output(answer.chart))
-        cells.append(new_code_cell(f"{answer.code.rstrip()}\nresult", outputs=outputs))
-        if answer.warnings:
-            notes = "\n".join(f"- {md(w)}" for w in answer.warnings)
-            cells.append(new_markdown_cell(f"Assumptions:\n\n{notes}"))
+        cells.append(_tagged(new_code_cell(f"{answer.code.rstrip()}\nresult", outputs=outputs),
+                             ANSWER_TAG))
     return cells
 
 
-def _appendix(analysis: Analysis, metadata: dict[str, Any], data_file: str) -> str:
-    rows = "\n".join(f"| {md(key.replace('_', ' '))} | {md(value)} |"
-                     for key, value in metadata.items())
+def _appendix(analysis: Analysis, metadata: dict[str, Any], data_file: str,
+              bundled: bool) -> str:
+    shown = {**metadata, "rows_x_columns": f"{analysis.metadata.rows:,} × "
+                                          f"{analysis.metadata.columns:,}",
+             "created": f"{analysis.metadata.created_at:%Y-%m-%d %H:%M} UTC"}
+    rows = "\n".join(f"| {md(key.replace('_x_', ' × ').replace('_', ' '))} | {md(value)} |"
+                     for key, value in shown.items())
     notebook = md(data_file.rsplit(".", 1)[0] + ".ipynb")
     source = (f"`am.analyze(am.load({analysis.metadata.source!r}))`"
               if analysis.metadata.source else "`am.analyze(df)` on the original table")
+    if bundled:
+        how = (f"The notebook of this report ({notebook}) re-runs top to bottom against the "
+               f"cleaned data ({md(data_file)}) written beside it.")
+    else:
+        how = ("Write this report with the `ipynb` or `zip` format to get its notebook, which "
+               "re-runs top to bottom against the cleaned data written beside it.")
     return ("## Appendix\n\n### About this report\n\n| | |\n|:--|:--|\n" + rows +
-            "\n\n### How to reproduce\n\n"
-            f"The notebook of this report ({notebook}, in the zip download) re-runs top to bottom "
-            f"against the cleaned data {md(data_file)} beside it; every code cell above is one "
+            f"\n\n### How to reproduce\n\n{how} In the HTML report every code cell is one "
             f"click away (*Show code*). To run the whole analysis again: {source}.")
 
 

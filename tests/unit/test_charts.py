@@ -96,9 +96,13 @@ def test_scatter_is_sampled_and_says_so() -> None:
     frame = pd.DataFrame({"a": rng.normal(size=50_000), "b": rng.normal(size=50_000)})
     spec = choose_chart(frame, "a", "b", max_points=500)
     assert len(spec.data) == 500
-    assert spec.note == "sampled 500 of 50,000 points"
+    assert spec.note == "sampled 500 of 50,000 points, the most extreme included"
     assert choose_chart(frame, "a", "b", max_points=500).data == spec.data  # fixed seed
     assert len(_strict(spec)) < 30_000
+    drawn = pd.DataFrame(spec.data)
+    for column in ("a", "b"):  # the far points that carry a correlation are always drawn
+        assert drawn[column].max() == pytest.approx(frame[column].max(), rel=1e-4)
+        assert drawn[column].min() == pytest.approx(frame[column].min(), rel=1e-4)
 
 
 def test_time_line_averages_by_period_and_names_time_zone() -> None:

@@ -187,7 +187,8 @@ def test_large_frames_are_sampled_and_say_so() -> None:
     rows = f"{SAMPLE_ROWS + 20_000:,}"
     assert f"random sample of {SAMPLE_ROWS:,} of {rows} rows" in pair.evidence.details["sample"]
     assert len(pair.chart.data) == SCATTER_POINTS
-    assert pair.chart.note == f"sampled {SCATTER_POINTS} of {rows} points"
+    assert pair.chart.note == (f"sampled {SCATTER_POINTS} of {rows} points, the most extreme "
+                               "included")
 
 
 def test_max_insights_progress_and_no_mutation() -> None:

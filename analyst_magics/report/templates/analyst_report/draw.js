@@ -59,6 +59,16 @@
       keep.appendChild(next);
     }
   });
+  // A long title on lines of at most ``width`` characters (Plotly does not wrap titles).
+  function wrapped(text, width) {
+    var lines = [], line = "";
+    text.split(" ").forEach(function (word) {
+      if (line && (line + " " + word).length > width) { lines.push(line); line = word; }
+      else { line = line ? line + " " + word : word; }
+    });
+    lines.push(line);
+    return lines.join("<br>");
+  }
   var charts = document.querySelectorAll(".am-chart[data-figure]");
   var pending = [];
   if (charts.length && typeof Plotly !== "undefined") {
@@ -66,13 +76,19 @@
       var figure = JSON.parse(el.getAttribute("data-figure"));
       var layout = Object.assign({ autosize: true }, figure.layout || {});
       if (el.closest(".celltag_am-summary-charts")) {  // small multiples: small titles
-        layout.title = Object.assign({}, layout.title, { font: { size: 13 } });
-        layout.margin = { l: 48, r: 8, t: 36, b: 56 };
+        var title = (layout.title && layout.title.text) || "";
+        layout.title = Object.assign({}, layout.title, { text: wrapped(title, 34),
+                                                          font: { size: 12 } });
+        layout.margin = { l: 48, r: 12, t: 44, b: 56 };
       }
       pending.push(Plotly.newPlot(el, figure.data || [], layout,
         { responsive: true, displaylogo: false }));
     });
   }
+  // Printed from a browser at another width than the window's: charts follow the paper.
+  window.addEventListener("beforeprint", function () {
+    charts.forEach(function (el) { if (el.data) { Plotly.Plots.resize(el); } });
+  });
   Promise.all(pending).then(function () {
     document.documentElement.setAttribute("data-charts-drawn", String(pending.length));
   });
