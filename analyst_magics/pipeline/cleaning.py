@@ -180,9 +180,12 @@ def _trim(frame: pd.DataFrame) -> StepOutcome:
             trimmed[name], blanked[name] = changed, int(blank.sum())
     if not trimmed:
         return unchanged(frame, "no text cell has surrounding whitespace or is empty")
+    done = [f"trimmed {count(sum(trimmed.values()), 'text cell')}"] if any(trimmed.values()) else []
+    if any(blanked.values()):
+        done.append(f"set {count(sum(blanked.values()), 'empty text cell')} missing")
+    what = " and ".join(done)
     return StepOutcome(
-        data, f"Trimmed {count(sum(trimmed.values()), 'text cell')} and set "
-              f"{sum(blanked.values()):,} empty ones missing, in {count(len(trimmed), 'column')}.",
+        data, f"{what[0].upper()}{what[1:]}, in {count(len(trimmed), 'column')}.",
         columns=list(trimmed), details={"trimmed": trimmed, "emptied": blanked})
 
 
