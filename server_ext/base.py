@@ -61,6 +61,11 @@ else:
     _Handler = object
 
 
+#: The answer to every request without a valid token or login, whatever its method or route.
+UNAUTHENTICATED = ("Authentication required: send the Jupyter token (header 'Authorization: "
+                   "token <token>') or log in.")
+
+
 class EnvelopeErrors(_Handler):
     """``write_error`` in the envelope with a reference id, for REST and WebSocket handlers."""
 
@@ -123,8 +128,15 @@ class AnalystHandler(EnvelopeErrors, ExtensionHandlerMixin, APIHandler):
         if self.current_user is None:
             # Every route needs a user, even verbs it does not implement (which would
             # otherwise answer 405 and reveal the route) and whatever
-            # ServerApp.allow_unauthenticated_access says.
-            raise APIError(403, "Authentication required: send the Jupyter token or log in.")
+            # ServerApp.allow_unauthenticated_access says. 403, as Jupyter's own API answers.
+            raise APIError(403, UNAUTHENTICATED)
+
+    def check_xsrf_cookie(self) -> None:
+        # An anonymous request is refused as anonymous by prepare(), whatever its method: a
+        # missing XSRF token ("'_xsrf' argument missing from POST") is not what is wrong.
+        if hasattr(self, "_jupyter_current_user") and self._jupyter_current_user is None:
+            return None
+        return super().check_xsrf_cookie()  # type: ignore[no-any-return]
 
     def reply(self, data: Any, message: str = "", *, status: int = 200) -> None:
         self.set_status(status)

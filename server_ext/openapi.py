@@ -25,7 +25,8 @@ MODELS: list[tuple[type[BaseModel], Literal["validation", "serialization"]]] = [
                                      Answer, Profile, Analysis)],
 ]
 ERRORS = {"400": "Invalid request (the message names the field or the problem)",
-          "403": "Not authenticated, not authorized, or a cross-site request",
+          "403": "Not authenticated (send the Jupyter token: Authorization: token <token>), "
+                 "not authorized, or a cross-site request",
           "404": "No such resource", "500": "Unexpected error (see the reference id)"}
 BINARY = {"schema": {"type": "string", "format": "binary"}}
 

@@ -13,7 +13,7 @@ from http_helpers import LIMIT_MB
 from tornado.httpclient import HTTPClientError
 from tornado.routing import PathMatches, Rule
 
-from server_ext.base import AnalystHandler
+from server_ext.base import UNAUTHENTICATED, AnalystHandler
 from server_ext.handlers.analysis import ProgressHandler
 
 
@@ -98,5 +98,7 @@ async def test_every_route_refuses_anonymous_requests(jp_serverapp: Any, http_se
             body = b"{}" if method in ("POST", "PUT", "PATCH") else None
             response = await http_server_client.fetch(path, method=method, body=body,
                                                       raise_error=False)
+            # the same readable refusal for every method, never "'_xsrf' argument missing"
             assert response.code == 403, (method, path, response.code)
+            assert json.loads(response.body)["message"] == UNAUTHENTICATED, (method, path)
             assert b"North" not in response.body
