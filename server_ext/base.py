@@ -138,13 +138,21 @@ class AnalystHandler(EnvelopeErrors, ExtensionHandlerMixin, APIHandler):
             return None
         return super().check_xsrf_cookie()  # type: ignore[no-any-return]
 
-    def reply(self, data: Any, message: str = "", *, status: int = 200) -> None:
+    def reply(self, data: Any, message: str = "", *, status: int = 200, ok: bool = True) -> None:
         self.set_status(status)
         self.set_header("Cache-Control", "no-store")
-        self.finish(envelope(data, message))
+        self.finish(envelope(data, message, ok=ok))
 
     def parse_body(self, model: type[M]) -> M:
-        """The JSON body as ``model``; a 400 names each bad field and why."""
+        """The JSON body as ``model``; a 400 names each bad field and why.
+
+        Only ``application/json`` is read: a form or text body is a 415, so a plain HTML form
+        from another site never reaches the engine.
+        """
+        kind = self.request.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        if kind != "application/json":
+            raise APIError(415, f"Send the request body as JSON with the header 'Content-Type: "
+                                f"application/json' (got {kind or 'no Content-Type'!r}).")
         context = {"max_question_chars": self.ext.settings_model.max_question_chars}
         try:
             return model.model_validate_json(self.request.body or b"", context=context)

@@ -57,6 +57,20 @@ def _op(op_id: str, tag: str, summary: str, responses: dict[str, Any], *,
     return op
 
 
+def _ask_op() -> dict[str, Any]:
+    """``POST ask``: 200 with the Answer, or 400 with either the invalid fields or the Answer
+    that says why the question was not answered (no status "ok" without an answer)."""
+    op = _op("ask", "questions", "Answer one question with its pandas code", _ok(_ref(Answer)),
+             errors=("400", "404", "501"),
+             body={"application/json": {"schema": _ref(s.AskRequest)}})
+    op["responses"]["400"] = {
+        "description": "Invalid request, no language model for engine 'llm', or a question "
+                       "that cannot be answered: then data is the Answer (kind 'error'), whose "
+                       "message says what was understood and which questions work",
+        "content": _envelope({"oneOf": [_ref(s.ErrorData), _ref(Answer)]}, ok=False)}
+    return op
+
+
 def _ok(data: dict[str, Any], description: str = "OK", code: str = "200") -> dict[str, Any]:
     return {code: {"description": description, "content": _envelope(data)}}
 
@@ -107,9 +121,7 @@ def _paths() -> dict[str, Any]:
             params=[DATASET, {"name": "format", "in": "query", "required": False,
                               "schema": {"enum": ["csv", "xlsx"], "default": "csv"}}],
             errors=("400", "404"))},
-        "/ask": {"post": _op("ask", "questions", "Answer one question with its pandas code",
-                             _ok(_ref(Answer)), errors=("400", "404", "501"),
-                             body={"application/json": {"schema": _ref(s.AskRequest)}})},
+        "/ask": {"post": _ask_op()},
         "/analyze": {"post": _op("analyze", "jobs", "Start an analysis job",
                                  _ok(_ref(s.JobAccepted), "Accepted", "202"),
                                  errors=("400", "404", "501"),
@@ -143,9 +155,13 @@ def _paths() -> dict[str, Any]:
 
 
 @lru_cache(maxsize=8)
-def build_document(server_url: str) -> dict[str, Any]:
-    """The OpenAPI document; ``server_url`` is where ``/analyst/v1`` is served."""
+def build_document(server_url: str, max_question_chars: int) -> dict[str, Any]:
+    """The OpenAPI document; ``server_url`` is where ``/analyst/v1`` is served, and
+    ``max_question_chars`` the limit this server enforces (one limit, stated where it applies)."""
     _, schemas = models_json_schema(MODELS, ref_template=REF)
+    defs = schemas["$defs"]
+    defs["AskRequest"]["properties"]["question"]["maxLength"] = max_question_chars
+    defs["AnalyzeRequest"]["properties"]["questions"]["items"]["maxLength"] = max_question_chars
     return {
         "openapi": "3.1.0",
         "info": {"title": "analyst_magics REST API", "version": __version__,
@@ -158,7 +174,7 @@ def build_document(server_url: str) -> dict[str, Any]:
         "security": [{"token": []}],
         "tags": [{"name": t} for t in ("meta", "datasets", "questions", "jobs", "reports")],
         "paths": _paths(),
-        "components": {"schemas": schemas["$defs"], "securitySchemes": {
+        "components": {"schemas": defs, "securitySchemes": {
             "token": {"type": "apiKey", "in": "header", "name": "Authorization",
                       "description": "`token <Jupyter server token>`"}}},
     }

@@ -41,10 +41,14 @@ class OpenAPIHandler(AnalystHandler):
     def api_root(self) -> str:
         return self.request.path.rsplit("/", 1)[0]
 
+    def document(self) -> dict[str, Any]:
+        """This server's OpenAPI document: its URL, and the limits it enforces."""
+        return build_document(self.api_root(), self.ext.settings_model.max_question_chars)
+
     @web.authenticated
     @authorized
     async def get(self) -> None:
-        self.reply_raw(build_document(self.api_root()))
+        self.reply_raw(self.document())
 
     def reply_raw(self, doc: dict[str, Any]) -> None:
         self.set_header("Cache-Control", "no-store")
@@ -59,7 +63,7 @@ class DocsHandler(OpenAPIHandler):
     @web.authenticated
     @authorized
     async def get(self) -> None:
-        html = render_docs(build_document(self.api_root()))
+        html = render_docs(self.document())
         self.finish(html, set_content_type="text/html; charset=utf-8")
 
 

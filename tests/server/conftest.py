@@ -42,6 +42,7 @@ def api(jp_fetch: Fetch) -> Callable[..., Awaitable[tuple[int, dict[str, Any]]]]
     async def call(method: str, *path: str, body: Any = None, **kwargs: Any) -> tuple[int, Any]:
         if body is not None and not isinstance(body, bytes):
             body = json.dumps(body)
+            kwargs.setdefault("headers", {}).setdefault("Content-Type", "application/json")
         response = await jp_fetch("analyst", "v1", *path, method=method, body=body,
                                   raise_error=False, **kwargs)
         return response.code, json.loads(response.body) if response.body else None

@@ -60,6 +60,17 @@ async def test_happy_paths_match_the_document(jp_fetch: Any, api: Any, upload: A
         status, body = await api("POST", "ask", body={"dataset": dataset,
                                                       "question": "how many rows are there?"})
         check(doc, "/ask", "post", status, body)
+        assert status == 200 and body["status"] == "ok"
+        # read but not answered: 400 and "error", with the Answer saying what was understood
+        status, body = await api("POST", "ask", body={"dataset": dataset,
+                                                      "question": "what is the meaning of life?"})
+        check(doc, "/ask", "post", status, body)
+        assert status == 400 and body["status"] == "error" and body["data"]["kind"] == "error"
+        assert body["message"] == body["data"]["message"] != ""
+        status, body = await api("POST", "ask", body={"dataset": dataset, "engine": "llm",
+                                                      "question": "how many rows are there?"})
+        check(doc, "/ask", "post", status, body)
+        assert status == 400 and "ANALYST_LLM_BASE_URL" in body["message"]
     status, body = await api("POST", "ask", body={"dataset": dataset, "question": ""})
     check(doc, "/ask", "post", status, body)
     assert status == 400 and body["data"]["errors"][0]["field"] == "question"
@@ -70,6 +81,22 @@ async def test_happy_paths_match_the_document(jp_fetch: Any, api: Any, upload: A
         check(doc, "/jobs/{job_id}", "get", status, body)
     status, body = await api("DELETE", "datasets", dataset)
     check(doc, "/datasets/{dataset}", "delete", status, body)
+
+
+async def test_the_documented_question_limit_is_the_enforced_one(jp_fetch: Any, api: Any,
+                                                                  upload: Any, analyst: Any
+                                                                  ) -> None:
+    doc = json.loads((await jp_fetch("analyst", "v1", "openapi.json")).body)
+    schemas = doc["components"]["schemas"]
+    limit = analyst.settings_model.max_question_chars
+    assert schemas["AskRequest"]["properties"]["question"]["maxLength"] == limit
+    assert schemas["AnalyzeRequest"]["properties"]["questions"]["items"]["maxLength"] == limit
+    dataset = (await upload(CSV, "sales.csv"))[1]["data"]["id"]
+    status, body = await api("POST", "ask", body={"dataset": dataset, "question": "a" * limit})
+    assert "errors" not in body["data"]  # read (and declined as a question), not refused
+    status, body = await api("POST", "ask", body={"dataset": dataset,
+                                                  "question": "a" * (limit + 1)})
+    assert status == 400 and f"the limit is {limit:,}" in body["message"]
 
 
 async def test_docs_page_is_offline_and_complete(jp_fetch: Any) -> None:
@@ -83,3 +110,16 @@ async def test_docs_page_is_offline_and_complete(jp_fetch: Any) -> None:
     for methods in doc["paths"].values():
         for op in methods.values():
             assert f'id="{op["operationId"]}"' in html
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded",
+                                          None])
+async def test_json_bodies_must_say_they_are_json(jp_fetch: Any, content_type: str | None
+                                                  ) -> None:
+    headers = {"Content-Type": content_type} if content_type else {}
+    response = await jp_fetch("analyst", "v1", "ask", method="POST", raise_error=False,
+                              body=json.dumps({"dataset": "x", "question": "how many rows"}),
+                              headers=headers)
+    body = json.loads(response.body)
+    assert response.code == 415 and body["status"] == "error"
+    assert "Content-Type: application/json" in body["message"]
