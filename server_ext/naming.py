@@ -13,7 +13,7 @@ import unicodedata
 
 from .errors import APIError
 
-__all__ = ["MAX_NAME_CHARS", "canonical_name", "clean_text", "split_filename"]
+__all__ = ["MAX_NAME_CHARS", "canonical_name", "clean_text", "dataset_name", "split_filename"]
 
 MAX_NAME_CHARS = 100
 #: Bidirectional controls (embeddings, overrides, isolates, marks) that disguise text.
@@ -50,6 +50,14 @@ def canonical_name(text: str, *, what: str, max_chars: int = MAX_NAME_CHARS) -> 
     if name.split(".")[0].upper() in WINDOWS_DEVICES:
         name = "_" + name
     return name
+
+
+def dataset_name(text: str) -> str:
+    """A dataset's label: :func:`canonical_name`, and no path in it ("../../tmp/x" is "tmp-x",
+    "sales 2024/Q1" is "sales 2024-Q1"), so no client or log reader mistakes it for one."""
+    name = canonical_name(text, what="dataset name")
+    parts = [p.strip() for p in re.split(r"[\\/]+", name)]
+    return "-".join(p for p in parts if p.strip(".")).strip()
 
 
 def split_filename(filename: str) -> tuple[str, str]:

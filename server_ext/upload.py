@@ -17,7 +17,7 @@ from tornado.httputil import HTTPServerRequest
 from . import worker
 from .errors import APIError
 from .multipart import MultipartParser, PartHeaders, boundary_of
-from .naming import canonical_name, split_filename
+from .naming import dataset_name, split_filename
 from .sniff import HEAD_BYTES, TEXT_EXTENSIONS, check_file, check_head
 
 __all__ = ["MB", "MULTIPART_SLACK", "Upload"]
@@ -139,7 +139,7 @@ class Upload:
         described = await self.jobs.call(worker.inspect_upload, source, self.label,
                                           self.extension in TEXT_EXTENSIONS,
                                           self.staging / "frame.parquet")
-        name = canonical_name(self._field("name"), what="dataset name") or self.stem or "dataset"
+        name = dataset_name(self._field("name")) or self.stem or "dataset"
         meta = {"id": self.dataset_id, "name": name, "filename": self.label,
                 "extension": self.extension,
                 **{k: described[k] for k in ("size_bytes", "sha256", "rows", "columns",

@@ -33,6 +33,14 @@ async def test_upload_list_get_delete(upload: Any, api: Any, analyst: Any) -> No
     assert status == 404
 
 
+@pytest.mark.parametrize(("given", "stored"), [
+    ("../../../tmp/pwned", "tmp-pwned"), ("..\\..\\windows", "windows"),
+    ("sales 2024/Q1", "sales 2024-Q1"), ("/etc/passwd", "etc-passwd"), ("../..", "sales")])
+async def test_a_dataset_name_never_holds_a_path(upload: Any, given: str, stored: str) -> None:
+    status, body = await upload(CSV, "sales.csv", fields={"name": given})
+    assert status == 201 and body["data"]["name"] == stored
+
+
 async def test_same_name_gets_a_suffix(upload: Any) -> None:
     first = (await upload(CSV, "sales.csv"))[1]["data"]["name"]
     second = (await upload(CSV, "ｓａｌｅｓ\u200b.csv"))[1]["data"]["name"]
