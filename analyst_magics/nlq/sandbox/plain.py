@@ -12,7 +12,7 @@ Arrow (``codec.py``), which can only make plain values.
 
 >>> import builtins, pandas as pd
 >>> frame = pd.DataFrame({"f": pd.Categorical([builtins.getattr, "a"])})
->>> portable(frame)["f"].cat.categories.tolist()
+>>> portable(frame)["f"].tolist()  # the function's text, never the function
 ['<built-in function getattr>', 'a']
 """
 
