@@ -9,7 +9,6 @@ Cross-origin access is Jupyter's: set ``ServerApp.allow_origin`` (or ``allow_ori
 
 from __future__ import annotations
 
-import importlib.util
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -22,7 +21,6 @@ from traitlets import Float, Integer, List, Unicode
 from analyst_magics._version import __version__
 from analyst_magics.config import ENV_PREFIX, AnalystSettings, load_settings
 
-from .errors import APIError
 from .frames import FrameCache
 from .handlers import routes
 from .jobs import JobManager
@@ -33,12 +31,6 @@ from .storage import DatasetStore
 __all__ = ["AnalystExtension"]
 
 MB = 1024 * 1024
-#: Engine parts the server can serve, by the module that provides them.
-FEATURE_MODULES = {"load": ("analyst_magics.data_utils",),
-                   "profile": ("analyst_magics.pipeline.profiling",),
-                   "ask": ("analyst_magics.nlq.engine",),
-                   "analyze": ("analyst_magics.analysis", "analyst_magics.nlq.engine"),
-                   "reports": ("analyst_magics.report",), "llm": ("analyst_magics.nlq.llm",)}
 #: Traits that map onto AnalystSettings fields (``storage_dir`` because JupyterApp already
 #: has a ``data_dir``: Jupyter's own data directory).
 SETTINGS_TRAITS = {"storage_dir": "data_dir", "reports_dir": "reports_dir",
@@ -145,24 +137,10 @@ class AnalystExtension(ExtensionApp):
         await self.jobs.shutdown()
         self.threads.shutdown(wait=False, cancel_futures=True)
 
-    @staticmethod
-    def features() -> dict[str, bool]:
-        """Which engine parts are installed (an endpoint without its part answers 501)."""
-        return {name: all(importlib.util.find_spec(m) is not None for m in modules)
-                for name, modules in FEATURE_MODULES.items()}
-
-    def require(self, feature: str) -> None:
-        """501 when the engine part behind an endpoint is not installed (yet)."""
-        if not self.features()[feature]:
-            raise APIError(501, f"This installation of analyst_magics has no {feature!r} "
-                                "engine; GET analyst/v1/info lists what it can do.")
-
     def info(self) -> dict[str, Any]:
         settings = self.settings_model
-        features = self.features()
-        engines = (["rules"] if features["ask"] else []) + (
-            ["llm"] if features["llm"] and settings.llm_configured else [])
-        return {"version": __version__, "api": "v1", "features": features, "engines": engines,
+        engines = ["rules", *(["llm"] if settings.llm_configured else [])]
+        return {"version": __version__, "api": "v1", "engines": engines,
                 "limits": {"max_upload_mb": settings.max_upload_mb,
                            "max_columns": settings.max_columns,
                            "max_question_chars": settings.max_question_chars,

@@ -208,9 +208,6 @@ class JobManager:
     def _save(self, job: Job) -> None:
         atomic_write_json(self.root / job.job_id / "job.json", asdict(job))
 
-    def result_path(self, job_id: str) -> Path:
-        return self.root / job_id / "result.json"
-
     def get(self, job_id: str, owner: str) -> Job:
         """A job of ``owner``; 404 for unknown ids and for other principals' jobs alike."""
         job = self.jobs.get(job_id) if ID_PATTERN.fullmatch(job_id) else None

@@ -61,7 +61,7 @@ def _ask_op() -> dict[str, Any]:
     """``POST ask``: 200 with the Answer, or 400 with either the invalid fields or the Answer
     that says why the question was not answered (no status "ok" without an answer)."""
     op = _op("ask", "questions", "Answer one question with its pandas code", _ok(_ref(Answer)),
-             errors=("400", "404", "501"),
+             errors=("400", "404"),
              body={"application/json": {"schema": _ref(s.AskRequest)}})
     op["responses"]["400"] = {
         "description": "Invalid request, no language model for engine 'llm', or a question "
@@ -124,7 +124,7 @@ def _paths() -> dict[str, Any]:
         "/ask": {"post": _ask_op()},
         "/analyze": {"post": _op("analyze", "jobs", "Start an analysis job",
                                  _ok(_ref(s.JobAccepted), "Accepted", "202"),
-                                 errors=("400", "404", "501"),
+                                 errors=("400", "404"),
                                  body={"application/json": {"schema": _ref(s.AnalyzeRequest)}})},
         "/jobs": {"get": _op("listJobs", "jobs", "The caller's jobs, newest first",
                              _ok({**listing, "items": _ref(s.JobStatus)}))},

@@ -103,7 +103,6 @@ class Limits(BaseModel):
 class Info(BaseModel):
     version: str
     api: Literal["v1"]
-    features: dict[str, bool] = Field(description="Which engine parts this installation has.")
     engines: list[str] = Field(description="Question engines that can answer now.")
     limits: Limits
 

@@ -39,7 +39,6 @@ class Upload:
     """Receives one ``multipart/form-data`` body: a part ``file`` and an optional ``name``."""
 
     def __init__(self, ext: Any, request: HTTPServerRequest) -> None:
-        ext.require("load")
         settings = ext.settings_model
         self.limit_mb = settings.max_upload_mb
         self.max_bytes = settings.max_upload_mb * MB + MULTIPART_SLACK

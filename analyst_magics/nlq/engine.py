@@ -118,22 +118,11 @@ def _refuse(df: pd.DataFrame, question: str, text: str) -> Answer | None:
 
 def answer_with_llm(df: pd.DataFrame, question: str, *, timeout: float | None,
                     rules: Plan | None) -> Answer:
-    """The seam of the language-model engine.
+    """The language-model engine's answer (:func:`analyst_magics.nlq.llm.answer`, imported
+    only when a model is asked); ``rules`` is the rules' reading (or ``None``), which it may use
+    as a hint or fall back to."""
+    from . import llm
 
-    :mod:`analyst_magics.nlq.llm` provides ``answer(df, question, *, timeout, rules)`` and
-    returns an :class:`Answer` with ``engine="llm"``; ``rules`` is the rules' reading (or
-    ``None``), which it may use as a hint or fall back to.
-    """
-    try:
-        from . import llm
-    except ModuleNotFoundError as exc:
-        if exc.name != f"{__package__}.llm":
-            raise
-        if rules is not None and rules.parsed:
-            return run_plan(df, rules, timeout=timeout)
-        return error_answer(question, "This installation has no language-model engine "
-                                      "(analyst_magics.nlq.llm); ask with engine='rules'.",
-                            engine="none")
     return llm.answer(df, question, timeout=timeout, rules=rules)
 
 

@@ -31,7 +31,6 @@ class AskHandler(AnalystHandler):
     @web.authenticated
     @authorized
     async def post(self) -> None:
-        self.ext.require("ask")
         from analyst_magics import ask
         from analyst_magics.models import AnswerKind
         from analyst_magics.nlq.engine import LLM_SETUP
@@ -56,12 +55,9 @@ class AnalyzeHandler(AnalystHandler):
     @web.authenticated
     @authorized
     async def post(self) -> None:
-        self.ext.require("analyze")
         body = self.parse_body(AnalyzeRequest)
         store, jobs = self.ext.store, self.ext.jobs
         meta = store.find(body.dataset)
-        if body.report:
-            self.ext.require("reports")
         params = {"questions": body.questions, "name": meta["name"], "label": meta["filename"],
                   "clean": body.clean, "engine": body.engine}
         job = jobs.submit(

@@ -113,7 +113,6 @@ class DatasetHandler(AnalystHandler):
         cached = store.path(meta["id"], "profile.json")
         if cached.exists():
             return read_json(cached)  # type: ignore[no-any-return]
-        self.ext.require("profile")
         result = await self.ext.jobs.call(worker.profile_dataset, store.source(meta),
                                           store.path(meta["id"], "frame.parquet"), meta["name"],
                                           meta["filename"])

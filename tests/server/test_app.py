@@ -30,7 +30,7 @@ async def test_health_and_info(api: Any) -> None:
     assert status == 200
     limits = body["data"]["limits"]
     assert limits["max_upload_mb"] == LIMIT_MB and "csv" in limits["allowed_extensions"]
-    assert set(body["data"]["features"]) >= {"ask", "analyze", "reports"}
+    assert body["data"]["engines"][0] == "rules"
 
 
 async def test_unknown_path_is_enveloped_404(api: Any) -> None:

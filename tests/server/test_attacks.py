@@ -102,15 +102,6 @@ def client(jp_serverapp: Any, analyst: Any, http_server_client: Any, jp_http_por
     return Client(jp_serverapp, analyst, http_server_client.fetch, jp_http_port, jp_base_url)
 
 
-def _needs(case: dict[str, Any], client: Client) -> None:
-    text = json.dumps(case)
-    features = client.analyst.features()
-    if "analyst/v1/ask" in text and not features["ask"]:
-        pytest.skip("the question engine (analyst_magics.nlq.engine) is not installed yet")
-    if "job_id}" in text and not features["analyze"]:
-        pytest.skip("analysis jobs need the question engine, not installed yet")
-
-
 async def _send(case: dict[str, Any], client: Client, tmp_path: Path) -> tuple[int, dict, bytes]:
     """Perform the case; returns (status, headers, body)."""
     values = client.values
@@ -246,7 +237,6 @@ async def _check_export(case: dict[str, Any], client: Client, dataset: str) -> N
 @pytest.mark.parametrize("case", PARAMS)
 async def test_http_attack(case: dict[str, Any], client: Client, tmp_path: Path,
                            caplog: pytest.LogCaptureFixture) -> None:
-    _needs(case, client)
     caplog.set_level(logging.DEBUG)
     await client.setup(jobs="job_id}" in json.dumps(case))
     outside = tmp_path.parent

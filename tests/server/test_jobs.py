@@ -36,8 +36,6 @@ def sales_csv() -> bytes:
 
 async def start(upload: Any, api: Any, analyst: Any, sales_csv: bytes) -> dict[str, Any]:
     """Upload the sales table and start its analysis; the 202's data."""
-    if not analyst.features()["analyze"]:
-        pytest.skip("analysis needs the question engine, which is not installed yet")
     status, body = await upload(sales_csv, "sales.csv")
     assert status == 201, body
     status, body = await api("POST", "analyze",
@@ -116,8 +114,6 @@ async def test_jobs_belong_to_who_started_them(upload: Any, api: Any, analyst: A
 
 async def test_report_job_writes_report_and_bundle(upload: Any, api: Any, analyst: Any,
                                                    sales_csv: bytes, jp_fetch: Any) -> None:
-    if not (analyst.features()["analyze"] and analyst.features()["reports"]):
-        pytest.skip("needs the analysis and report engines")
     await upload(sales_csv, "sales.csv")
     status, body = await api("POST", "analyze", body={"dataset": "sales", "report": True})
     assert status == 202, body

@@ -56,29 +56,27 @@ async def test_happy_paths_match_the_document(jp_fetch: Any, api: Any, upload: A
     check(doc, "/datasets/{dataset}", "get", status, body)
     status, body = await api("GET", "datasets", "missing")
     check(doc, "/datasets/{dataset}", "get", status, body)
-    if analyst.features()["ask"]:
-        status, body = await api("POST", "ask", body={"dataset": dataset,
-                                                      "question": "how many rows are there?"})
-        check(doc, "/ask", "post", status, body)
-        assert status == 200 and body["status"] == "ok"
-        # read but not answered: 400 and "error", with the Answer saying what was understood
-        status, body = await api("POST", "ask", body={"dataset": dataset,
-                                                      "question": "what is the meaning of life?"})
-        check(doc, "/ask", "post", status, body)
-        assert status == 400 and body["status"] == "error" and body["data"]["kind"] == "error"
-        assert body["message"] == body["data"]["message"] != ""
-        status, body = await api("POST", "ask", body={"dataset": dataset, "engine": "llm",
-                                                      "question": "how many rows are there?"})
-        check(doc, "/ask", "post", status, body)
-        assert status == 400 and "ANALYST_LLM_BASE_URL" in body["message"]
+    status, body = await api("POST", "ask", body={"dataset": dataset,
+                                                  "question": "how many rows are there?"})
+    check(doc, "/ask", "post", status, body)
+    assert status == 200 and body["status"] == "ok"
+    # read but not answered: 400 and "error", with the Answer saying what was understood
+    status, body = await api("POST", "ask", body={"dataset": dataset,
+                                                  "question": "what is the meaning of life?"})
+    check(doc, "/ask", "post", status, body)
+    assert status == 400 and body["status"] == "error" and body["data"]["kind"] == "error"
+    assert body["message"] == body["data"]["message"] != ""
+    status, body = await api("POST", "ask", body={"dataset": dataset, "engine": "llm",
+                                                  "question": "how many rows are there?"})
+    check(doc, "/ask", "post", status, body)
+    assert status == 400 and "ANALYST_LLM_BASE_URL" in body["message"]
     status, body = await api("POST", "ask", body={"dataset": dataset, "question": ""})
     check(doc, "/ask", "post", status, body)
     assert status == 400 and body["data"]["errors"][0]["field"] == "question"
-    if analyst.features()["analyze"]:
-        status, body = await api("POST", "analyze", body={"dataset": dataset})
-        check(doc, "/analyze", "post", status, body)
-        status, body = await api("GET", "jobs", body["data"]["job_id"])
-        check(doc, "/jobs/{job_id}", "get", status, body)
+    status, body = await api("POST", "analyze", body={"dataset": dataset})
+    check(doc, "/analyze", "post", status, body)
+    status, body = await api("GET", "jobs", body["data"]["job_id"])
+    check(doc, "/jobs/{job_id}", "get", status, body)
     status, body = await api("DELETE", "datasets", dataset)
     check(doc, "/datasets/{dataset}", "delete", status, body)
 

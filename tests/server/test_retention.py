@@ -7,7 +7,6 @@ import os
 import time
 from typing import Any
 
-import pytest
 from http_helpers import CSV
 
 DAY = 86_400
@@ -38,8 +37,6 @@ async def test_sweep_removes_only_what_is_old(upload: Any, api: Any, analyst: An
 
 
 async def test_finished_jobs_expire(upload: Any, api: Any, analyst: Any) -> None:
-    if not analyst.features()["analyze"]:
-        pytest.skip("analysis jobs need the question engine")
     await upload(CSV, "sales.csv")
     job_id = (await api("POST", "analyze", body={"dataset": "sales"}))[1]["data"]["job_id"]
     assert analyst.sweep()["jobs"] == 0  # running or fresh: kept
