@@ -10,12 +10,13 @@ from pathlib import Path
 
 from ._version import __version__
 from .errors import AnalystError
+from .models import Engine, ReportFormat
 from .progress import ProgressLine
 
 __all__ = ["main", "build_parser"]
 
 DEFAULT_OUT = Path("analyst-output")
-FORMATS = ("json", "html", "pdf", "ipynb", "zip")
+FORMATS = tuple(f.value for f in ReportFormat)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -49,7 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "pandas code that produced it.")
     ask.add_argument("path", type=Path, help="the table (CSV, TSV, XLSX, JSON, Parquet)")
     ask.add_argument("question", help='the question, e.g. "average revenue by region"')
-    ask.add_argument("--engine", choices=("auto", "rules", "llm"), default="auto",
+    ask.add_argument("--engine", choices=tuple(e.value for e in Engine), default="auto",
                      help="auto (default), the offline rules, or the configured model")
     ask.add_argument("--json", action="store_true", help="print the answer as strict JSON")
     return parser

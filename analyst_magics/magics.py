@@ -22,12 +22,13 @@ import pandas as pd
 from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
 
 from .errors import AnalystError, DataLoadError
+from .models import Engine, ReportFormat
 
 __all__ = ["AnalystMagics", "AskArgs", "AnalyzeArgs", "parse_ask", "parse_analyze",
            "load_ipython_extension"]
 
-ENGINES = ("auto", "rules", "llm")
-REPORT_FORMATS = ("html", "pdf", "ipynb", "zip")
+ENGINES = tuple(e.value for e in Engine)
+REPORT_FORMATS = tuple(f.value for f in ReportFormat)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -29,6 +29,7 @@ __all__ = [
     "CleaningStep",
     "ColumnProfile",
     "DatasetMetadata",
+    "Engine",
     "Evidence",
     "FrequentValue",
     "Insight",
@@ -36,6 +37,7 @@ __all__ = [
     "PLOTLY_MIME",
     "Profile",
     "Report",
+    "ReportFormat",
     "Result",
     "SemanticType",
 ]
@@ -279,6 +281,28 @@ class Insight(Result):
 # --------------------------------------------------------------------------- answers
 
 
+class Engine(StrEnum):
+    """The question engines a caller chooses from: ``auto`` picks rules or model per question.
+
+    An :class:`Answer` names the one that answered (``rules`` or ``llm``), or ``none`` when the
+    question was refused before any engine read it.
+    """
+
+    AUTO = "auto"
+    RULES = "rules"
+    LLM = "llm"
+
+
+class ReportFormat(StrEnum):
+    """The files a report can be written as (see :func:`analyst_magics.build_report`)."""
+
+    HTML = "html"
+    PDF = "pdf"
+    IPYNB = "ipynb"
+    JSON = "json"
+    ZIP = "zip"
+
+
 class AnswerKind(StrEnum):
     NUMBER = "number"
     TEXT = "text"
@@ -299,7 +323,9 @@ class Answer(Result):
     value: Any = None
     kind: AnswerKind
     code: str = ""
-    engine: str = Field("rules", description="'rules', 'llm' or 'none'.")
+    engine: str = Field("rules", description="The engine that answered: 'rules' or 'llm' "
+                                             "(see Engine), or 'none' when the question was "
+                                             "refused before either read it.")
     chart: ChartSpec | None = None
     warnings: list[str] = Field(default_factory=list)
     message: str = ""

@@ -11,6 +11,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
+from analyst_magics.models import Engine
+
 from .naming import clean_text
 
 __all__ = [
@@ -19,7 +21,6 @@ __all__ = [
 ]
 
 JobState = Literal["queued", "running", "done", "error"]
-Engine = Literal["auto", "rules", "llm"]
 DATASET_REF = Field(min_length=1, max_length=200, description="Dataset id, or its unique name.")
 
 
@@ -44,7 +45,7 @@ class AskRequest(_Strict):
 
     dataset: str = DATASET_REF
     question: str = Field(description="The question; control characters are removed.")
-    engine: Engine = "auto"
+    engine: Engine = Engine.AUTO
 
     _check_question = field_validator("question")(_question)
 
@@ -55,7 +56,7 @@ class AnalyzeRequest(_Strict):
     dataset: str = DATASET_REF
     questions: list[str] = Field(default_factory=list, max_length=50)
     clean: bool = True
-    engine: Engine = "auto"
+    engine: Engine = Engine.AUTO
     report: bool = Field(False, description="Also write an HTML report (and its zip bundle).")
 
     @field_validator("questions")

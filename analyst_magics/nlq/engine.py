@@ -14,7 +14,7 @@ import pandas as pd
 
 from ..config import get_settings
 from ..errors import QuestionError
-from ..models import Answer
+from ..models import Answer, Engine
 from ..validation import require_frame
 from .execute import error_answer, run_plan
 from .rules import Plan, example_questions, plan, unmatched_hint
@@ -22,7 +22,8 @@ from .rules.parser import ANSWER_FLOOR
 
 __all__ = ["ask", "ENGINES", "answer_with_llm"]
 
-ENGINES = ("auto", "rules", "llm")
+#: The engines ``ask`` accepts, as text (the values of :class:`~analyst_magics.models.Engine`).
+ENGINES = tuple(e.value for e in Engine)
 LLM_SETUP = ("set ANALYST_LLM_BASE_URL (an OpenAI-compatible endpoint such as "
              "https://api.openai.com/v1 or http://localhost:11434/v1 for Ollama), "
              "ANALYST_LLM_MODEL and, if the endpoint needs one, ANALYST_LLM_API_KEY")

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..config import get_settings
 from ..errors import AnalystError
-from ..models import Analysis, Report
+from ..models import Analysis, Report, ReportFormat
 from .files import (
     delete_old_reports,
     list_reports,
@@ -28,7 +28,7 @@ from .files import (
 
 __all__ = ["FORMATS", "build_report", "delete_old_reports", "list_reports"]
 
-FORMATS = ("html", "pdf", "ipynb", "json", "zip")
+FORMATS = tuple(f.value for f in ReportFormat)
 
 
 def build_report(analysis: Analysis, formats: Iterable[str] = ("html",),

@@ -32,11 +32,11 @@ class AskHandler(AnalystHandler):
     @authorized
     async def post(self) -> None:
         from analyst_magics import ask
-        from analyst_magics.models import AnswerKind
+        from analyst_magics.models import AnswerKind, Engine
         from analyst_magics.nlq.engine import LLM_SETUP
 
         body = self.parse_body(AskRequest)
-        if body.engine == "llm" and not self.ext.settings_model.llm_configured:
+        if body.engine == Engine.LLM and not self.ext.settings_model.llm_configured:
             raise APIError(400, f"No language model is configured; {LLM_SETUP}. Or ask with "
                                 "engine 'rules' (offline) or 'auto'.")
         meta = self.ext.store.find(body.dataset)
@@ -59,7 +59,7 @@ class AnalyzeHandler(AnalystHandler):
         store, jobs = self.ext.store, self.ext.jobs
         meta = store.find(body.dataset)
         params = {"questions": body.questions, "name": meta["name"], "label": meta["filename"],
-                  "clean": body.clean, "engine": body.engine}
+                  "clean": body.clean, "engine": body.engine.value}
         job = jobs.submit(
             "analyze", await principal_of(self), meta["id"], worker.analyze_job, jobs.root,
             store.source(meta), store.path(meta["id"], "frame.parquet"), params,

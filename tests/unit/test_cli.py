@@ -43,7 +43,7 @@ def test_missing_file_is_a_one_line_error(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("argv", "message"), [
     (["analyze"], "one of the arguments path --sample is required"),
-    (["analyze", "--sample", "--format", "docx"], "unknown format 'docx'; choose from json"),
+    (["analyze", "--sample", "--format", "docx"], "unknown format 'docx'; choose from html"),
     (["frobnicate"], "invalid choice"),
 ])
 def test_usage_errors(argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:

@@ -64,3 +64,16 @@ def test_html_escapes_user_text(payload: str) -> None:
 def test_error_answer_shows_its_message() -> None:
     answer = Answer(question="why?", kind=AnswerKind.ERROR, message="I could not find a column.")
     assert "I could not find a column." in answer._repr_html_()
+
+
+def test_engine_and_format_names_are_defined_once() -> None:
+    from analyst_magics import cli, magics, report
+    from analyst_magics.models import Engine, ReportFormat
+    from analyst_magics.nlq import engine
+    from server_ext.schemas import AskRequest
+
+    engines = tuple(e.value for e in Engine)
+    assert engine.ENGINES == magics.ENGINES == engines
+    assert AskRequest.model_json_schema()["$defs"]["Engine"]["enum"] == list(engines)
+    formats = tuple(f.value for f in ReportFormat)
+    assert report.FORMATS == cli.FORMATS == magics.REPORT_FORMATS == formats
