@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import html
 import json
 import os
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,10 +26,18 @@ __all__ = ["progress_display", "report_href", "show_chart", "show_report_links"]
 
 @contextlib.contextmanager
 def progress_display() -> Iterator[ProgressCallback]:
-    """A progress bar (ipywidgets) where a front end can show it, else one text line per stage."""
+    """Progress that updates in place: an ipywidgets bar where the front end has it, else one
+    HTML line re-drawn through a display id; one text line per stage outside a kernel."""
+    if not _in_kernel():
+        yield ProgressLine(sys.stderr)
+        return
     bar = _widget_bar()
     if bar is None:
-        yield ProgressLine(sys.stderr)
+        line = _LiveLine()
+        try:
+            yield line
+        finally:
+            line.close()
         return
     display(bar)
 
@@ -40,14 +50,48 @@ def progress_display() -> Iterator[ProgressCallback]:
         bar.close()
 
 
+class _LiveLine:
+    """A ``<progress>`` line in the output, updated at most every 0.2 s or on a new stage."""
+
+    INTERVAL_S = 0.2
+
+    def __init__(self) -> None:
+        # Empty until the first stage, and empty again at the end: what a saved notebook keeps
+        # is the same however often the line was redrawn.
+        self.handle = display(HTML(""), display_id=True)
+        self.shown = ("", -1.0)
+        self.at = 0.0
+
+    def __call__(self, stage: str, fraction: float) -> None:
+        now = time.monotonic()
+        if stage == self.shown[0] and now - self.at < self.INTERVAL_S:
+            return
+        self.shown, self.at = (stage, fraction), now
+        if self.handle is not None:
+            self.handle.update(HTML(self._html(stage, fraction)))
+
+    def close(self) -> None:
+        if self.handle is not None:  # the result shows below; a finished bar says nothing
+            self.handle.update(HTML(""))
+
+    @staticmethod
+    def _html(stage: str, fraction: float) -> str:
+        return (f'<div class="am-progress" style="font-size:12px;color:#57606a">'
+                f'<progress value="{fraction:.3f}" max="1"></progress> {fraction:.0%} '
+                f"{html.escape(stage[:80])}</div>")
+
+
+def _in_kernel() -> bool:
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    return shell is not None and getattr(shell, "kernel", None) is not None
+
+
 def _widget_bar() -> Any:
     try:
         import ipywidgets
-        from IPython import get_ipython
     except ImportError:
-        return None
-    shell = get_ipython()
-    if shell is None or getattr(shell, "kernel", None) is None:  # a terminal, or a test shell
         return None
     return ipywidgets.FloatProgress(value=0.0, min=0.0, max=1.0, description="starting",
                                     style={"description_width": "initial"})
