@@ -12,6 +12,7 @@ import pytest
 from pypdf import PdfReader
 
 import analyst_magics as am
+from analyst_magics.config import get_settings
 from analyst_magics.models import Analysis, Answer, AnswerKind
 
 pdfium = pytest.importorskip("pypdfium2")
@@ -100,7 +101,7 @@ def test_pdf_prints_the_summary_first_and_every_statistic(
         orders_analysis: Analysis, wide_analysis: Analysis, chromium_path: str,
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, paper: str) -> None:
     monkeypatch.setenv("ANALYST_PAPER", paper)
-    am.config.get_settings.cache_clear()
+    get_settings.cache_clear()
     try:
         for analysis in (orders_analysis, wide_analysis):
             rep = am.build_report(analysis, formats=("html", "pdf"), out_dir=tmp_path)
@@ -119,4 +120,4 @@ def test_pdf_prints_the_summary_first_and_every_statistic(
             half_blank = [n for n, share in enumerate(used[:-1], 1) if share < 0.5]
             assert half_blank == [], f"pages {half_blank} are more than half blank"
     finally:
-        am.config.get_settings.cache_clear()
+        get_settings.cache_clear()
