@@ -329,6 +329,8 @@ class Answer(Result):
     chart: ChartSpec | None = None
     warnings: list[str] = Field(default_factory=list)
     message: str = ""
+    unit: str = Field(default="", description="'%' when the value is a percentage (27.9 "
+                                              "reads 27.9%).")
     data: str = Field(default="", description="The table the answer was computed on, e.g. 'the "
                                       "cleaned table, 4,925 of 5,000 rows'.")
     confidence: float | None = Field(

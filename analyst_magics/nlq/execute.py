@@ -155,7 +155,8 @@ def run_plan(df: pd.DataFrame, reading: Plan, *, timeout: float | None = None) -
     return Answer(question=reading.question, value=value, kind=kind, code=reading.code,
                   engine="rules", chart=chart, warnings=warnings,
                   message=f"Understood: {understood}.", confidence=reading.confidence,
-                  unused=reading.unused)
+                  unused=reading.unused,
+                  unit="%" if reading.intent is not None and reading.intent.percent else "")
 
 
 def _empty(value: Any) -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from nlq_asking import declined, value
+from nlq_asking import answer, declined, value
 
 
 @pytest.mark.parametrize(("question", "scale"), [
@@ -128,3 +128,15 @@ def test_a_ratio_per_group(campaigns: pd.DataFrame) -> None:
 def test_a_rate_whose_base_is_unclear_declines(campaigns: pd.DataFrame) -> None:
     """Conversions per click or per impression? Both bases are there: the rules say so."""
     declined(campaigns, "conversion rate by channel")
+
+
+@pytest.mark.parametrize("question", ["what percentage of orders were returned?",
+                                      "the return rate in percent"])
+def test_a_percentage_says_it_is_one(question: str) -> None:
+    import analyst_magics as am
+
+    sales = am.sample_data(rows=600)
+    got = answer(sales, question)
+    assert got.unit == "%" and got.kind.value == "number"
+    assert f"{got.value:.3g}%" in got._repr_mimebundle_()["text/html"]
+    assert answer(sales, "average revenue").unit == ""
