@@ -64,14 +64,17 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_python_and_magic_blocks(workdir: Path) -> None:
     from IPython.testing.globalipapp import start_ipython
 
-    shell = start_ipython()
+    shell = start_ipython()  # IPython's one test shell, shared with tests/notebook
     shell.reset(new_session=False)  # a namespace of its own, with IPython's internals
-    for language, code in blocks():
-        if _kind(language, code) == "ipython":
-            result = shell.run_cell(code)
-            assert result.success, f"README block failed:\n{code}\n{result.error_in_exec!r}"
-    assert isinstance(shell.user_ns["sales"], type(am.sample_data(rows=5)))
-    assert list((workdir / "data" / "reports").glob("*.html"))
+    try:
+        for language, code in blocks():
+            if _kind(language, code) == "ipython":
+                result = shell.run_cell(code)
+                assert result.success, f"README block failed:\n{code}\n{result.error_in_exec!r}"
+        assert isinstance(shell.user_ns["sales"], type(am.sample_data(rows=5)))
+        assert list((workdir / "data" / "reports").glob("*.html"))
+    finally:
+        shell.reset(new_session=False)  # leave no frames behind for the next test
 
 
 def _commands(code: str) -> list[str]:
