@@ -59,14 +59,13 @@ class _LiveLine:
         # Empty until the first stage, and empty again at the end: what a saved notebook keeps
         # is the same however often the line was redrawn.
         self.handle = display(HTML(""), display_id=True)
-        self.shown = ("", -1.0)
-        self.at = 0.0
+        self.stage, self.at = "", 0.0
 
     def __call__(self, stage: str, fraction: float) -> None:
         now = time.monotonic()
-        if stage == self.shown[0] and now - self.at < self.INTERVAL_S:
+        if stage == self.stage and now - self.at < self.INTERVAL_S:
             return
-        self.shown, self.at = (stage, fraction), now
+        self.stage, self.at = stage, now
         if self.handle is not None:
             self.handle.update(HTML(self._html(stage, fraction)))
 

@@ -73,7 +73,7 @@ def date_text(value: dt.datetime | dt.date | pd.Timestamp) -> str:
 def whole_days(values: Sequence[Any]) -> bool:
     """Whether every value is a date at midnight (a column of days, not of times)."""
     stamps = _as_dates(values)
-    return stamps is not None and bool((stamps.normalize() == stamps).all())
+    return stamps is not None and _at_midnight(stamps)
 
 
 def day_text(value: Any) -> str:
@@ -108,11 +108,15 @@ def date_labels(values: Sequence[Any]) -> list[str]:
     stamps = _as_dates(values)
     if stamps is None:
         return [cell(v) for v in values]
-    if len(stamps) > 1 and (stamps.day == 1).all() and (stamps.normalize() == stamps).all():
+    if len(stamps) > 1 and (stamps.day == 1).all() and _at_midnight(stamps):
         if (stamps.month == 1).all():
             return [f"{s:%Y}" for s in stamps]
         return [f"{s:%b %Y}" for s in stamps]
     return [date_text(s) for s in stamps]
+
+
+def _at_midnight(stamps: pd.DatetimeIndex) -> bool:
+    return bool((stamps.normalize() == stamps).all())
 
 
 def _as_dates(values: Sequence[Any]) -> pd.DatetimeIndex | None:

@@ -339,18 +339,19 @@ def _log_ticks(spec: ChartSpec) -> dict[str, Any]:
     decades = range(int(np.floor(np.log10(max(low, 1e-12)))), int(np.ceil(np.log10(high))) + 1)
     many = len(decades) > 4
     ticks = [m * 10.0 ** d for d in decades for m in ((1,) if many else (1, 2, 5))]
-    ticks = [t for t in ticks if low <= t <= high] + ([0.0] if spec.x_scale == "log1p" else [])
-    positions = _scaled(np.array(sorted(ticks)), spec.x_scale)
+    ticks = sorted([t for t in ticks if low <= t <= high]
+                   + ([0.0] if spec.x_scale == "log1p" else []))
+    positions = _scaled(np.array(ticks), spec.x_scale)
     # At most about seven labels, evenly apart: crowded labels overlap on a small chart.
-    gap = (_scaled(np.array([high]), spec.x_scale)[0] - _scaled(np.array([low]),
-                                                                  spec.x_scale)[0]) / 7
+    span_low, span_high = _scaled(np.array([low, high]), spec.x_scale)
+    gap = (span_high - span_low) / 7
     kept: list[int] = []
     for k, position in enumerate(positions):
         if not kept or position - positions[kept[-1]] >= gap:
             kept.append(k)
     scale = "log scale" if spec.x_scale == "log" else "log scale of 1 + x"
     return {"tickvals": [float(positions[k]) for k in kept],
-            "ticktext": [format_number(sorted(ticks)[k]) for k in kept],
+            "ticktext": [format_number(ticks[k]) for k in kept],
             "title": {"text": f"{spec.x_label or spec.x} ({scale})"}}
 
 
