@@ -32,18 +32,15 @@ class AskHandler(AnalystHandler):
     @authorized
     async def post(self) -> None:
         from analyst_magics import ask
-        from analyst_magics.models import AnswerKind, Engine
-        from analyst_magics.nlq.engine import LLM_SETUP
+        from analyst_magics.models import AnswerKind
 
         body = self.parse_body(AskRequest)
-        if body.engine == Engine.LLM and not self.ext.settings_model.llm_configured:
-            raise APIError(400, f"No language model is configured; {LLM_SETUP}. Or ask with "
-                                "engine 'rules' (offline) or 'auto'.")
         meta = self.ext.store.find(body.dataset)
         frame = await self.ext.frames.get(meta)
         answer = await asyncio.get_running_loop().run_in_executor(
             self.ext.threads, partial(ask, frame, body.question, engine=body.engine))
-        if answer.kind == AnswerKind.ERROR:  # read, but not answered: not "ok"
+        # read but not answered (also engine "llm" with no model, which ask() refuses): not "ok"
+        if answer.kind == AnswerKind.ERROR:
             self.reply(answer.to_dict(), answer.message, status=400, ok=False)
             return
         self.reply(answer.to_dict(), answer.message or "")
