@@ -36,6 +36,9 @@ from analyst_magics.nlq.rules.expectation import Expected, expected_answer, mism
     ("total sales per month", Expected.TABLE),
     ("what is the mean salary for each department", Expected.TABLE),
     ("the distribution of ages", Expected.TABLE),
+    ("number of orders by region", Expected.TABLE),
+    ("how many customers per country?", Expected.TABLE),
+    ("count of tickets for each priority", Expected.TABLE),
     ("revenue", Expected.ANY),
 ])
 def test_expected_kind_from_wording(question: str, kind: Expected) -> None:
@@ -46,10 +49,24 @@ def test_expected_kind_from_wording(question: str, kind: Expected) -> None:
     "what was the total time run by France?",
     "what is the mean fare paid by the passengers?",
     "what is the total of the medals won by Qatar?",
+    "how many medals were won by Qatar?",
+    "how many outliers are there in the fare paid by passengers?",
+    "how many games were attended by at least 8,000 people?",
+    "what is the total number of matches played by brazilians?",
 ])
 def test_by_an_agent_does_not_ask_for_groups(question: str) -> None:
     columns = {"nation", "time", "fare", "medals", "total"}
-    assert expected_answer(question, columns, {"france", "qatar"}) is Expected.NUMBER
+    assert expected_answer(question, columns, {"france", "qatar"}) in (Expected.NUMBER,
+                                                                       Expected.COUNT)
+
+
+@pytest.mark.parametrize("question", [
+    "total sales grouped by region", "revenue broken down by channel",
+    "the average fare paid by each passenger class", "units sold by every store",
+])
+def test_explicit_groupings_ask_for_groups(question: str) -> None:
+    columns = {"sales", "region", "revenue", "fare", "passenger", "class", "units", "store"}
+    assert expected_answer(question, columns, {"lyon"}) is Expected.TABLE
 
 
 def test_by_something_the_table_lacks_asks_for_groups() -> None:

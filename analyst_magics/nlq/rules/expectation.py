@@ -66,8 +66,18 @@ _SEVERAL = re.compile(r"^(?:list|name|enumerate|give me|show)\b|^(?:which|what|w
                       r"highest|lowest|largest|smallest|most|least) \d+\b|\b\d+ (?:most|least|"
                       r"highest|lowest|largest|smallest|biggest|top|bottom|best|worst)\b|^what "
                       r"are the\b", re.I)
-_GROUPING = re.compile(r"\b(?:by|per|for each|for every|across|in each|of each|broken down by|"
-                       r"grouped by|split by|breakdown by)\s+(\w+)", re.I)
+_GROUPING = re.compile(r"(?:(\w+)\s+)?\b(by|per|for each|for every|across|in each|of each)"
+                       r"\s+(\w+)", re.I)
+#: words before "by" that make it a grouping whatever follows: "grouped by", "broken down by"
+_ED_NOT_PARTICIPLES = frozenset({"speed", "breed", "hundred", "indeed"})
+_GROUPED = frozenset({"grouped", "down", "split", "breakdown", "segmented", "bucketed"})
+#: past participles that are not formed with "-ed": "the fare paid by", "the races won by"
+_IRREGULAR_PARTICIPLES = frozenset({
+    "paid", "won", "made", "held", "run", "done", "given", "taken", "seen", "written",
+    "driven", "sold", "bought", "built", "brought", "caught", "taught", "told", "found", "kept",
+    "led", "lost", "met", "read", "sent", "spent", "hit", "put", "set", "shot", "beaten",
+    "chosen", "drawn", "eaten", "flown", "known", "ridden", "spoken", "stolen", "thrown",
+    "worn", "begun", "sung", "got", "gotten", "struck", "fought", "dealt", "meant"})
 _TABLE = re.compile(r"\b(?:distribution|describe|summary|summarize|summarise|trend|over time|"
                     r"matrix|histogram|respectively|separately)\b|^compare\b", re.I)
 _NOT_GROUPS = frozenset({"far", "how", "the", "a", "an", "one", "his", "her", "their", "its",
@@ -102,10 +112,11 @@ def _expected_one(question: str, columns: Collection[str] | None,
     first = text.split(" ", 1)[0].lower() if text else ""
     if first in _AUXILIARIES:
         return Expected.CHOICE if _OPTIONS.search(text) else Expected.BOOLEAN
-    if _COUNT.search(text):
-        return Expected.COUNT
     grouped = _TABLE.search(text) is not None or any(
-        _groups(match.group(1), columns, values) for match in _GROUPING.finditer(text))
+        _groups(match[1], match[2], match[3], columns, values)
+        for match in _GROUPING.finditer(text))
+    if _COUNT.search(text):
+        return Expected.TABLE if grouped else Expected.COUNT
     if _NUMBER.search(text):
         return Expected.TABLE if grouped else Expected.NUMBER
     if _LABEL.search(text):
@@ -115,12 +126,25 @@ def _expected_one(question: str, columns: Collection[str] | None,
     return Expected.TABLE if grouped else Expected.ANY
 
 
-def _groups(word: str, columns: Collection[str] | None, values: Collection[str]) -> bool:
-    low = word.lower()
+def _groups(before: str | None, marker: str, word: str, columns: Collection[str] | None,
+            values: Collection[str]) -> bool:
+    """Whether ``marker word`` ("by region", "per day") names groups. "by" after a past
+    participle names an agent ("the fare paid by passengers", "games attended by fans")
+    unless a distributive follows ("paid by each customer")."""
+    low, previous = word.lower(), (before or "").lower()
+    if marker.lower() == "by" and (low in ("each", "every") or previous in _GROUPED):
+        return True
+    if marker.lower() == "by" and _participle(previous):
+        return False
     if low in _NOT_GROUPS or low.isdigit():
         return False
     return columns is None or low in columns or low.rstrip("s") in columns or (
         low not in values)
+
+
+def _participle(word: str) -> bool:
+    return word in _IRREGULAR_PARTICIPLES or (
+        len(word) > 4 and word.endswith("ed") and word not in _ED_NOT_PARTICIPLES)
 
 
 def mismatch(expected: Expected, value: Any) -> str | None:
