@@ -11,12 +11,14 @@ change their input. Import them from :mod:`analyst_magics.data_utils`.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 from pandas.api import types as ptypes
 
-__all__ = ["NA_TOKENS", "parse_boolean", "parse_numeric", "try_parse_date"]
+__all__ = ["NA_TOKENS", "DateFormats", "date_formats", "parse_boolean", "parse_numeric",
+           "read_dates", "try_parse_date"]
 
 #: Cell texts (after stripping, case-insensitive) that mean "no value".
 NA_TOKENS = frozenset(
@@ -51,7 +53,7 @@ _DAY_FIRST = tuple(d + t for d in ("%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y") for t in 
 _UNAMBIGUOUS = (  # dotted dates are day-first by convention; month names tell themselves
     *(d + t for d in ("%d.%m.%Y", "%d.%m.%y") for t in _TIMES[:3]),
     "%b %d, %Y", "%B %d, %Y", "%b %d %Y", "%B %d %Y", "%d %b %Y", "%d %B %Y", "%d-%b-%Y",
-    "%d-%b-%y", "%b %Y", "%B %Y", "%a, %d %b %Y %H:%M:%S %z", "%Y/%m/%d",
+    "%d-%b-%y", "%b %Y", "%B %Y", "%a, %d %b %Y %H:%M:%S %z", "%Y/%m/%d", "%m/%Y",
 )
 _DATE_LIKE = r"^(?:[0-9]{1,4}[-/.][0-9]{1,2}(?:[-/.][0-9]{1,4})?|.*[A-Za-z]{3}.*[0-9]{2})"
 _TZ_SUFFIX = r"[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)? ?(?:Z|[-+][0-9]{2}:?[0-9]{2})$"
@@ -201,20 +203,44 @@ def try_parse_date(series: pd.Series, *, min_ratio: float = 0.95) -> pd.Series |
     return _full(parsed, series, str(parsed.dtype))
 
 
-def _dates(unique: pd.Series, *, min_ratio: float) -> pd.Series:
-    """Distinct texts read with formats inferred from a sample of them; all NaT if none fit."""
+class DateFormats(NamedTuple):
+    """How a column writes its dates: the formats to try, most used first, and whether values
+    carry UTC offsets (then all are read as UTC)."""
+
+    formats: tuple[str, ...]
+    utc: bool
+
+
+def date_formats(unique: pd.Series, *, min_ratio: float = 0.95) -> DateFormats:
+    """The formats that read the distinct texts ``unique`` as dates, inferred from a sample of
+    them; no formats when fewer than ``min_ratio`` of the sample are dates. Code that reads
+    the column the same way tries them in order (:func:`read_dates`).
+
+    >>> date_formats(pd.Series(["14.03.2024 09:30", "2024-03-05 10:00"])).formats
+    ('ISO8601', '%d.%m.%Y %H:%M')
+    """
     sample = _spread(unique, DATE_SAMPLE)
     utc = bool(unique.str.contains(_TZ_SUFFIX).any())  # one offset anywhere decides
-    date_like = sample.str.match(_DATE_LIKE).mean() >= min_ratio
+    date_like = len(sample) > 0 and sample.str.match(_DATE_LIKE).mean() >= min_ratio
     formats = _choose_formats(sample, utc=utc, min_ratio=min_ratio) if date_like else []
-    if not formats:
-        return _no_dates(unique.index, utc)
-    parsed = _to_datetime(unique, formats[0], utc)
-    for fmt in formats[1:]:
+    return DateFormats(tuple(formats), utc)
+
+
+def read_dates(text: pd.Series, how: DateFormats) -> pd.Series:
+    """``text`` read with each of ``how.formats`` in turn, NaT where none fits."""
+    if not how.formats:
+        return _no_dates(text.index, how.utc)
+    parsed = _to_datetime(text, how.formats[0], how.utc)
+    for fmt in how.formats[1:]:
         missing = parsed.isna()
         if missing.any():
-            parsed = parsed.fillna(_to_datetime(unique[missing], fmt, utc))
+            parsed = parsed.fillna(_to_datetime(text[missing], fmt, how.utc))
     return parsed
+
+
+def _dates(unique: pd.Series, *, min_ratio: float) -> pd.Series:
+    """Distinct texts read with formats inferred from a sample of them; all NaT if none fit."""
+    return read_dates(unique, date_formats(unique, min_ratio=min_ratio))
 
 
 def _to_datetime(text: pd.Series, fmt: str, utc: bool) -> pd.Series:

@@ -193,3 +193,26 @@ def test_word_salad_never_raises(sales: pd.DataFrame, words: list[str]) -> None:
     answer = ask(sales, " ".join(words), engine="rules")
     if answer.kind != AnswerKind.ERROR:
         assert_same(answer.value, plain_run(answer.code, sales))
+
+
+@pytest.mark.parametrize("question, month_counts", [
+    ("how many tickets were opened per month?", {1: 2, 2: 1, 3: 3}),
+    ("number of tickets by month", {1: 2, 2: 1, 3: 3}),
+])
+def test_dates_written_two_ways_are_read_as_the_profile_reads_them(
+        question: str, month_counts: dict[int, int]) -> None:
+    """Dotted dates are day-first: "05.03.2024" is in March, whatever a per-value guess says."""
+    tickets = pd.DataFrame({"opened": ["05.03.2024 09:30", "2024-01-23 11:59", "14.03.2024 10:00",
+                                       "02.01.2024 08:15", "2024-02-04 10:18", "2024-03-11 09:06"],
+                            "priority": ["high", "low", "low", "high", "low", "high"]})
+    answer = ask(tickets, question, engine="rules")
+    assert answer.kind == AnswerKind.TABLE, answer.message
+    counts = {stamp.month: int(n) for stamp, n in answer.value.items() if n}
+    assert counts == month_counts
+    assert '"%d.%m.%Y %H:%M"' in answer.code
+
+
+def test_a_month_named_in_the_question_counts_that_month_only() -> None:
+    orders = pd.DataFrame({"date": ["05.03.2024", "2024-03-20", "03.05.2024", "2024-01-02"],
+                           "total": [10.0, 20.0, 30.0, 40.0]})
+    assert ask(orders, "how many orders in March 2024?", engine="rules").value == 2

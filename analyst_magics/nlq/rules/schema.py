@@ -17,11 +17,12 @@ from typing import Any
 
 import pandas as pd
 
+from ...parsers import DateFormats, date_formats
 from .lexicon import SUMMARY_LABELS
 from .text import split_name, word_list
 
 __all__ = ["ColumnInfo", "Schema", "schema_of", "normalize_value", "read_numbers",
-           "numbers_code", "NUMERIC_TEXT_PATTERN", "DATE_FORMATS"]
+           "numbers_code", "dates_code", "NUMERIC_TEXT_PATTERN"]
 
 #: what a cell holding a number written as text looks like: "1,234", "$5.00", "12%", " 578.55"
 NUMERIC_TEXT_PATTERN = r"[,$€£%\s]"
@@ -45,9 +46,6 @@ _SUMMARY_START = re.compile(r"^(?:all|total|grand total|overall)\b(?: \w+)?$")
 _SCALED = re.compile(r"\d\s*[KMBkmb]\s*$")
 _ACCENTS = re.compile("[\u0300-\u036f]")
 _PLACEHOLDERS = frozenset({"", "-", "–", "—", "n/a", "na", "none", "null", "?", "nan"})
-DATE_FORMATS = ("ISO8601", "%d-%b-%Y", "%d-%b-%y", "%b %d, %Y", "%B %d, %Y", "%d %B %Y",
-                "%d %b %Y", "%m/%d/%Y", "%d/%m/%Y", "%Y/%m/%d", "%d.%m.%Y", "%b %Y", "%B %Y",
-                "%Y-%m", "%m/%Y")
 _DATE_HINT = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[-/ .]\w{2,9}[-/ .,]+\d{2,4}|"
                         r"[A-Za-z]{3,9} \d{1,2}, \d{4}|^[A-Za-z]{3,9}\.? \d{4}$|^\d{4}-\d{2}$|"
                         r"^\d{1,2}/\d{4}$")
@@ -84,7 +82,7 @@ class ColumnInfo:
     unique_ratio: float = 0.0
     is_id: bool = False
     true_value: Any = None  # what "yes" is in a boolean-like column
-    date_format: str | None = None
+    dates: DateFormats | None = None  # how a "datetext" column writes its dates
     yearlike: bool = False
     scaled: bool = False  # numbers written with K/M/B suffixes
     decimal_comma: bool = False  # "1.200,50": dots between thousands, a comma before decimals
@@ -154,6 +152,16 @@ def numbers_code(ref: str, scaled: bool, decimal_comma: bool = False) -> list[st
     return [f"raw = {stripped}.str.upper()",
             f"{ref} = pd.to_numeric(raw.str.rstrip(\"KMB\"), errors=\"coerce\") * "
             f"raw.str[-1].map({scales}).fillna(1)"]
+
+
+def dates_code(ref: str, dates: DateFormats) -> str:
+    """An expression reading the text column ``ref`` as dates, as the profile read it: each
+    format in turn (a column may mix "2024-03-05" and "05.03.2024"), never a guess per value
+    (which takes "05.03.2024" for May)."""
+    utc = ", utc=True" if dates.utc else ""
+    reads = [f"pd.to_datetime({ref}, format=\"{fmt}\", errors=\"coerce\"{utc})"
+             for fmt in dates.formats]
+    return reads[0] + "".join(f".fillna(\n    {read})" for read in reads[1:])
 
 
 def normalize_value(value: Any) -> str:
@@ -285,9 +293,9 @@ def _describe_text(series: pd.Series, head: pd.Series, info: ColumnInfo) -> None
     info.kind = "text"
     if meaningful.str.len().max() <= MAX_DATE_LENGTH and meaningful.str.contains(
             _DATE_HINT).mean() >= 0.9:
-        info.date_format = _date_format(meaningful)
-        if info.date_format is not None:
-            info.kind = "datetext"
+        dates = date_formats(pd.Series(meaningful.unique()), min_ratio=0.9)
+        if dates.formats:
+            info.kind, info.dates = "datetext", dates
     info.is_id = bool(set(info.words) & _ID_WORDS) and sample.nunique() >= 0.95 * len(sample)
 
 
@@ -308,18 +316,6 @@ def _is_duration_text(sample: pd.Series, words: tuple[str, ...]) -> bool:
         return False
     return bool(set(words) & _DURATION_WORDS) or bool(sample.str.count(":").ge(2).mean() >= (
         DURATION_SHARE))
-
-
-def _date_format(sample: pd.Series) -> str | None:
-    """The first of :data:`DATE_FORMATS` that reads all sample values, else ``"mixed"`` when
-    per-value parsing reads nine in ten (slower, so only when one format is not enough)."""
-    for fmt in DATE_FORMATS:
-        parsed = pd.to_datetime(sample, format=fmt, errors="coerce")
-        if parsed.notna().all():
-            return fmt
-    if pd.to_datetime(sample, format="mixed", errors="coerce").notna().mean() >= 0.9:
-        return "mixed"
-    return None
 
 
 def _indexable(series: pd.Series, info: ColumnInfo) -> bool:

@@ -7,6 +7,7 @@ from typing import Any
 
 import pandas as pd
 
+from ...parsers import read_dates
 from . import ranking
 from .context import DATE_KINDS, Context
 from .intents import Intent, IntentKind
@@ -182,8 +183,8 @@ def _auto_freq(ctx: Context, column: Any) -> str | None:
         return None
     series = ctx.df[column]
     sample = series.iloc[:: max(1, len(series) // TREND_SAMPLE)]
-    if info.kind == "datetext":
-        sample = pd.to_datetime(sample, format=info.date_format, errors="coerce")
+    if info.kind == "datetext" and info.dates is not None:
+        sample = read_dates(sample.astype(str).str.strip(), info.dates)
     span = sample.max() - sample.min()
     days = span.days if isinstance(span, pd.Timedelta) else 0
     return next((freq for limit, freq in _AUTO_FREQ if days > limit), "H")

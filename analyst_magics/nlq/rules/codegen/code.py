@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from ..intents import AggRef, Condition, Intent, IntentKind
-from ..schema import ColumnInfo, Schema, numbers_code
+from ..schema import ColumnInfo, Schema, dates_code, numbers_code
 
 __all__ = ["Code", "column_ref", "filter_rows", "flag", "in_unit", "literal", "mask",
            "period_key", "prepare", "reduce", "reducer"]
@@ -108,9 +108,9 @@ def prepare(code: Code) -> None:
                          "errors=\"coerce\")")
             code.notes.append(f"Read the durations written as text in '{column}'.")
         elif info.kind == "datetext" and _needs_dates(intent, column):
-            fixes.append(f"{ref} = pd.to_datetime({ref}, format={literal(info.date_format)}, "
-                         "errors=\"coerce\")")
-            code.notes.append(f"Read '{column}' as dates ({info.date_format}).")
+            assert info.dates is not None
+            fixes.append(f"{ref} = {dates_code(ref, info.dates)}")
+            code.notes.append(f"Read '{column}' as dates ({', '.join(info.dates.formats)}).")
     for item in intent.derived:
         target = column_ref("data", item.name)
         if item.op.startswith("fill:"):  # missing values filled with a statistic or a number
