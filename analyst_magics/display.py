@@ -21,7 +21,8 @@ from .progress import ProgressCallback, ProgressLine
 if TYPE_CHECKING:  # pragma: no cover
     from .models import ChartSpec, Report
 
-__all__ = ["progress_display", "report_href", "show_chart", "show_report_links"]
+__all__ = ["progress_display", "report_href", "report_links", "show_chart",
+           "show_report_links"]
 
 
 @contextlib.contextmanager
@@ -106,9 +107,14 @@ def show_chart(spec: ChartSpec) -> None:
 
 def show_report_links(report: Report) -> None:
     """Links to the report files that were written, opened through the Jupyter server."""
+    display(HTML(render("report_links.html.j2", links=report_links(report))))
+
+
+def report_links(report: Report) -> list[tuple[str, str, str]]:
+    """``(format, href, path)`` of each file of ``report``, ``href`` as :func:`report_href`
+    gives it for the Jupyter server that started this kernel."""
     server = _kernel_server()
-    links = [(fmt, report_href(path, server), str(path)) for fmt, path in report.paths.items()]
-    display(HTML(render("report_links.html.j2", links=links)))
+    return [(fmt, report_href(path, server), str(path)) for fmt, path in report.paths.items()]
 
 
 def report_href(path: Path, server: dict[str, Any] | None) -> str:

@@ -8,12 +8,9 @@ traceback instead.
 from __future__ import annotations
 
 import argparse
-import difflib
-import io
 import re
 import shlex
 import sys
-import tokenize
 import traceback
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,8 +18,9 @@ from typing import Any
 import pandas as pd
 from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
 
-from .errors import AnalystError, DataLoadError
+from .errors import AnalystError
 from .models import Engine, ReportFormat
+from .namespace import find_frame, standalone_code
 
 __all__ = ["AnalystMagics", "AskArgs", "AnalyzeArgs", "parse_ask", "parse_analyze",
            "load_ipython_extension"]
@@ -126,54 +124,6 @@ def parse_analyze(line: str, cell: str) -> AnalyzeArgs:
                        questions_only=ns.questions_only, debug=ns.debug)
 
 
-def find_frame(name: str | None, namespace: dict[str, Any]) -> tuple[str, pd.DataFrame]:
-    """The DataFrame called ``name``, or the only DataFrame in the namespace."""
-    frames = {k: v for k, v in namespace.items()
-              if isinstance(v, pd.DataFrame) and not k.startswith("_")}
-    if name is None:
-        if len(frames) == 1:
-            return next(iter(frames.items()))
-        if not frames:
-            raise DataLoadError("There is no DataFrame in this notebook yet. Create one first, "
-                                "e.g. df = analyst_magics.load('sales.csv') or "
-                                "df = analyst_magics.sample_data().")
-        raise DataLoadError(f"Several DataFrames are defined ({', '.join(sorted(frames))}); "
-                            f'name one: %ask {sorted(frames)[0]} "your question"')
-    value = namespace.get(name)
-    if isinstance(value, pd.DataFrame):
-        return name, value
-    if name in namespace:
-        kind = type(value).__name__
-        raise DataLoadError(f"{name!r} is not a pandas DataFrame (it is a {kind}).")
-    close = difflib.get_close_matches(name, list(frames), n=1)
-    hint = f" Did you mean {close[0]!r}?" if close else ""
-    raise DataLoadError(f"No DataFrame called {name!r} in this notebook.{hint} "
-                        f"DataFrames: {', '.join(sorted(frames)) or 'none'}.")
-
-
-def standalone_code(code: str, frame: str) -> str:
-    """The answer's code as a cell that runs on its own in the user's kernel: ``df`` is renamed
-    to the frame that was asked about, so the cell never rebinds a variable of the user's."""
-    return f"{renamed(code.rstrip(), 'df', frame)}\nresult\n"
-
-
-def renamed(code: str, old: str, new: str) -> str:
-    """``code`` with every use of the name ``old`` (not in strings or attributes) as ``new``."""
-    if old == new:
-        return code
-    lines = code.splitlines(keepends=True)
-    spots = []
-    previous = None
-    for token in tokenize.generate_tokens(io.StringIO(code).readline):
-        if token.type == tokenize.NAME and token.string == old and previous != ".":
-            spots.append(token.start)
-        previous = token.string
-    for row, col in reversed(spots):
-        line = lines[row - 1]
-        lines[row - 1] = line[:col] + new + line[col + len(old):]
-    return "".join(lines)
-
-
 @magics_class
 class AnalystMagics(Magics):
     """``%ask`` and ``%%analyze``."""
@@ -210,7 +160,8 @@ class AnalystMagics(Magics):
         if args.output:
             self._namespace[args.output] = answer
         if args.insert and answer.code:
-            self._ipython.set_next_input(standalone_code(answer.code, name), replace=False)
+            self._ipython.set_next_input(standalone_code(answer.code, name, self._namespace),
+                                         replace=False)
         if answer.chart is not None:
             from .display import show_chart
 
@@ -255,5 +206,8 @@ class AnalystMagics(Magics):
 
 
 def load_ipython_extension(ipython: Any) -> None:
-    """``%load_ext analyst_magics``."""
+    """``%load_ext analyst_magics``: the magics, and in a kernel the sidebar's comm target."""
+    from .sidebar import register
+
     ipython.register_magics(AnalystMagics)
+    register(ipython)

@@ -10,7 +10,7 @@ from nbformat.v4 import new_code_cell, new_notebook
 
 import analyst_magics as am
 from analyst_magics.jsonable import to_jsonable
-from analyst_magics.magics import standalone_code
+from analyst_magics.namespace import standalone_code
 
 QUESTIONS = [
     "how many rows are there?",

@@ -4,7 +4,8 @@ import pandas as pd
 import pytest
 
 from analyst_magics.errors import AnalystError, DataLoadError
-from analyst_magics.magics import find_frame, parse_analyze, parse_ask, standalone_code
+from analyst_magics.magics import parse_analyze, parse_ask
+from analyst_magics.namespace import find_frame, standalone_code
 
 NS = {"sales": pd.DataFrame({"a": [1]}), "n": 3}
 
@@ -85,3 +86,17 @@ def test_a_misspelt_frame_name_is_named_in_the_error() -> None:
     assert args.frame == "ordrs" and args.question == "how many rows"
     with pytest.raises(DataLoadError, match="No DataFrame called 'ordrs'.*Did you mean 'orders'"):
         find_frame(args.frame, namespace)
+
+
+@pytest.mark.parametrize("frame", ["sales", "data", "result"])
+def test_inserted_code_rebinds_none_of_the_users_names(frame: str) -> None:
+    """The code assigns ``data`` and ``result``; a notebook that has them (or whose frame is
+    called so) keeps them, and the cell still shows the answer."""
+    code = standalone_code("data = df.copy()\nresult = int(data['a'].sum())", frame,
+                           {"data": "mine", "result": "also mine", frame: NS["sales"]})
+    user = {"data": "mine", "result": "also mine", frame: NS["sales"]}
+    namespace = dict(user)
+    *body, shown = code.strip().splitlines()
+    exec("\n".join(body), namespace)
+    assert {name: namespace[name] for name in user} == user
+    assert eval(shown, namespace) == int(NS["sales"]["a"].sum())

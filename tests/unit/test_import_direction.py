@@ -12,7 +12,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-FACES = ("analyst_magics.magics", "analyst_magics.display")
+FACES = ("analyst_magics.magics", "analyst_magics.display", "analyst_magics.sidebar")
 BLOCKED = ("IPython", "ipywidgets", "tornado", "jupyter_server", "server_ext")
 
 SCRIPT = textwrap.dedent(f"""
