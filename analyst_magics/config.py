@@ -56,6 +56,9 @@ class AnalystSettings(BaseSettings):
     sandbox_workers: int = Field(
         default_factory=lambda: min(2, os.cpu_count() or 1), ge=1, le=64,
         description="Sandbox calls that run at once, each in a process of its own; more wait.")
+    sandbox_nice: int = Field(
+        5, ge=0, le=19, description="How much lower the sandbox's scheduling priority is than "
+        "that of the process asking, so a notebook or server stays responsive under load.")
     llm_base_url: str = Field("", description="OpenAI-compatible endpoint; empty means offline.")
     llm_model: str = Field("", description="Model name sent to the endpoint.")
     llm_api_key: SecretStr = Field(SecretStr(""), description="API key (never logged).")

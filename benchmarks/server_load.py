@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -148,7 +149,10 @@ def run_load(server: LiveServer, dataset: str, args: argparse.Namespace) -> dict
     return {"requests": len(results), "errors": sum(not ok for _, ok in results),
             "rps": len(results) / elapsed, "p50_ms": 1000 * statistics.median(latencies),
             "p95_ms": 1000 * latencies[int(0.95 * (len(latencies) - 1))],
+            "health_p99_ms": 1000 * sorted(probes)[int(0.99 * (len(probes) - 1))] if probes
+            else 0.0,
             "health_latency_max_ms": 1000 * max(probes, default=0.0),
+            "rps_per_core": len(results) / elapsed / (os.cpu_count() or 1),
             "loop_lag_max_ms": loop["max_lag_ms"],
             "loop_cpu_in_max_lag_ms": loop["loop_cpu_in_max_lag_ms"],
             "analyze_state_at_end": state}  # type: ignore[dict-item]
@@ -198,7 +202,11 @@ def main() -> None:
             monitor.stopped.set()
             monitor.join()
             memory = upload_rss(server, work)
-    summary = {**load, **memory, "server_peak_rss_mb": monitor.peak / (1 << 20),
+            stalls = server.log.read_text(errors="replace").split("analyst: the IOLoop was ")[1:]
+    for stall in stalls[:5]:  # where the loop was when it stalled, from the server's log
+        print("stall:", stall.strip()[:1500], "\n")
+    summary = {**load, **memory, "loop_stalls_logged": len(stalls),
+               "server_peak_rss_mb": monitor.peak / (1 << 20),
                "server_and_workers_peak_rss_mb": monitor.peak_total / (1 << 20)}
     for key, value in summary.items():
         print(f"{key:32s} {value:.1f}" if isinstance(value, float) else f"{key:32s} {value}")

@@ -9,8 +9,10 @@ Cross-origin access is Jupyter's: set ``ServerApp.allow_origin`` (or ``allow_ori
 
 from __future__ import annotations
 
+import asyncio
 import time
 from concurrent.futures import ThreadPoolExecutor
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,7 @@ from traitlets import Float, Integer, List, Unicode
 from analyst_magics._version import __version__
 from analyst_magics.config import ENV_PREFIX, AnalystSettings, load_settings
 
+from .admission import Slots
 from .frames import FrameCache
 from .handlers import routes
 from .jobs import JobManager
@@ -66,10 +69,15 @@ class AnalystExtension(ExtensionApp):
                                  "(ANALYST_MAX_QUESTION_CHARS).").tag(config=True)
     job_workers = Integer(2, help="Worker processes for uploads, profiles, exports and "
                           "analysis jobs.").tag(config=True)
+    job_nice = Integer(10, min=0, max=19, help="How much lower the worker processes' "
+                       "scheduling priority is than the server's: uploads and analyses yield "
+                       "the cores to requests.").tag(config=True)
     tasks_per_worker = Integer(25, help="Tasks a worker process runs before it is replaced "
                                "(returns the memory big files took).").tag(config=True)
     ask_threads = Integer(4, help="Threads answering questions on in-memory tables."
                           ).tag(config=True)
+    ask_queue = Integer(64, min=1, help="Questions the server holds at once (answered or "
+                        "waiting); more are refused with 429 and Retry-After.").tag(config=True)
     frame_cache_mb = Integer(1024, help="Memory for tables kept loaded for questions."
                              ).tag(config=True)
     max_cells = Integer(200_000_000, help="Largest rows × columns a Parquet upload may "
@@ -104,11 +112,13 @@ class AnalystExtension(ExtensionApp):
         self.store = DatasetStore(root / "datasets")
         self.jobs = JobManager(root / "jobs", workers=self.job_workers,
                                tasks_per_worker=self.tasks_per_worker,
-                               environment=self.environment(), log=self.server_log)
+                               environment=self.environment(), log=self.server_log,
+                               nice=self.job_nice)
         self.threads = ThreadPoolExecutor(self.ask_threads, thread_name_prefix="analyst-ask")
+        self.ask_slots = Slots(self.ask_queue, "questions", "AnalystExtension.ask_queue")
         self.frames = FrameCache(self.store, self.threads, self.frame_cache_mb * MB)
         self._sweeper: PeriodicCallback | None = None
-        self.loop_watch = LoopWatch()
+        self.loop_watch = LoopWatch(self.server_log)
         self.server_log.info("analyst_magics %s: /analyst/v1 serving data from %s",
                                 __version__, root)
 
@@ -118,6 +128,8 @@ class AnalystExtension(ExtensionApp):
     async def _start_jupyter_server_extension(self, serverapp: Any) -> None:
         self.loop_watch.start()
         self.sweep()
+        # the engine is imported on first use: seconds of CPU that must not run on the IOLoop
+        await asyncio.to_thread(import_module, "analyst_magics.nlq.engine")
         await self.jobs.start()
         self._sweeper = PeriodicCallback(lambda: None if self.sweep() else None,
                                          self.retention_interval * 1000)

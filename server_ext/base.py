@@ -84,6 +84,8 @@ class EnvelopeErrors(_Handler):
         if isinstance(exc, APIError):
             message = exc.message
             data.update(exc.data or {})
+            if exc.retry_after is not None:
+                self.set_header("Retry-After", str(exc.retry_after))
         elif isinstance(exc, web.HTTPError) and exc.log_message:
             message = exc.log_message % exc.args if exc.args else exc.log_message
         else:

@@ -66,13 +66,14 @@ class JobManager:
     """Owns the worker processes, the jobs of this server and their listeners."""
 
     def __init__(self, root: Path, *, workers: int, tasks_per_worker: int,
-                 environment: dict[str, str], log: logging.Logger) -> None:
+                 environment: dict[str, str], log: logging.Logger, nice: int = 0) -> None:
         self.root = root
         self.data_root = root.parent
         self._environment = environment
         self.log = log
         self._workers = workers
         self._tasks_per_worker = tasks_per_worker
+        self._nice = nice
         self._pool: ProcessPoolExecutor | None = None
         self._events: Any = None
         self._reader: threading.Thread | None = None
@@ -111,7 +112,7 @@ class JobManager:
             self._reader.start()
             self._pool = ProcessPoolExecutor(
                 self._workers, mp_context=context, initializer=worker.init_worker,
-                initargs=(self._events, self._environment),
+                initargs=(self._events, self._environment, self._nice),
                 max_tasks_per_child=self._tasks_per_worker)
         return self._pool
 

@@ -27,7 +27,9 @@ MODELS: list[tuple[type[BaseModel], Literal["validation", "serialization"]]] = [
 ERRORS = {"400": "Invalid request (the message names the field or the problem)",
           "403": "Not authenticated (send the Jupyter token: Authorization: token <token>), "
                  "not authorized, or a cross-site request",
-          "404": "No such resource", "500": "Unexpected error (see the reference id)"}
+          "404": "No such resource", "429": "Too many questions are waiting: try again after "
+                                            "the seconds that the Retry-After header says",
+          "500": "Unexpected error (see the reference id)"}
 BINARY = {"schema": {"type": "string", "format": "binary"}}
 
 
@@ -61,7 +63,7 @@ def _ask_op() -> dict[str, Any]:
     """``POST ask``: 200 with the Answer, or 400 with either the invalid fields or the Answer
     that says why the question was not answered (no status "ok" without an answer)."""
     op = _op("ask", "questions", "Answer one question with its pandas code", _ok(_ref(Answer)),
-             errors=("400", "404"),
+             errors=("400", "404", "429"),
              body={"application/json": {"schema": _ref(s.AskRequest)}})
     op["responses"]["400"] = {
         "description": "Invalid request, no language model for engine 'llm', or a question "

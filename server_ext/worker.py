@@ -30,14 +30,16 @@ _EVENTS: Any = None
 EVENT_INTERVAL_S = 0.1
 
 
-def init_worker(events: Any, environment: dict[str, str]) -> None:
+def init_worker(events: Any, environment: dict[str, str], nice: int) -> None:
     """Process-pool initializer: remember the event queue; apply the server's settings.
 
     ``environment`` holds ``ANALYST_*`` values set through Jupyter's config, so the engine in
-    this process reads the same settings as the server.
+    this process reads the same settings as the server. ``nice`` lowers this process's
+    scheduling priority: a long analysis yields the cores to the server and to questions.
     """
     global _EVENTS
     _EVENTS = events
+    os.nice(nice)
     os.environ.update(environment)
     from analyst_magics.config import get_settings
 

@@ -36,9 +36,10 @@ class AskHandler(AnalystHandler):
 
         body = self.parse_body(AskRequest)
         meta = self.ext.store.find(body.dataset)
-        frame = await self.ext.frames.get(meta)
-        answer = await asyncio.get_running_loop().run_in_executor(
-            self.ext.threads, partial(ask, frame, body.question, engine=body.engine))
+        with self.ext.ask_slots.taken():  # 429 when as many questions already wait
+            frame = await self.ext.frames.get(meta)
+            answer = await asyncio.get_running_loop().run_in_executor(
+                self.ext.threads, partial(ask, frame, body.question, engine=body.engine))
         # read but not answered (also engine "llm" with no model, which ask() refuses): not "ok"
         if answer.kind == AnswerKind.ERROR:
             self.reply(answer.to_dict(), answer.message, status=400, ok=False)

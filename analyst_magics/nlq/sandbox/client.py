@@ -92,7 +92,7 @@ class _ForkServer:
         try:
             self.process: subprocess.Popen[bytes] | None = subprocess.Popen(
                 [sys.executable, "-s", "-m", "analyst_magics.nlq.sandbox.worker",
-                 str(theirs.fileno())],
+                 str(theirs.fileno()), str(get_settings().sandbox_nice)],
                 pass_fds=(theirs.fileno(),), env=worker_environment(self.home),
                 cwd=self.home, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL, start_new_session=True)

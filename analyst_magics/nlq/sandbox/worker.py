@@ -64,6 +64,7 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point of the fork server process."""
     args = sys.argv[1:] if argv is None else argv
     channel = socket.socket(fileno=int(args[0]))
+    os.nice(int(args[1]))  # below the asking process: its IOLoop or kernel comes first
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C in a kernel reaches the group
     timezones.install()
     practise()  # imports and first calls happen once, before any fork
