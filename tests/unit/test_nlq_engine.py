@@ -93,7 +93,7 @@ def test_answer_fields(sales: pd.DataFrame) -> None:
     total = ask(sales, "total revenue")
     assert total.kind == AnswerKind.NUMBER and isinstance(total.value, float)
     assert total.value == pytest.approx(sales["revenue"].sum())
-    assert "Understood: aggregate" in total.message
+    assert "Understood: the total of" in total.message
 
     grouped = ask(sales, "average revenue by region")
     assert grouped.kind == AnswerKind.TABLE and grouped.chart is not None

@@ -395,4 +395,4 @@ def test_the_understood_parts_are_listed() -> None:
     result = plan(S, "average revenue in the North")
     assert result.intent is not None
     assert any("column 'revenue'" in u for u in result.understood)
-    assert any("region == 'North'" in u for u in result.understood)
+    assert any("'region' is 'North'" in u for u in result.understood)

@@ -68,17 +68,21 @@ class Condition(BaseModel):
         shown = {"true": "is true", "false": "is false", "isna": "is missing",
                  "notna": "is present"}.get(self.op)
         if shown:
-            return f"{self.column} {shown}"
+            return f"'{self.column}' {shown}"
         value = (f"{self.value.agg} of {self.value.column}" if isinstance(self.value, AggRef)
                  else self.value)
         if self.op == "top":
-            return f"{self.column} in the top {value}"
-        column = f"{_PARTS.get(self.part, self.part)} of {self.column}" if self.part else (
-            self.column)
-        return f"{column} {self.op} {value!r}"
+            return f"'{self.column}' in the top {value}"
+        column = f"the {_PARTS.get(self.part, self.part)} of '{self.column}'" if self.part else (
+            f"'{self.column}'")
+        return f"{column} {_OPS.get(self.op, self.op)} {value!r}"
 
 
 _PARTS = {"day_of_week": "day of the week (0 = Monday)"}
+_OPS = {">": "is greater than", ">=": "is at least", "<": "is less than", "<=": "is at most",
+        "==": "is", "!=": "is not", "in": "is one of", "notin": "is none of",
+        "between": "is between", "contains": "contains", "startswith": "starts with",
+        "endswith": "ends with"}
 
 
 class Derived(BaseModel):
@@ -111,17 +115,83 @@ class Intent(BaseModel):
     derived: list[Derived] = Field(default_factory=list)
 
     def describe(self) -> str:
-        """The intent in words, for messages and warnings."""
-        parts = [self.kind.value.replace("_", " ")]
-        for name in ("agg", "target", "by", "label", "k", "method", "threshold", "unit"):
-            value = getattr(self, name)
-            if value is not None:
-                parts.append(f"{name}={value!r}")
-        if self.columns:
-            parts.append(f"columns={self.columns!r}")
+        """The intent in plain words, for the answer's message and for refusals: "the mean of
+        'Revenue' for each 'Region', where 'Channel' is 'Online'"."""
+        of = f"{_agg_words(self.agg)} of {_name(self.target)}" if self.target is not None else (
+            "the number of rows")
+        by, extreme = _name(self.by), "smallest" if self.ascending else "largest"
+        k = self.k if self.k is not None else ""
+        words = {
+            IntentKind.COUNT: "the number of rows",
+            IntentKind.AGGREGATE: of,
+            IntentKind.GROUP: f"{of} for each {by}" + (
+                f", the {k} {extreme}" if self.k is not None else ""),
+            IntentKind.TOP: (f"the {k} {by} with the {extreme} {of.removeprefix('the ')}"
+                             if self.by is not None else
+                             f"the {k} {extreme} values of {_name(self.target)}"),
+            IntentKind.ARG: f"the {_name(self.label)} of the row with the {extreme} "
+                            f"{_name(self.target)}",
+            IntentKind.GROUP_ARG: f"the {by} with the {extreme} {of.removeprefix('the ')}",
+            IntentKind.MODE: f"the {'least' if self.ascending else 'most'} common "
+                             f"{_name(self.target)}",
+            IntentKind.SHARE: ("the share of rows" if self.target is None else
+                               f"the share of {_name(self.target)}") + self._side(
+                self.predicate, "from" if self.target is not None else ""),
+            IntentKind.DISTRIBUTION: f"the distribution of {_name(self.target)}",
+            IntentKind.CORRELATION: "the correlation of "
+                                    + (" and ".join(map(_name, self.columns)) or
+                                       _name(self.target)),
+            IntentKind.TREND: f"{of} per {_FREQS.get(self.freq or '', 'period')}",
+            IntentKind.COMPARE: f"whether {of}{self._side(self.predicate)} "
+                                f"{_OPS.get(self.method or '', self.method)} "
+                                f"{self._other(of)}",
+            IntentKind.DIFFERENCE: f"{of}{self._side(self.predicate)} minus "
+                                   f"{self._other(of)}",
+        }.get(self.kind, self.kind.value.replace("_", " "))
+        sided = (IntentKind.COMPARE, IntentKind.DIFFERENCE, IntentKind.SHARE)
+        if self.method and self.kind not in sided:
+            words += f" ({self.method})"
+        if self.unit:
+            words += f", in {self.unit}"
+        if self.predicate and self.kind not in sided:
+            words += self._side(self.predicate)
         if self.conditions:
-            parts.append("where " + " and ".join(c.describe() for c in self.conditions))
-        return ", ".join(parts)
+            words += ", where " + " and ".join(c.describe() for c in self.conditions)
+        return " ".join(words.split())
+
+    @staticmethod
+    def _side(conditions: list[Condition], preposition: str = "in") -> str:
+        """" in rows where 'Region' is 'North'" (or "where …" with no preposition)."""
+        if not conditions:
+            return ""
+        rows = f" {preposition} rows" if preposition else ""
+        return f"{rows} where " + " and ".join(c.describe() for c in conditions)
+
+    def _other(self, of: str) -> str:
+        """The other side of a comparison: a number, or the same aggregate on other rows."""
+        if isinstance(self.other, list) and all(isinstance(c, Condition) for c in self.other):
+            return f"the same{self._side(self.other)}" if self.other else "the other rows'"
+        return repr(self.other) if self.other is not None else "the rest"
+
+
+#: what a reducer's name reads as before "of 'column'"
+_AGGS = {"mean": "the mean", "sum": "the total", "max": "the largest value",
+         "min": "the smallest value", "median": "the median", "std": "the standard deviation",
+         "var": "the variance", "count": "the number of values", "size": "the number of rows",
+         "nunique": "the number of distinct values", "mode": "the most common value",
+         "first": "the first value", "last": "the last value", "range": "the range",
+         "iqr": "the interquartile range", "skew": "the skewness", "kurt": "the kurtosis",
+         "cv": "the coefficient of variation"}
+_FREQS = {"YS": "year", "Y": "year", "QS": "quarter", "Q": "quarter", "MS": "month",
+          "M": "month", "W": "week", "D": "day", "H": "hour", "h": "hour"}
+
+
+def _agg_words(agg: str | None) -> str:
+    return _AGGS.get(agg or "", f"the {agg}" if agg else "the values")
+
+
+def _name(column: Any) -> str:
+    return "rows" if column is None else f"'{column}'"
 
 
 class Parse(BaseModel):
