@@ -61,7 +61,8 @@ __all__ = [
 
 
 def load_ipython_extension(ipython: Any) -> None:
-    """``%load_ext analyst_magics`` registers ``%ask`` and ``%%analyze``."""
+    """``%load_ext analyst_magics`` registers ``%ask`` and ``%%analyze`` (and, in a kernel, the
+    comm of the JupyterLab sidebar)."""
     from .magics import load_ipython_extension as load
 
     load(ipython)
@@ -82,3 +83,9 @@ def _jupyter_server_extension_points() -> list[dict[str, Any]]:
     from server_ext import AnalystExtension  # deferred: the engine itself never imports a face
 
     return [{"module": "server_ext", "app": AnalystExtension}]
+
+
+def _jupyter_labextension_paths() -> list[dict[str, str]]:
+    """Where JupyterLab's tools find the prebuilt sidebar in a checkout (``jupyter
+    labextension develop``); an installed wheel carries it as shared data."""
+    return [{"src": "labextension", "dest": "analyst-magics"}]

@@ -5,7 +5,7 @@ answers the panel's requests in this kernel, so the data never leaves it.
 to it. After every cell (IPython's ``post_run_cell`` event) the kernel pushes the list of
 DataFrames: names, shapes, memory, column names and dtypes, never values. The panel needs no
 execute request per cell, and nothing is added to the user's namespace. Messages are plain
-dicts with a ``type``; the panel's ``labextension/src/protocol.ts`` is the other half.
+dicts with a ``type``; the panel's ``labextension/src/protocol/`` is the other half.
 
 An analysis runs in a thread of the kernel, so the panel's **Stop** (a comm message, handled
 while the kernel is otherwise idle) can end it at the next progress step.

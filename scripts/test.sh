@@ -19,4 +19,12 @@ python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e ".[test]"
 
+# The JupyterLab sidebar, built from labextension/ with its lock file (npm registry).
+if command -v npm >/dev/null 2>&1; then
+    bash scripts/build_labextension.sh >/dev/null
+else
+    echo "note: Node.js/npm is not installed; the sidebar is not built and its tests" \
+         "will be skipped" >&2
+fi
+
 exec .venv/bin/python -m pytest "$@"

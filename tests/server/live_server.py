@@ -56,8 +56,9 @@ def _wait(server: LiveServer, timeout: float) -> None:
 
 @contextlib.contextmanager
 def live_server(home: Path, extension: dict[str, Any] | None = None, *,
-                timeout: float = 120) -> Iterator[LiveServer]:
-    """Run ``python -m jupyter_server`` with the extension; stop it on exit."""
+                timeout: float = 120, app: str = "jupyter_server") -> Iterator[LiveServer]:
+    """Run ``python -m <app>`` (the bare server, or ``jupyterlab``) with the extension; stop
+    it on exit."""
     home.mkdir(parents=True, exist_ok=True)
     port, token = _free_port(), secrets.token_hex(16)
     config = {"ServerApp": {"jpserver_extensions": {"analyst_magics": True}, "port": port,
@@ -70,7 +71,7 @@ def live_server(home: Path, extension: dict[str, Any] | None = None, *,
            "JUPYTER_DATA_DIR": str(home / "share"), "JUPYTER_RUNTIME_DIR": str(home / "run")}
     log = home / "server.log"
     with open(log, "wb") as out:
-        process = subprocess.Popen([sys.executable, "-m", "jupyter_server"], env=env,
+        process = subprocess.Popen([sys.executable, "-m", app], env=env,
                                    stdout=out, stderr=subprocess.STDOUT, cwd=home)
     server = LiveServer(f"http://127.0.0.1:{port}/analyst/v1", token, process, log)
     try:
