@@ -82,15 +82,11 @@ export class ResultsView extends Panel {
         element('pre', { class: 'jp-AnalystCard-code' }, code)
       );
     }
-    const about = [`Engine: ${answer.engine}`];
-    if (answer.confidence !== null) {
-      about.push(`confidence ${formatPercent(answer.confidence)}`);
+    // The kernel's card already states the engine, confidence, data and warnings.
+    if (result.bundles.length === 0) {
+      details.append(element('p', { class: 'jp-AnalystCard-meta' }, aboutAnswer(result)));
     }
-    if (answer.data) {
-      about.push(answer.data);
-    }
-    details.append(element('p', { class: 'jp-AnalystCard-meta' }, about.join(' · ')));
-    if (answer.warnings.length > 0) {
+    if (result.bundles.length === 0 && answer.warnings.length > 0) {
       const items = answer.warnings.map(warning => element('li', {}, warning));
       details.append(element('ul', { class: 'jp-AnalystCard-warnings' }, ...items));
     }
@@ -121,6 +117,18 @@ export class ResultsView extends Panel {
       });
     }
   }
+}
+
+/** "Engine: rules · confidence 100% · the table as given, 500 rows × 3 columns". */
+function aboutAnswer({ answer }: AnswerMessage): string {
+  const about = [`Engine: ${answer.engine}`];
+  if (answer.confidence !== null) {
+    about.push(`confidence ${formatPercent(answer.confidence)}`);
+  }
+  if (answer.data) {
+    about.push(answer.data);
+  }
+  return about.join(' · ');
 }
 
 function newCard(label: string, heading: string | null): Panel {
