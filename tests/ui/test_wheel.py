@@ -46,3 +46,7 @@ def test_the_wheel_installs_the_sidebar_without_node(tmp_path: Path) -> None:
     assert "enabled" in line and "OK" in line, listed.stdout + listed.stderr
     server = _run(venv / "bin" / "jupyter", "server", "extension", "list", env=no_node)
     assert "analyst_magics" in server.stdout + server.stderr
+    notebook = tmp_path / "n.ipynb"
+    notebook.write_text('{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}')
+    _run(venv / "bin" / "jupyter", "nbconvert", "--to", "analyst_html", notebook, env=no_node)
+    assert (tmp_path / "n.html").exists()
