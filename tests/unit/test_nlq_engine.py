@@ -216,3 +216,26 @@ def test_a_month_named_in_the_question_counts_that_month_only() -> None:
     orders = pd.DataFrame({"date": ["05.03.2024", "2024-03-20", "03.05.2024", "2024-01-02"],
                            "total": [10.0, 20.0, 30.0, 40.0]})
     assert ask(orders, "how many orders in March 2024?", engine="rules").value == 2
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("show the first 5 rows", lambda df: df.head(5)),
+    ("show me the last ten records", lambda df: df.tail(10)),
+    ("display the top 2 entries of the table", lambda df: df.head(2)),
+    ("what are the first rows?", lambda df: df.head(5)),
+])
+def test_rows_by_position(sales: pd.DataFrame, question: str, expected: Any) -> None:
+    answer = ask(sales, question, engine="rules")
+    assert answer.kind == AnswerKind.TABLE, answer.message
+    pd.testing.assert_frame_equal(answer.value, expected(sales), check_dtype=False)
+
+
+def test_rows_by_position_keep_their_conditions(sales: pd.DataFrame) -> None:
+    region = str(sales["region"].iloc[0])
+    answer = ask(sales, f"first 3 rows where region is {region}", engine="rules")
+    assert len(answer.value) == 3 and set(answer.value["region"]) == {region}
+
+
+@pytest.mark.parametrize("question", ["show the first 2.5 rows", "last 0 rows"])
+def test_impossible_row_counts_are_refused(sales: pd.DataFrame, question: str) -> None:
+    assert ask(sales, question, engine="rules").kind == AnswerKind.ERROR

@@ -33,6 +33,8 @@ def choose(ctx: Context, *, top: ranking.Top | None, threshold: float | None,
     """The intent of the question, or ``None`` when no reading fills its slots."""
     if comparison is not None:
         return comparisons.compare(ctx, comparison)
+    if (rows := first_rows(ctx)) is not None:
+        return rows
     steps = [
         ("corr", lambda: statistics.correlation(ctx)),
         ("outlier", lambda: statistics.outliers(ctx, threshold)),
@@ -63,6 +65,36 @@ def choose(ctx: Context, *, top: ranking.Top | None, threshold: float | None,
             if intent is not None:
                 return intent
     return _values_where(ctx)
+
+
+#: "first"/"top" count rows from the start, "last"/"bottom" from the end
+_ENDS = {"first": "first", "top": "first", "last": "last", "bottom": "last"}
+_ROW_NOUNS = frozenset({"row", "record", "entry", "line", "observation"})
+#: rows shown when the question says "the first rows" without a number (pandas' own default)
+DEFAULT_ROWS = 5
+
+
+def first_rows(ctx: Context) -> Intent | None:
+    """"the first 5 rows", "show the last ten records where region is N": rows by their
+    position. An end word, perhaps a number, then a noun for rows; with a column left over
+    ("top 5 rows by revenue") the rows are ranked, not counted from an end."""
+    tokens = ctx.tokens
+    for at, token in enumerate(tokens):
+        end = _ENDS.get(token.low)
+        if end is None:
+            continue
+        rest = tokens[at + 1:at + 3]
+        number = rest[0] if rest and rest[0].kind == "number" else None
+        noun = rest[1 if number else 0] if len(rest) > (1 if number else 0) else None
+        if noun is None or noun.sing not in _ROW_NOUNS or ctx.free():
+            continue
+        if number is not None and (number.number is None or number.number < 1
+                                   or not float(number.number).is_integer()):
+            return None
+        ctx.use([t.i for t in (token, number, noun) if t is not None])
+        k = int(number.number) if number is not None and number.number else DEFAULT_ROWS
+        return Intent(kind=IntentKind.ROWS, k=k, method=end, conditions=ctx.conditions)
+    return None
 
 
 def _how(ctx: Context) -> Intent | None:

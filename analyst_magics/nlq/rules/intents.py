@@ -142,6 +142,7 @@ class Intent(BaseModel):
                                     + (" and ".join(map(_name, self.columns)) or
                                        _name(self.target)),
             IntentKind.TREND: f"{of} per {_FREQS.get(self.freq or '', 'period')}",
+            IntentKind.ROWS: f"the {self.method} {k} rows" if self.k is not None else "the rows",
             IntentKind.COMPARE: f"whether {of}{self._side(self.predicate)} "
                                 f"{_OPS.get(self.method or '', self.method)} "
                                 f"{self._other(of)}",
@@ -149,7 +150,7 @@ class Intent(BaseModel):
                                    f"{self._other(of)}",
         }.get(self.kind, self.kind.value.replace("_", " "))
         sided = (IntentKind.COMPARE, IntentKind.DIFFERENCE, IntentKind.SHARE)
-        if self.method and self.kind not in sided:
+        if self.method and self.kind not in (*sided, IntentKind.ROWS):
             words += f" ({self.method})"
         if self.unit:
             words += f", in {self.unit}"

@@ -104,7 +104,8 @@ def parse(df: pd.DataFrame, question: str) -> Parse:
     if intent is None:
         return Parse(confidence=0.0, warnings=ctx.warnings, understood=understood,
                      problem=builders.problem(ctx))
-    named = ctx.columns or ctx.values or ctx.conditions or ctx.implied
+    named = ctx.columns or ctx.values or ctx.conditions or ctx.implied or (
+        intent.kind is IntentKind.ROWS and intent.k is not None)  # "the first 5 rows"
     if not named and intent.kind not in _WHOLE_TABLE:
         return Parse(confidence=0.0, warnings=ctx.warnings, understood=understood,
                      problem="no column or value of the table is named in the question")

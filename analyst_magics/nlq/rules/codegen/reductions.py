@@ -177,7 +177,12 @@ def _position(code: Code) -> None:
 
 
 def _rows(code: Code) -> None:
-    code.add(f"result = {code.rows}")
+    intent = code.intent
+    if intent.k is None:
+        code.add(f"result = {code.rows}")
+    else:  # "the first 5 rows", "the last 3 rows where …"
+        code.add(f"result = {code.rows}.{'tail' if intent.method == 'last' else 'head'}"
+                 f"({intent.k})")
 
 
 def _distinct(code: Code) -> None:
