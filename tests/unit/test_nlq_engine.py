@@ -239,3 +239,18 @@ def test_rows_by_position_keep_their_conditions(sales: pd.DataFrame) -> None:
 @pytest.mark.parametrize("question", ["show the first 2.5 rows", "last 0 rows"])
 def test_impossible_row_counts_are_refused(sales: pd.DataFrame, question: str) -> None:
     assert ask(sales, question, engine="rules").kind == AnswerKind.ERROR
+
+
+def test_revenue_names_an_amount_column() -> None:
+    orders = pd.DataFrame({"Region": ["N", "S", "N", "S"], "amount_usd": [10.0, 20.0, 5.0, 1.0],
+                           "Qty": [1, 2, 3, 4]})
+    answer = ask(orders, "total revenue by region", engine="rules")
+    assert answer.value.to_dict() == {"S": 21.0, "N": 15.0}
+
+
+def test_each_year_asks_for_one_count_per_year() -> None:
+    staff = pd.DataFrame({"Hire Date": pd.to_datetime(["2020-01-05", "2020-06-01", "2021-03-03"]),
+                          "Dept": ["A", "B", "A"]})
+    answer = ask(staff, "how many employees were hired each year?", engine="rules")
+    assert answer.kind == AnswerKind.TABLE, answer.message
+    assert list(answer.value) == [2, 1]

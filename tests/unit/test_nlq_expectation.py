@@ -121,3 +121,14 @@ def test_answers_of_the_right_kind_still_come(shops: pd.DataFrame) -> None:
     assert ask(shops, "how many shops are in Lyon?", engine="rules").value == 2
     table = ask(shops, "total revenue by city", engine="rules").value
     assert table.to_dict() == {"Paris": 40.0, "Lyon": 30.0, "Nice": 5.0}
+
+
+def test_each_and_every_before_a_noun_ask_for_groups() -> None:
+    columns = {"hire", "date", "sales", "region"}
+    assert expected_answer("how many employees were hired each year?", columns) is Expected.TABLE
+    assert expected_answer("total sales every month", columns) is Expected.TABLE
+
+
+def test_every_row_is_not_a_grouping() -> None:
+    assert expected_answer("how many rows are left after deleting every row with a missing "
+                           "value in the cabin column?") is Expected.COUNT

@@ -66,8 +66,8 @@ _SEVERAL = re.compile(r"^(?:list|name|enumerate|give me|show)\b|^(?:which|what|w
                       r"highest|lowest|largest|smallest|most|least) \d+\b|\b\d+ (?:most|least|"
                       r"highest|lowest|largest|smallest|biggest|top|bottom|best|worst)\b|^what "
                       r"are the\b", re.I)
-_GROUPING = re.compile(r"(?:(\w+)\s+)?\b(by|per|for each|for every|across|in each|of each)"
-                       r"\s+(\w+)", re.I)
+_GROUPING = re.compile(r"(?:(\w+)\s+)?\b(by|per|for each|for every|across|in each|of each|"
+                       r"each|every)\s+(\w+)", re.I)
 #: words before "by" that make it a grouping whatever follows: "grouped by", "broken down by"
 _ED_NOT_PARTICIPLES = frozenset({"speed", "breed", "hundred", "indeed"})
 _GROUPED = frozenset({"grouped", "down", "split", "breakdown", "segmented", "bucketed"})
@@ -82,7 +82,10 @@ _TABLE = re.compile(r"\b(?:distribution|describe|summary|summarize|summarise|tre
                     r"matrix|histogram|respectively|separately)\b|^compare\b", re.I)
 _NOT_GROUPS = frozenset({"far", "how", "the", "a", "an", "one", "his", "her", "their", "its",
                          "itself", "which", "whom", "whose", "this", "that", "these", "those",
-                         "each", "every", "all", "any", "some"})
+                         "each", "every", "all", "any", "some",
+                         # "every row with a missing value", "each time": not groups
+                         "row", "rows", "record", "records", "entry", "entries", "time",
+                         "single", "other"})
 _OPTIONS = re.compile(r"\b\w+\W+or\W+\w+", re.I)
 #: text that states a quantity: a number, a duration or an amount, perhaps with its unit
 _QUANTITY = re.compile(r"^\s*[-+−]?[$€£¥]?\s*\d[\d,.:]*\s*(?:%|[^\W\d_]{1,12}\.?)?\s*$")
