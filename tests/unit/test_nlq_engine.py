@@ -254,3 +254,21 @@ def test_each_year_asks_for_one_count_per_year() -> None:
     answer = ask(staff, "how many employees were hired each year?", engine="rules")
     assert answer.kind == AnswerKind.TABLE, answer.message
     assert list(answer.value) == [2, 1]
+
+
+@pytest.mark.parametrize("question", ["What is the average revenue per customer?",
+                                      "mean amount per customer"])
+def test_an_average_per_entity_is_a_rate(question: str) -> None:
+    """"Per" and an id column: the mean over customers of each one's total, one number."""
+    orders = pd.DataFrame({"Customer ID": ["C1", "C1", "C2", "C3"],
+                           "amount_usd": [10.0, 30.0, 5.0, 15.0]})
+    answer = ask(orders, question, engine="rules")
+    assert answer.kind == AnswerKind.NUMBER, answer.message
+    assert answer.value == pytest.approx((40 + 5 + 15) / 3)
+
+
+def test_by_an_entity_and_per_a_category_stay_tables() -> None:
+    orders = pd.DataFrame({"Customer ID": ["C1", "C1", "C2", "C3"], "Region": list("NNSS"),
+                           "amount_usd": [10.0, 30.0, 5.0, 15.0]})
+    assert ask(orders, "average revenue by customer", engine="rules").kind == AnswerKind.TABLE
+    assert ask(orders, "average revenue per region", engine="rules").kind == AnswerKind.TABLE

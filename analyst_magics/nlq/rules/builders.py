@@ -15,6 +15,7 @@ from .lexicon import GENERIC_ROWS, STOPWORDS
 from .matching import columns_for_words
 from .mentions import ColumnMention
 from .recording import negated_before, none_is_blank
+from .schema import names_entity
 from .text import same_root
 
 __all__ = ["choose", "problem"]
@@ -247,12 +248,26 @@ def group(ctx: Context, top: ranking.Top | None = None) -> Intent | None:
         return statistics.trend(ctx)
     measure = ranking.find_measure(ctx, exclude=(by,))
     agg = measure.agg or ranking.default_agg(ctx, measure.column)
+    if agg == "mean" and top is None and _per_entity(ctx, by):
+        # "the average revenue per customer": the mean over customers of each one's total
+        return Intent(kind=IntentKind.AGGREGATE, by=by, target=measure.column, agg="mean",
+                      conditions=ctx.conditions)
     if measure.agg is None:
         ctx.warn(f"Took the {'average' if agg == 'mean' else 'total'} of '{measure.column}' "
                  f"per '{by}'.", 0.05)
     return Intent(kind=IntentKind.GROUP, by=by, target=measure.column, agg=agg,
                   k=top.k if top else None, ascending=top is not None and top.direction == "min",
                   conditions=ctx.conditions)
+
+
+_OTHER_GROUPINGS = frozenset({"by", "each", "every", "across", "grouped"})
+
+
+def _per_entity(ctx: Context, by: object) -> bool:
+    """Whether the groups are things an id column counts, named after "per" (a rate per
+    customer), rather than categories ("per region", or "by customer": one value each)."""
+    words = {t.low for t in ctx.tokens}
+    return names_entity(ctx.info(by)) and "per" in words and not words & _OTHER_GROUPINGS
 
 
 def _top(ctx: Context, top: ranking.Top) -> Intent | None:

@@ -19,6 +19,8 @@ from typing import Any
 
 import pandas as pd
 
+from .text import singular
+
 __all__ = ["Expected", "expected_answer", "intent_mismatch", "mismatch", "not_an_option",
            "options"]
 
@@ -86,6 +88,7 @@ _NOT_GROUPS = frozenset({"far", "how", "the", "a", "an", "one", "his", "her", "t
                          # "every row with a missing value", "each time": not groups
                          "row", "rows", "record", "records", "entry", "entries", "time",
                          "single", "other"})
+_AVERAGE = re.compile(r"\b(?:average|mean|avg)\b", re.I)
 _OPTIONS = re.compile(r"\b\w+\W+or\W+\w+", re.I)
 #: text that states a quantity: a number, a duration or an amount, perhaps with its unit
 _QUANTITY = re.compile(r"^\s*[-+−]?[$€£¥]?\s*\d[\d,.:]*\s*(?:%|[^\W\d_]{1,12}\.?)?\s*$")
@@ -93,7 +96,7 @@ _SENTENCES = re.compile(r"(?<=[.?!])\s+(?=[A-Z])")
 
 
 def expected_answer(question: str, columns: Collection[str] | None = None,
-                    values: Collection[str] = ()) -> Expected:
+                    values: Collection[str] = (), entities: Collection[str] = ()) -> Expected:
     """The kind of answer ``question`` asks for, or :attr:`Expected.ANY` when its wording does
     not say.
 
@@ -102,21 +105,24 @@ def expected_answer(question: str, columns: Collection[str] | None = None,
     table lacks ("revenue by channel", which then cannot be answered), never by an agent that
     is a value ("the time run by France") or follows a determiner ("paid by the customers").
     A question of several sentences ("Is there a correlation? Give the coefficient.") expects
-    something only when all of them say the same.
+    something only when all of them say the same. ``entities`` are the words of what id
+    columns identify: "the average revenue per customer" is one rate, not a value per group.
     """
-    kinds = {_expected_one(part, columns, values) for part in _SENTENCES.split(question)
-             if part.strip()}
+    kinds = {_expected_one(part, columns, values, entities)
+             for part in _SENTENCES.split(question) if part.strip()}
     return kinds.pop() if len(kinds) == 1 else Expected.ANY
 
 
 def _expected_one(question: str, columns: Collection[str] | None,
-                  values: Collection[str]) -> Expected:
+                  values: Collection[str], entities: Collection[str] = ()) -> Expected:
     text = _OPENINGS.sub("", " ".join(question.strip().split())).rstrip("?.! ")
     first = text.split(" ", 1)[0].lower() if text else ""
     if first in _AUXILIARIES:
         return Expected.CHOICE if _OPTIONS.search(text) else Expected.BOOLEAN
+    rate = _AVERAGE.search(text) is not None
     grouped = _TABLE.search(text) is not None or any(
         _groups(match[1], match[2], match[3], columns, values)
+        and not (rate and match[2].lower() == "per" and singular(match[3].lower()) in entities)
         for match in _GROUPING.finditer(text))
     if _COUNT.search(text):
         return Expected.TABLE if grouped else Expected.COUNT

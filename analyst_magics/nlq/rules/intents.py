@@ -123,7 +123,8 @@ class Intent(BaseModel):
         k = self.k if self.k is not None else ""
         words = {
             IntentKind.COUNT: "the number of rows",
-            IntentKind.AGGREGATE: of,
+            IntentKind.AGGREGATE: of if self.by is None else (
+                f"the mean per {by} of the total of {_name(self.target)}"),
             IntentKind.GROUP: f"{of} for each {by}" + (
                 f", the {k} {extreme}" if self.k is not None else ""),
             IntentKind.TOP: (f"the {k} {by} with the {extreme} {of.removeprefix('the ')}"

@@ -98,7 +98,8 @@ def parse(df: pd.DataFrame, question: str) -> Parse:
     extract_conditions(ctx)
     intent = builders.choose(ctx, top=top, threshold=threshold, comparison=comparison)
     if intent is not None and expected_answer(
-            question, ctx.schema.column_words, ctx.schema.value_words) is Expected.LABEL:
+            question, ctx.schema.column_words, ctx.schema.value_words,
+            ctx.schema.entity_words) is Expected.LABEL:
         intent = _labelled(ctx, intent)
     understood = _understood(ctx)
     if intent is None:

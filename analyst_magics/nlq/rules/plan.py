@@ -74,7 +74,8 @@ def plan(df: pd.DataFrame, question: str) -> Plan:
     """
     parsed = parse(df, question)
     schema = schema_of(df)
-    expected = expected_answer(question, schema.column_words, schema.value_words)
+    expected = expected_answer(question, schema.column_words, schema.value_words,
+                               schema.entity_words)
     problem = parsed.problem if parsed.intent is None else intent_mismatch(
         expected, parsed.intent.kind.value)
     if parsed.intent is None or problem:

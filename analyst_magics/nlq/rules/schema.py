@@ -21,7 +21,7 @@ from ...parsers import DateFormats, date_formats
 from .lexicon import SUMMARY_LABELS
 from .text import split_name, word_list
 
-__all__ = ["ColumnInfo", "Schema", "schema_of", "normalize_value", "read_numbers",
+__all__ = ["ColumnInfo", "Schema", "schema_of", "names_entity", "normalize_value", "read_numbers",
            "numbers_code", "dates_code", "NUMERIC_TEXT_PATTERN"]
 
 #: what a cell holding a number written as text looks like: "1,234", "$5.00", "12%", " 578.55"
@@ -120,6 +120,7 @@ class Schema:
     word_index: dict[tuple[str, str], list[Any]] = field(default_factory=dict)  # see matching
     column_words: frozenset[str] = frozenset()  # every word of every column name
     value_words: frozenset[str] = frozenset()  # first words of indexed values ("leyton")
+    entity_words: frozenset[str] = frozenset()  # what id columns identify ("customer")
 
     def column(self, name: Any) -> ColumnInfo:
         return next(c for c in self.columns if c.name == name)
@@ -152,6 +153,11 @@ def numbers_code(ref: str, scaled: bool, decimal_comma: bool = False) -> list[st
     return [f"raw = {stripped}.str.upper()",
             f"{ref} = pd.to_numeric(raw.str.rstrip(\"KMB\"), errors=\"coerce\") * "
             f"raw.str[-1].map({scales}).fillna(1)"]
+
+
+def names_entity(info: ColumnInfo) -> bool:
+    """Whether a column identifies things ("Customer ID", "order_key"), unique or repeated."""
+    return bool(set(info.words) & _ID_WORDS) and len(info.words) > 1
 
 
 def dates_code(ref: str, dates: DateFormats) -> str:
@@ -200,6 +206,8 @@ def _build(df: pd.DataFrame) -> Schema:
     schema.label_column = _label_column(columns)
     schema.column_words = frozenset(w for info in columns for w in info.words)
     schema.value_words = frozenset(key.split(" ", 1)[0] for key in schema.values)
+    schema.entity_words = frozenset(w for info in columns if names_entity(info)
+                                    for w in info.words if w not in _ID_WORDS and not w.isdigit())
     return schema
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ..intents import IntentKind
@@ -30,9 +31,20 @@ def _count(code: Code) -> None:
 
 def _aggregate(code: Code) -> None:
     intent = code.intent
+    if intent.by is not None:  # a mean per entity: each one's total, then their mean
+        code.add(f"per_{_name(intent.by)} = {code.rows}.groupby({literal(intent.by)})"
+                 f"[{literal(intent.target)}].sum()")
+        code.add(f"result = per_{_name(intent.by)}.mean()")
+        return
     expression = in_unit(reduce(code, code.rows, intent.target, intent.agg or "mean"),
                          intent.unit)
     code.add(f"result = {expression}{' * 100' if intent.percent else ''}")
+
+
+def _name(column: object) -> str:
+    """A Python name for a column: "Customer ID" → "customer_id"."""
+    words = re.findall(r"[a-z0-9]+", str(column).lower())
+    return "_".join(words) if words and not words[0][0].isdigit() else "group"
 
 
 def grouped(code: Code, frame: str) -> str:
