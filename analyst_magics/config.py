@@ -18,7 +18,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from .errors import ConfigError
 
-__all__ = ["AnalystSettings", "get_settings", "ENV_PREFIX"]
+__all__ = ["AnalystSettings", "get_settings", "physical_memory_bytes", "ENV_PREFIX"]
 
 ENV_PREFIX = "ANALYST_"
 DEFAULT_EXTENSIONS = ("csv", "tsv", "txt", "xlsx", "json", "parquet")
@@ -59,6 +59,15 @@ class AnalystSettings(BaseSettings):
     sandbox_nice: int = Field(
         5, ge=0, le=19, description="How much lower the sandbox's scheduling priority is than "
         "that of the process asking, so a notebook or server stays responsive under load.")
+    backend: Literal["auto", "pandas", "duckdb"] = Field(
+        "auto", description="Where am.load puts a table: pandas (memory), duckdb (the file, "
+        "queried where it lies), or auto: DuckDB for files over a quarter of memory.")
+    duckdb_memory_limit: str = Field(
+        "", description="DuckDB's memory limit for large files (\"8GB\"); empty means about "
+        "half of the machine's memory. Beyond it DuckDB spills to its temporary directory.")
+    duckdb_temp_dir: Path | None = Field(
+        None, description="Where DuckDB spills beyond its memory limit; default a new "
+        "directory under the system's temporary directory.")
     llm_base_url: str = Field("", description="OpenAI-compatible endpoint; empty means offline.")
     llm_model: str = Field("", description="Model name sent to the endpoint.")
     llm_api_key: SecretStr = Field(SecretStr(""), description="API key (never logged).")
@@ -103,6 +112,14 @@ def _describe(exc: ValidationError) -> str:
         got = error.get("input")
         lines.append(f"{ENV_PREFIX}{field.upper()}={got!r} is not valid: {error['msg']}.")
     return "Invalid configuration. " + " ".join(lines) + " See .env.example for accepted values."
+
+
+def physical_memory_bytes() -> int:
+    """This machine's memory (8 GB where the system does not say)."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return 8 * 2**30
 
 
 @lru_cache(maxsize=1)

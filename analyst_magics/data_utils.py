@@ -17,11 +17,12 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from . import readers
-from .config import get_settings
+from .config import get_settings, physical_memory_bytes
 from .errors import AnalystError, DataLoadError
 from .parsers import NA_TOKENS, parse_boolean, parse_numeric, try_parse_date
 
@@ -39,6 +40,10 @@ __all__ = [
 ]
 
 #: Extensions :func:`load` can read -> the format's name in messages.
+#: Where a loaded table lives: in memory, in a file queried by DuckDB, or chosen by size.
+BACKENDS = ("auto", "pandas", "duckdb")
+#: With ``backend="auto"``, files larger than this share of the machine's memory go to DuckDB.
+AUTO_MEMORY_FRACTION = 0.25
 READABLE = {"csv": "CSV", "tsv": "TSV", "txt": "delimited text", "json": "JSON",
             "xlsx": "Excel", "parquet": "Parquet"}
 #: Binary signature each binary format must start with.
@@ -46,7 +51,7 @@ _MAGIC = {"xlsx": b"PK\x03\x04", "parquet": b"PAR1"}
 
 
 def load(source: str | os.PathLike[str], *, name: str | None = None,
-         sheet: str | int | None = None) -> pd.DataFrame:
+         sheet: str | int | None = None, backend: str | None = None) -> Any:
     """Read a CSV, TSV, TXT, XLSX, JSON or Parquet file into a DataFrame.
 
     The encoding (UTF-8 with or without BOM, UTF-16, else cp1252/latin-1) and the delimiter
@@ -61,10 +66,15 @@ def load(source: str | os.PathLike[str], *, name: str | None = None,
     source : path of the file; its extension must be in ``ANALYST_ALLOWED_EXTENSIONS``.
     name : the dataset's name in results and reports; default the file's stem.
     sheet : for .xlsx, a sheet name or 0-based position; default the first sheet.
+    backend : ``"pandas"`` (read into memory), ``"duckdb"`` (query the file where it lies, for
+        files larger than memory; needs the ``duckdb`` extra) or ``"auto"``: DuckDB for a
+        Parquet or CSV file larger than a quarter of the machine's memory. Default
+        ``ANALYST_BACKEND`` (``auto``).
 
     Returns
     -------
-    The table, with ``attrs["name"]`` and ``attrs["source"]`` (the path) set.
+    The table, with ``attrs["name"]`` and ``attrs["source"]`` (the path) set; with DuckDB a
+    :class:`~analyst_magics.backends.duckdb_engine.DuckTable` that ``profile`` accepts.
 
     Raises
     ------
@@ -86,6 +96,10 @@ def load(source: str | os.PathLike[str], *, name: str | None = None,
                             f"{type(source).__name__}.{hint}")
     path = Path(source)
     kind = _check_file(path)
+    if _use_duckdb(path, backend or get_settings().backend):
+        from .backends.duckdb_engine import DuckTable
+
+        return DuckTable(path, label=name or path.stem)
     head = _read_head(path)
     _check_content(path, kind, head)
     if sheet is not None and kind != "xlsx":
@@ -99,6 +113,24 @@ def load(source: str | os.PathLike[str], *, name: str | None = None,
     frame.attrs["name"] = name or path.stem
     frame.attrs["source"] = str(path)
     return frame
+
+
+def _use_duckdb(path: Path, backend: str) -> bool:
+    if backend not in BACKENDS:
+        raise DataLoadError(f"Cannot load '{path}' with backend={backend!r}: use one of "
+                            f"{', '.join(BACKENDS)}.")
+    big_file = "." + path.suffix.lower().lstrip(".") in (".parquet", ".csv", ".tsv", ".txt") and (
+        path.stat().st_size > AUTO_MEMORY_FRACTION * physical_memory_bytes())
+    if backend == "duckdb" or (backend == "auto" and big_file):
+        try:
+            import duckdb  # noqa: F401
+        except ImportError:
+            if backend == "auto":
+                return False
+            raise DataLoadError(f"Cannot load '{path}' with DuckDB: it is not installed. "
+                                'Install it with: pip install "analyst_magics[duckdb]"') from None
+        return True
+    return False
 
 
 def _check_file(path: Path) -> str:

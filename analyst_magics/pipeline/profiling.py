@@ -22,7 +22,7 @@ from ..validation import require_frame
 from .column_stats import BlockColumn, ColumnStats, block_stats, counted_stats
 from .semantic_types import detect_semantic_type
 
-__all__ = ["profile"]
+__all__ = ["assemble_profile", "profile"]
 
 #: Multiplier that mixes one column's row hashes into the running row hashes.
 _HASH_MIX = np.uint64(0x100000001B3)
@@ -72,26 +72,37 @@ def profile(
     >>> prof.column("x").mean, prof.column("g").semantic_type.value
     (2.3333333333333335, 'categorical')
     """
+    pushdown = getattr(df, "pushdown_profile", None)  # a database table profiles in place
+    if not isinstance(df, pd.DataFrame) and callable(pushdown):
+        result: Profile = pushdown(top_k=top_k, high_missing_threshold=high_missing_threshold,
+                                   progress=progress)
+        return result
     _check_arguments(df, top_k, high_missing_threshold)
     stats = _column_stats(df, top_k, progress)
     _report(progress, "finding duplicate rows", 0.9)
-    rows, cells = len(df), len(df) * df.shape[1]
-    columns = [_column_profile(s) for s in stats]
-    missing = sum(c.missing for c in columns)
-    result = Profile(
-        name=str(name) if name is not None else _default_name(df),
-        rows=rows,
-        columns=df.shape[1],
+    result = assemble_profile(
+        stats, name=str(name) if name is not None else _default_name(df), rows=len(df),
         duplicate_rows=_duplicate_rows(df, stats),
-        missing_cells=missing,
-        missing_pct=missing / cells if cells else 0.0,
         memory_bytes=df.index.memory_usage(deep=True) + sum(s.memory for s in stats),
+        high_missing_threshold=high_missing_threshold)
+    _report(progress, "profile done", 1.0)
+    return result
+
+
+def assemble_profile(stats: list[ColumnStats], *, name: str | None, rows: int,
+                     duplicate_rows: int, memory_bytes: int,
+                     high_missing_threshold: float) -> Profile:
+    """The :class:`Profile` of columns whose statistics are computed (by pandas or a database)."""
+    columns = [_column_profile(s) for s in stats]
+    missing, cells = sum(c.missing for c in columns), rows * len(columns)
+    return Profile(
+        name=name, rows=rows, columns=len(columns), duplicate_rows=duplicate_rows,
+        missing_cells=missing, missing_pct=missing / cells if cells else 0.0,
+        memory_bytes=memory_bytes,
         high_missing_columns=[c.name for c in columns
                               if c.missing and c.missing_pct >= high_missing_threshold],
         column_profiles=columns,
     )
-    _report(progress, "profile done", 1.0)
-    return result
 
 
 def _check_arguments(df: Any, top_k: Any, threshold: Any) -> None:

@@ -75,6 +75,8 @@ LAYERS = (
                                     "analyst_magics.nlq.engine", "analyst_magics.nlq.execute",
                                     "analyst_magics.pipeline", "analyst_magics.report")),
     ("analyst_magics.pipeline", ("analyst_magics.nlq", "analyst_magics.analysis",
+                                 "analyst_magics.report", "analyst_magics.backends")),
+    ("analyst_magics.backends", ("analyst_magics.nlq", "analyst_magics.analysis",
                                  "analyst_magics.report")),
 )
 
