@@ -26,6 +26,8 @@ from .sql_text import literal, quote
 
 __all__ = ["DuckTable", "default_memory_limit", "memory_bytes"]
 
+#: Most rows a query's result may have: it becomes a pandas DataFrame in this process.
+RESULT_ROWS = 1_000_000
 #: What DuckDB reads, by file extension.
 READERS = {".parquet": "read_parquet", ".csv": "read_csv", ".tsv": "read_csv",
            ".txt": "read_csv"}
@@ -124,9 +126,11 @@ class DuckTable:
         with self._lock:
             return self._con.execute(sql, params or []).fetchall()
 
-    def sql(self, sql: str, *, timeout: float | None = None) -> pd.DataFrame:
+    def sql(self, sql: str, *, timeout: float | None = None,
+            max_rows: int = RESULT_ROWS) -> pd.DataFrame:
         """Run generated SQL: checked as one read-only query of this table, then run with a
-        time limit (default ``ANALYST_SANDBOX_TIMEOUT_S``); the result as a DataFrame."""
+        time limit (default ``ANALYST_SANDBOX_TIMEOUT_S``); the result, at most ``max_rows``
+        rows, as a DataFrame."""
         import duckdb
 
         checked = check_query(sql, [self.name])
@@ -135,7 +139,8 @@ class DuckTable:
             timer = threading.Timer(limit, self._con.interrupt)
             timer.start()
             try:
-                return self._con.execute(checked).df()
+                result = self._con.execute(
+                    f"SELECT * FROM ({checked}) LIMIT {max_rows + 1}").df()
             except duckdb.InterruptException:
                 raise SandboxError(f"The query did not finish within {limit:g} s and was "
                                    "stopped; simplify it or raise ANALYST_SANDBOX_TIMEOUT_S.",
@@ -145,6 +150,11 @@ class DuckTable:
                                    kind="runtime") from None
             finally:
                 timer.cancel()
+        if len(result) > max_rows:
+            raise SandboxError(f"The query returns more than {max_rows:,} rows, more than a "
+                               "result should hold in memory; aggregate, filter or add LIMIT.",
+                               kind="memory_limit")
+        return result
 
     def pushdown_profile(self, **options: Any) -> Profile:
         """``am.profile(table)``: the profile computed by DuckDB (``duckdb_profile``)."""

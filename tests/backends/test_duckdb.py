@@ -108,6 +108,19 @@ def test_generated_sql_runs_checked_and_within_its_time(parquet: Path, frame: pd
         table.sql("SELECT count(*) FROM data a, data b, data c", timeout=0.5)
     assert stopped.value.kind == "time_limit"
     assert table.sql("SELECT count(*) AS n FROM data")["n"].iloc[0] == len(frame)  # still usable
+    with pytest.raises(SandboxError, match="more than 1,000 rows") as large:
+        table.sql("SELECT * FROM data", max_rows=1_000)
+    assert large.value.kind == "memory_limit"
+    first = table.sql("SELECT order_id FROM data ORDER BY order_id DESC LIMIT 3")
+    assert first["order_id"].tolist() == [len(frame) - 26, len(frame) - 27, len(frame) - 28]
+
+
+def test_functions_that_need_rows_in_memory_say_what_works(parquet: Path) -> None:
+    table = am.load(parquet, backend="duckdb")
+    for call in (lambda: am.ask(table, "how many rows?"), lambda: am.insights(table),
+                 lambda: am.clean(table)):
+        with pytest.raises(DataLoadError, match=r"got DuckTable.*\.sql\(query\).*backend='pandas'"):
+            call()
 
 
 @pytest.mark.parametrize("suffix", [".parquet", ".csv"])
