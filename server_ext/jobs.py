@@ -12,6 +12,7 @@ import asyncio
 import datetime as dt
 import logging
 import multiprocessing
+import os
 import re
 import threading
 import uuid
@@ -112,7 +113,7 @@ class JobManager:
             self._reader.start()
             self._pool = ProcessPoolExecutor(
                 self._workers, mp_context=context, initializer=worker.init_worker,
-                initargs=(self._events, self._environment, self._nice),
+                initargs=(self._events, self._environment, self._nice, os.getpid()),
                 max_tasks_per_child=self._tasks_per_worker)
         return self._pool
 

@@ -12,6 +12,8 @@ import functools
 import hashlib
 import mmap
 import os
+import select
+import threading
 import time
 import traceback
 from collections.abc import Callable
@@ -28,22 +30,54 @@ __all__ = ["analyze_job", "export_dataset", "init_worker", "inspect_upload", "lo
 #: Progress events go to the server through this queue (set by :func:`init_worker`).
 _EVENTS: Any = None
 EVENT_INTERVAL_S = 0.1
+#: How often a worker looks for its server where the system has no pidfd.
+SERVER_POLL_S = 1.0
 
 
-def init_worker(events: Any, environment: dict[str, str], nice: int) -> None:
+def init_worker(events: Any, environment: dict[str, str], nice: int, server: int) -> None:
     """Process-pool initializer: remember the event queue; apply the server's settings.
 
     ``environment`` holds ``ANALYST_*`` values set through Jupyter's config, so the engine in
     this process reads the same settings as the server. ``nice`` lowers this process's
     scheduling priority: a long analysis yields the cores to the server and to questions.
+    The worker ends when the ``server`` process does, however that ends (see ``_die_with``).
     """
     global _EVENTS
     _EVENTS = events
+    _die_with(server)
     os.nice(nice)
     os.environ.update(environment)
     from analyst_magics.config import get_settings
 
     get_settings.cache_clear()
+
+
+def _die_with(server: int) -> None:
+    """End this process when ``server`` ends. A pool worker is the fork server's child, not
+    the server's, and holds both ends of the pool's queues, so a server killed outright
+    (SIGKILL, ``os._exit``) would leave it waiting forever; a thread watches the server
+    through a pidfd (readable once the process is gone) or, without one, by polling."""
+    def watch() -> None:
+        try:
+            handle = os.pidfd_open(server)
+        except (AttributeError, OSError):  # not Linux 5.3+, or already gone
+            while _alive(server):
+                time.sleep(SERVER_POLL_S)
+        else:
+            select.select([handle], [], [])
+        os._exit(0)
+
+    threading.Thread(target=watch, name="analyst-server-watch", daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def ping() -> bool:
