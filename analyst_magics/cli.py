@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ._version import __version__
+from .config import BACKENDS
 from .errors import AnalystError
 from .models import Engine, ReportFormat
 from .progress import ProgressLine
@@ -43,6 +44,19 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.add_argument("--name", help="dataset name (default: the file name)")
     analyze.add_argument("--no-clean", action="store_true", help="analyze the data as loaded")
     analyze.add_argument("--quiet", action="store_true", help="no progress display")
+
+    profile = commands.add_parser(
+        "profile", help="profile a table: statistics and a type per column",
+        description="Profile a table: per-column statistics and semantic types. A file larger "
+                    "than memory is profiled where it lies, by DuckDB (--backend).")
+    profile.add_argument("path", type=Path, help="the table (CSV, TSV, XLSX, JSON, Parquet)")
+    profile.add_argument("--backend", choices=BACKENDS, default=None,
+                         help="pandas (in memory), duckdb (the file, queried where it lies) or "
+                              "auto (DuckDB for files over a quarter of RAM; default "
+                              "ANALYST_BACKEND)")
+    profile.add_argument("--name", help="dataset name (default: the file name)")
+    profile.add_argument("--json", action="store_true", help="print the profile as strict JSON")
+    profile.add_argument("--quiet", action="store_true", help="no progress display")
 
     ask = commands.add_parser(
         "ask", help="answer one question about a table, with the pandas code behind it",
@@ -101,6 +115,18 @@ def _run_analyze(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_profile(args: argparse.Namespace) -> int:
+    import analyst_magics as am
+
+    table = am.load(args.path, name=args.name, backend=args.backend)
+    progress = None if args.quiet else ProgressLine(sys.stderr)
+    result = am.profile(table, name=args.name or args.path.stem, progress=progress)
+    if progress is not None:
+        progress.close()
+    print(result.to_json(indent=2) if args.json else result.summary())
+    return 0
+
+
 def _run_ask(args: argparse.Namespace) -> int:
     import analyst_magics as am
 
@@ -115,4 +141,4 @@ def _run_ask(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-_COMMANDS = {"analyze": _run_analyze, "ask": _run_ask}
+_COMMANDS = {"analyze": _run_analyze, "profile": _run_profile, "ask": _run_ask}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from jupyter_core.paths import jupyter_data_dir
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -18,10 +18,13 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from .errors import ConfigError
 
-__all__ = ["AnalystSettings", "get_settings", "physical_memory_bytes", "ENV_PREFIX"]
+__all__ = ["AnalystSettings", "BACKENDS", "ENV_PREFIX", "get_settings", "physical_memory_bytes"]
 
 ENV_PREFIX = "ANALYST_"
 DEFAULT_EXTENSIONS = ("csv", "tsv", "txt", "xlsx", "json", "parquet")
+#: Where a loaded table lives: in memory, in a file queried by DuckDB, or chosen by size.
+Backend = Literal["auto", "pandas", "duckdb"]
+BACKENDS: tuple[str, ...] = get_args(Backend)
 
 
 def _default_data_dir() -> Path:
@@ -59,7 +62,7 @@ class AnalystSettings(BaseSettings):
     sandbox_nice: int = Field(
         5, ge=0, le=19, description="How much lower the sandbox's scheduling priority is than "
         "that of the process asking, so a notebook or server stays responsive under load.")
-    backend: Literal["auto", "pandas", "duckdb"] = Field(
+    backend: Backend = Field(
         "auto", description="Where am.load puts a table: pandas (memory), duckdb (the file, "
         "queried where it lies), or auto: DuckDB for files over a quarter of memory.")
     duckdb_memory_limit: str = Field(

@@ -22,7 +22,7 @@ from typing import Any
 import pandas as pd
 
 from . import readers
-from .config import get_settings, physical_memory_bytes
+from .config import BACKENDS, get_settings, physical_memory_bytes
 from .errors import AnalystError, DataLoadError
 from .parsers import NA_TOKENS, parse_boolean, parse_numeric, try_parse_date
 
@@ -40,8 +40,6 @@ __all__ = [
 ]
 
 #: Extensions :func:`load` can read -> the format's name in messages.
-#: Where a loaded table lives: in memory, in a file queried by DuckDB, or chosen by size.
-BACKENDS = ("auto", "pandas", "duckdb")
 #: With ``backend="auto"``, files larger than this share of the machine's memory go to DuckDB.
 AUTO_MEMORY_FRACTION = 0.25
 READABLE = {"csv": "CSV", "tsv": "TSV", "txt": "delimited text", "json": "JSON",

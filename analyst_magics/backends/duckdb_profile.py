@@ -67,7 +67,8 @@ def family(duck_type: str) -> str:
     return "text"
 
 
-def profile_table(table: QueryableTable, *, top_k: int = 10, high_missing_threshold: float = 0.5,
+def profile_table(table: QueryableTable, *, name: str | None = None, top_k: int = 10,
+                  high_missing_threshold: float = 0.5,
                   progress: Callable[[str, float], None] | None = None) -> Profile:
     """Profile ``table`` by pushdown; see :func:`analyst_magics.profile` for the fields."""
     report = progress or (lambda stage, fraction: None)
@@ -87,7 +88,7 @@ def profile_table(table: QueryableTable, *, top_k: int = 10, high_missing_thresh
         _fill_frequent(table, column, top_k)
     report("finding duplicate rows", 0.9)
     result = assemble_profile(
-        stats, name=table.label, rows=table.rows, duplicate_rows=_duplicate_rows(table),
+        stats, name=name or table.label, rows=table.rows, duplicate_rows=_duplicate_rows(table),
         memory_bytes=table.path.stat().st_size, high_missing_threshold=high_missing_threshold)
     report("profile done", 1.0)
     return result

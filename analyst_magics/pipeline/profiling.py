@@ -74,8 +74,8 @@ def profile(
     """
     pushdown = getattr(df, "pushdown_profile", None)  # a database table profiles in place
     if not isinstance(df, pd.DataFrame) and callable(pushdown):
-        result: Profile = pushdown(top_k=top_k, high_missing_threshold=high_missing_threshold,
-                                   progress=progress)
+        result: Profile = pushdown(name=name, top_k=top_k, progress=progress,
+                                   high_missing_threshold=high_missing_threshold)
         return result
     _check_arguments(df, top_k, high_missing_threshold)
     stats = _column_stats(df, top_k, progress)

@@ -62,3 +62,24 @@ def test_progress_line_without_terminal(tmp_path: Path) -> None:
             progress(stage, fraction)
         progress.close()
     assert log.read_text().splitlines() == [" 10% cleaning", " 80% answering: a"]
+
+
+@pytest.mark.parametrize("backend", ["pandas", "duckdb"])
+def test_profile_prints_the_profile_from_either_backend(tmp_path: Path, backend: str) -> None:
+    pytest.importorskip("duckdb")
+    from analyst_magics.sample import sample_data
+
+    sample_data().to_parquet(tmp_path / "orders.parquet")
+    done = _cli("profile", "orders.parquet", "--backend", backend, "--json", "--quiet",
+                cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["name"] == "orders" and data["rows"] == len(sample_data())
+    assert {c["name"] for c in data["column_profiles"]} == set(sample_data().columns)
+    text = _cli("profile", "orders.parquet", "--backend", backend, cwd=tmp_path)
+    assert text.returncode == 0 and "orders" in text.stdout and "100%" in text.stderr
+
+
+def test_profile_refuses_an_unknown_backend(tmp_path: Path) -> None:
+    done = _cli("profile", "x.csv", "--backend", "spark", cwd=tmp_path)
+    assert done.returncode == 2 and "invalid choice: 'spark'" in done.stderr
