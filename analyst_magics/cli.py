@@ -120,7 +120,7 @@ def _run_profile(args: argparse.Namespace) -> int:
 
     table = am.load(args.path, name=args.name, backend=args.backend)
     progress = None if args.quiet else ProgressLine(sys.stderr)
-    result = am.profile(table, name=args.name or args.path.stem, progress=progress)
+    result = am.profile(table, progress=progress)  # named by load: --name or the file's stem
     if progress is not None:
         progress.close()
     print(result.to_json(indent=2) if args.json else result.summary())

@@ -39,9 +39,9 @@ __all__ = [
     "unique_names",
 ]
 
-#: Extensions :func:`load` can read -> the format's name in messages.
 #: With ``backend="auto"``, files larger than this share of the machine's memory go to DuckDB.
 AUTO_MEMORY_FRACTION = 0.25
+#: Extensions :func:`load` can read -> the format's name in messages.
 READABLE = {"csv": "CSV", "tsv": "TSV", "txt": "delimited text", "json": "JSON",
             "xlsx": "Excel", "parquet": "Parquet"}
 #: Binary signature each binary format must start with.
@@ -117,18 +117,19 @@ def _use_duckdb(path: Path, backend: str) -> bool:
     if backend not in BACKENDS:
         raise DataLoadError(f"Cannot load '{path}' with backend={backend!r}: use one of "
                             f"{', '.join(BACKENDS)}.")
-    big_file = "." + path.suffix.lower().lstrip(".") in (".parquet", ".csv", ".tsv", ".txt") and (
-        path.stat().st_size > AUTO_MEMORY_FRACTION * physical_memory_bytes())
-    if backend == "duckdb" or (backend == "auto" and big_file):
-        try:
-            import duckdb  # noqa: F401
-        except ImportError:
-            if backend == "auto":
-                return False
-            raise DataLoadError(f"Cannot load '{path}' with DuckDB: it is not installed. "
-                                'Install it with: pip install "analyst_magics[duckdb]"') from None
-        return True
-    return False
+    if backend == "pandas" or (backend == "auto" and path.stat().st_size
+                               <= AUTO_MEMORY_FRACTION * physical_memory_bytes()):
+        return False
+    try:
+        import duckdb  # noqa: F401
+
+        from .backends.duckdb_engine import READERS
+    except ImportError:
+        if backend == "auto":
+            return False
+        raise DataLoadError(f"Cannot load '{path}' with DuckDB: it is not installed. "
+                            'Install it with: pip install "analyst_magics[duckdb]"') from None
+    return backend == "duckdb" or path.suffix.lower() in READERS
 
 
 def _check_file(path: Path) -> str:

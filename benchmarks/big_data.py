@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import resource
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -53,9 +54,9 @@ def make_file(rows: int) -> Path:
     return path
 
 
-def timed(label: str, call: object) -> float:
+def timed(label: str, call: Callable[[], object]) -> float:
     started = time.perf_counter()
-    call()  # type: ignore[operator]
+    call()
     elapsed = time.perf_counter() - started
     print(f"{label:<34} {elapsed:8.2f} s")
     return elapsed

@@ -84,7 +84,7 @@ class DuckTable:
         settings = get_settings()
         self.name, self.label = name, label or self.path.stem
         self.memory_limit = memory_limit or settings.duckdb_memory_limit or default_memory_limit()
-        memory_bytes(self.memory_limit)  # a clear error before DuckDB's own
+        self.memory_limit_bytes = memory_bytes(self.memory_limit)  # a clear error before DuckDB's
         spill = temp_dir or settings.duckdb_temp_dir or tempfile.mkdtemp(prefix="analyst-duckdb-")
         self._lock = threading.Lock()
         self._con = duckdb.connect(":memory:")
@@ -105,11 +105,6 @@ class DuckTable:
         self.dtypes: dict[str, str] = {row[0]: row[1] for row in schema}
 
     @property
-    def memory_limit_bytes(self) -> int:
-        """The memory limit in bytes, as DuckDB reads it."""
-        return memory_bytes(self.memory_limit)
-
-    @property
     def columns(self) -> list[str]:
         return list(self.dtypes)
 
@@ -121,10 +116,10 @@ class DuckTable:
         return (f"DuckTable({self.name!r}: {self.rows:,} rows × {len(self.dtypes)} columns "
                 f"from {self.path.name})")
 
-    def query(self, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
+    def query(self, sql: str) -> list[tuple[Any, ...]]:
         """Run trusted SQL written by this package (the profile's aggregates)."""
         with self._lock:
-            return self._con.execute(sql, params or []).fetchall()
+            return self._con.execute(sql).fetchall()
 
     def sql(self, sql: str, *, timeout: float | None = None,
             max_rows: int = RESULT_ROWS) -> pd.DataFrame:

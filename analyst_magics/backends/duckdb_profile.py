@@ -43,14 +43,12 @@ class QueryableTable(Protocol):
     path: Path
     rows: int
     dtypes: dict[str, str]
+    memory_limit_bytes: int
 
     @property
     def columns(self) -> list[str]: ...
 
-    @property
-    def memory_limit_bytes(self) -> int: ...
-
-    def query(self, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]: ...
+    def query(self, sql: str) -> list[tuple[Any, ...]]: ...
 
 
 def family(duck_type: str) -> str:
@@ -121,7 +119,7 @@ def _fill_aggregates(table: QueryableTable, stats: list[ColumnStats], exact: boo
     row = table.query("SELECT " + ", ".join(sql for _, _, sql in parts)
                       + f" FROM {quote(table.name)}")[0]
     for (s, field, _), value in zip(parts, row, strict=True):
-        if s.family == "datetime" and field != "count" and field != "distinct":
+        if s.family == "datetime" and field not in ("count", "distinct"):
             value = [pd.Timestamp(v) for v in value] if isinstance(value, list) else (
                 pd.Timestamp(value) if value is not None else None)
         if field == "quantiles":
@@ -141,19 +139,14 @@ def _fill_histograms(table: QueryableTable, columns: list[ColumnStats]) -> None:
     """:data:`HISTOGRAM_BINS` equal-width bins from min to max for each number or date column:
     a bin holds the values from its lower edge up to, not including, its upper edge (integers
     and dates are cut at whole units, as the pandas profile cuts them)."""
-    ends = {id(s): (_number(s.min), _number(s.max)) for s in columns}
-    spread = [s for s in columns if None not in ends[id(s)]
-              and ends[id(s)][1] > ends[id(s)][0]]  # type: ignore[operator]
+    parts, spread = [], []
     for s in columns:
-        if s not in spread:
+        low, high = _number(s.min), _number(s.max)
+        if low is None or high is None or high <= low:
             s.histogram = [s.count]
-    if not spread:
-        return
-    parts, all_bounds = [], []
-    for s in spread:
-        low, high = ends[id(s)]
-        step = (high - low) / HISTOGRAM_BINS  # type: ignore[operator]
-        edges = [low + step * k for k in range(1, HISTOGRAM_BINS)]  # type: ignore[operator]
+            continue
+        step = (high - low) / HISTOGRAM_BINS
+        edges = [low + step * k for k in range(1, HISTOGRAM_BINS)]
         if s.family == "float":
             value, bounds = f"{quote(s.name)}::DOUBLE", edges
         else:  # whole units: a value below a truncated edge is at most that edge less 1/2
@@ -161,9 +154,11 @@ def _fill_histograms(table: QueryableTable, columns: list[ColumnStats]) -> None:
                      else f"epoch_us({quote(s.name)}::TIMESTAMP)::DOUBLE")
             bounds = [math.trunc(edge) - 0.5 for edge in edges]
         parts.append(f"histogram({value}, [{', '.join(repr(b) for b in bounds)}])")
-        all_bounds.append(bounds)
+        spread.append((s, bounds))
+    if not parts:
+        return
     row = table.query("SELECT " + ", ".join(parts) + f" FROM {quote(table.name)}")[0]
-    for s, bounds, counts in zip(spread, all_bounds, row, strict=True):
+    for (s, bounds), counts in zip(spread, row, strict=True):
         # keyed by upper bound, the last by infinity; empty bins are left out, and of bins
         # with the same bound (whole units narrower than a bin) the first holds the values
         found = dict(counts or {})
