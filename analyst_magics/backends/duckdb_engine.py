@@ -10,8 +10,10 @@ so a file larger than memory is scanned rather than refused. Generated SQL passe
 from __future__ import annotations
 
 import re
+import shutil
 import tempfile
 import threading
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -85,7 +87,11 @@ class DuckTable:
         self.name, self.label = name, label or self.path.stem
         self.memory_limit = memory_limit or settings.duckdb_memory_limit or default_memory_limit()
         self.memory_limit_bytes = memory_bytes(self.memory_limit)  # a clear error before DuckDB's
-        spill = temp_dir or settings.duckdb_temp_dir or tempfile.mkdtemp(prefix="analyst-duckdb-")
+        spill = temp_dir or settings.duckdb_temp_dir
+        self._remove_spill: weakref.finalize | None = None
+        if not spill:  # a directory of our own, removed with the table (or by close())
+            spill = tempfile.mkdtemp(prefix="analyst-duckdb-")
+            self._remove_spill = weakref.finalize(self, shutil.rmtree, spill, ignore_errors=True)
         self._lock = threading.Lock()
         self._con = duckdb.connect(":memory:")
         try:
@@ -157,3 +163,5 @@ class DuckTable:
 
     def close(self) -> None:
         self._con.close()
+        if self._remove_spill is not None:
+            self._remove_spill()

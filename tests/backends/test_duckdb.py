@@ -170,6 +170,14 @@ def test_a_file_larger_than_the_memory_limit_is_profiled(tmp_path: Path) -> None
     assert 950 <= result.column("label").distinct <= 1050  # approximate: HyperLogLog
 
 
+def test_a_table_removes_the_spill_directory_it_made(parquet: Path) -> None:
+    table = DuckTable(parquet)
+    spill = Path(table.query("SELECT current_setting('temp_directory')")[0][0])
+    assert spill.is_dir()
+    table.close()
+    assert not spill.exists()
+
+
 def test_load_chooses_the_backend(parquet: Path) -> None:
     assert isinstance(am.load(parquet), pd.DataFrame)  # auto: a small file goes to memory
     table = am.load(parquet, backend="duckdb", name="sales")
