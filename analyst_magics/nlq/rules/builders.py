@@ -339,17 +339,19 @@ def count(ctx: Context) -> Intent | None:
                                         and not ctx.numeric(subject.column))):
         ctx.use([*(subject.positions if subject else ()), *verb.positions])  # "parties won seats"
         return Intent(kind=IntentKind.COUNT, conditions=[*ctx.conditions, _some_of(ctx, verb)])
-    if subject is None and verb is not None and not times:  # "how many games did X win": Won
+    if subject is None and verb is not None and not times and not ctx.info(verb.column).yearlike:
+        # "how many games did X win": Won; "how many members were elected" counts members
         ctx.use(verb.positions)
         return Intent(kind=IntentKind.AGGREGATE, agg="sum", target=verb.column,
                       conditions=ctx.conditions)
     if subject is not None:
         info = ctx.info(subject.column)
         ctx.use(subject.positions)
-        if ctx.numeric(subject.column) and info.kind != "bool":
+        if ctx.numeric(subject.column) and info.kind != "bool" and not info.numbering:
             return Intent(kind=IntentKind.AGGREGATE, agg="sum", target=subject.column,
                           conditions=ctx.conditions)
-        if info.kind == "text" and ranking.repeats(ctx, subject.column):
+        if (info.kind == "text" or info.numbering or info.yearlike) and ranking.repeats(
+                ctx, subject.column):  # "how many constituencies", "how many years"
             return Intent(kind=IntentKind.DISTINCT, target=subject.column, agg="count",
                           conditions=ctx.conditions)
     if not ctx.conditions and not _only_rows_asked(ctx):

@@ -86,8 +86,12 @@ def _values(ctx: Context) -> None:
                          f"{', '.join(map(repr, map(str, columns)))}; used '{column}'.",
                          AMBIGUOUS_VALUE_PENALTY if guess else 0.05)
         values = [v for col, v in mention.candidates if col == column]
-        op = "!=" if negated_before(ctx, mention.start) else "=="
-        value = values[0] if len(values) == 1 else values
+        negated = negated_before(ctx, mention.start)
+        if ctx.info(column).listing:  # one item of the cells: "films starring Eddie Murphy"
+            op, value = "notmentions" if negated else "mentions", min(values, key=len)
+        else:
+            op = "!=" if negated else "=="
+            value = values[0] if len(values) == 1 else values
         if isinstance(value, list):
             op = "notin" if op == "!=" else "in"
         record(ctx, column, op, value, mention.start, mention.end)

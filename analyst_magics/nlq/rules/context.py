@@ -89,9 +89,9 @@ class Context:
         self.consumed.update(positions)
 
     def numeric(self, column: Any) -> bool:
-        """Whether a column is a measure: numbers that are not ids or years."""
+        """Whether a column is a measure: numbers that are not ids, years or group numbers."""
         info = self.info(column)
-        return info.numeric and not info.is_id and not info.yearlike
+        return info.numeric and not (info.is_id or info.yearlike or info.numbering)
 
     def take_numeric(self) -> Any:
         """The first free numeric column named, used up; ``None`` if there is none."""

@@ -93,6 +93,12 @@ _OPTIONS = re.compile(r"\b\w+\W+or\W+\w+", re.I)
 #: text that states a quantity: a number, a duration or an amount, perhaps with its unit
 _QUANTITY = re.compile(r"^\s*[-+−]?[$€£¥]?\s*\d[\d,.:]*\s*(?:%|[^\W\d_]{1,12}\.?)?\s*$")
 _SENTENCES = re.compile(r"(?<=[.?!])\s+(?=[A-Z])")
+#: a phrase set before the question proper: "in the 1992-1993 season, how many …", "after
+#: removing the outliers, what is …"
+_LEADING_PHRASE = re.compile(
+    r"^(?:in|on|at|for|during|after|before|among|from|since|through|within|across|between|"
+    r"excluding|including|ignoring|using|of|according to|based on)\b[^,?]{1,80},\s*(?=\w)",
+    re.I)
 
 
 def expected_answer(question: str, columns: Collection[str] | None = None,
@@ -116,6 +122,7 @@ def expected_answer(question: str, columns: Collection[str] | None = None,
 def _expected_one(question: str, columns: Collection[str] | None,
                   values: Collection[str], entities: Collection[str] = ()) -> Expected:
     text = _OPENINGS.sub("", " ".join(question.strip().split())).rstrip("?.! ")
+    text = _LEADING_PHRASE.sub("", text)
     first = text.split(" ", 1)[0].lower() if text else ""
     if first in _AUXILIARIES:
         return Expected.CHOICE if _OPTIONS.search(text) else Expected.BOOLEAN
@@ -197,6 +204,8 @@ def _shape(value: Any) -> str:
         return "none"
     if isinstance(value, str) and _QUANTITY.match(value):
         return "number"  # "3:04.39", "$1,200", "36 t", "12%"
+    if isinstance(value, str) and not re.search(r"[^\W_]", value):
+        return "none"  # a placeholder cell ("[[]]", "—", "."), which names nothing
     return "label"
 
 
@@ -249,6 +258,11 @@ def _option_words(text: str) -> list[str]:
 def not_an_option(choices: tuple[str, str] | None, value: Any) -> str | None:
     """Why ``value`` is none of the options the question offers, or ``None``: an answer to
     "which is higher, A or B?" names A or B (in part: "Tom Boonen" for "boonen")."""
+    if isinstance(value, list) and choices is not None:
+        if len(value) != 1:  # both, or neither: no choice was made
+            return (f"the question offers '{choices[0]}' or '{choices[1]}', and this reading "
+                    f"gives {len(value)} values")
+        value = value[0]
     if choices is None or isinstance(value, bool) or not isinstance(value, (str, int, float)):
         return None
     got = set(re.findall(r"[^\W_]+", str(value).lower()))

@@ -56,7 +56,7 @@ class Condition(BaseModel):
 
     column: Any
     op: str  # == != > >= < <= in notin between true false top bottom isna notna contains
-    #          startswith endswith
+    #          startswith endswith mentions notmentions
     value: Any = None
     part: str | None = Field(
         default=None, description="'year', 'quarter', 'month' or 'day_of_week' (0 is Monday) "
@@ -81,6 +81,7 @@ class Condition(BaseModel):
 _PARTS = {"day_of_week": "day of the week (0 = Monday)"}
 _OPS = {">": "is greater than", ">=": "is at least", "<": "is less than", "<=": "is at most",
         "==": "is", "!=": "is not", "in": "is one of", "notin": "is none of",
+        "mentions": "mentions", "notmentions": "does not mention",
         "between": "is between", "contains": "contains", "startswith": "starts with",
         "endswith": "ends with"}
 

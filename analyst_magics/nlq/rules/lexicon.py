@@ -213,6 +213,13 @@ INTENSIVE = frozenset(word_list(
     "rank rating average avg mean median speed height weight probability pcn index "
     "satisfaction happiness quality margin nps csat sentiment grade stars"))
 RANK_NAMES = frozenset({"rank", "ranking", "position", "place", "pos", "seed", "standing"})
+#: measures of which less is better: their "best" is the smallest value, their "worst" the
+#: largest ("the worst mortality rate", "the best lap time")
+LESS_IS_BETTER = frozenset(word_list(
+    "mortality death deaths dead died fatalities casualties injuries injured cost costs loss "
+    "losses lost defeats error errors crime crimes unemployment debt delay delays complaints "
+    "churn bounce penalty penalties fouls conceded against emissions pollution poverty time "
+    "duration latency"))
 SUMMARY_LABELS = frozenset({"total", "totals", "grand total", "sum", "overall", "all"})
 TIME_UNITS = {"hour": "H", "hourly": "H", "day": "D", "daily": "D", "week": "W", "weekly": "W",
               "month": "M",

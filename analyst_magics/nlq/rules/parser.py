@@ -26,7 +26,7 @@ from .mentions import ColumnMention
 from .periods import read_periods
 from .ranking import Top
 from .schema import Schema, normalize_value, schema_of
-from .text import Token, split_name, stem, tokenize, word_list
+from .text import Token, singular, split_name, stem, tokenize, word_list
 
 __all__ = ["parse", "CONFIDENT"]
 
@@ -553,6 +553,28 @@ def _listed_number(ctx: Context, position: int) -> bool:
     return len(near) >= 2 and any(ch.isdigit() for ch in ctx.tokens[position].text)
 
 
+def _warn_unread_values(ctx: Context, unused: list[str]) -> None:
+    """A word left unused that is a word of the table's cells ("korea" of ``Republic of
+    Korea``) is most likely a condition the reading missed: the answer would cover every row.
+    The noun a count or a "which" counts or names ("how many games", "which team") describes
+    the rows, and is not one."""
+    counted = {ctx.word(c.end + 1) for c in ctx.cues if c.kind in ("count", "wh")}
+    # "white voters": the noun after a value names what the value is
+    beside = {ctx.word(m.end + 1) for m in ctx.values} | {ctx.word(m.start - 1)
+                                                          for m in ctx.values}
+    unread = []
+    for word in dict.fromkeys(unused):
+        low = word.lower()
+        columns = ctx.schema.cell_words.get(low) or ctx.schema.cell_words.get(singular(low))
+        if columns and not {low} & (counted | beside | ctx.schema.column_words):
+            unread.append((word, sorted(columns, key=str)))
+    if unread:
+        shown = "; ".join(f"'{word}' (in {', '.join(repr(str(c)) for c in columns[:3])})"
+                          for word, columns in unread)
+        ctx.warn(f"Words of the table's cells were not read as conditions: {shown}.",
+                 UNREAD_PENALTY)
+
+
 def _warn_unused(ctx: Context) -> None:
     """Words that matched nothing are listed: a filter the rules could not read shows here.
 
@@ -595,6 +617,7 @@ def _warn_unused(ctx: Context) -> None:
     if asked is not None and asked.text in unused:
         ctx.warn(f"The question asks for '{asked.text}', which no column holds.",
                  UNREAD_PENALTY)
+    _warn_unread_values(ctx, unused)
     if unused:
         ctx.unused.extend(unused)
         ctx.warn("Not used (no column or value matched): " + ", ".join(

@@ -14,7 +14,7 @@ from typing import Any
 from .context import DATE_KINDS, Context
 from .cues import Cue
 from .intents import Condition, Intent, IntentKind
-from .lexicon import INTENSIVE, RANK_NAMES, STOPWORDS
+from .lexicon import INTENSIVE, LESS_IS_BETTER, RANK_NAMES, STOPWORDS
 from .matching import columns_for_words
 from .mentions import ColumnMention
 
@@ -24,6 +24,7 @@ __all__ = ["Measure", "Top", "group_column", "read_measure", "find_measure", "or
 _QUANTITY_WORDS = frozenset({"number", "count", "amount", "total", "of", "the", "a", "an",
                              "average", "mean"})
 _QUALITY_WORDS = frozenset({"top", "bottom", "best", "worst"})
+_BETTER_WORSE = frozenset({"best", "worst", "better", "worse"})
 REPEATS = 0.7
 GROUP_SCORE = 0.6  # how well a numeric column must be named to group by it
 SHORT_TABLE = 20  # a column whose distinct/rows ratio is below this groups rows
@@ -48,11 +49,15 @@ class Top:
 
 
 def rank_like(ctx: Context, column: Any, cue: Cue | None = None) -> bool:
-    """Ranks and positions: their "top" (best) is their smallest value. Only words of quality
-    ("top", "best") flip; "highest rank" is the largest number."""
-    if cue is not None and ctx.word(cue.start) not in _QUALITY_WORDS:
+    """Whether the best of ``column`` is its smallest value: ranks and positions ("top",
+    "best"), and measures of which less is better ("best", "worst" time or mortality). Only
+    words of quality flip; "highest rank" is the largest number, "top costs" the largest."""
+    if column is None:
         return False
-    return column is not None and bool(set(ctx.info(column).words) & RANK_NAMES)
+    word = ctx.word(cue.start) if cue is not None else "best"
+    words = set(ctx.info(column).words)
+    return (word in _QUALITY_WORDS and bool(words & RANK_NAMES)) or (
+        word in _BETTER_WORSE and bool(words & LESS_IS_BETTER))
 
 
 def default_agg(ctx: Context, column: Any) -> str:
@@ -138,6 +143,7 @@ def _mention_at(ctx: Context, pos: int, exclude: tuple[Any, ...]) -> ColumnMenti
 
 
 _WH_SKIP = frozenset({"is", "was", "are", "were", "the", "a", "an", "s", "of"})
+_COPULAS = frozenset({"is", "was", "are", "were", "'s"})
 
 
 def asked_column(ctx: Context, before: int | None = None) -> tuple[Any, bool]:
@@ -145,8 +151,8 @@ def asked_column(ctx: Context, before: int | None = None) -> tuple[Any, bool]:
     wh = ctx.cue("wh")
     starts = [c for c in (wh, ctx.cue("list")) if c is not None]
     for cue in starts:
-        if cue.value == "who":
-            continue
+        if cue.value == "who" and ctx.word(cue.end + 1) not in _COPULAS:
+            continue  # "who scored …" names no column; "who are the authors of …" does
         pos = cue.end + 1
         while ctx.word(pos) in _WH_SKIP:
             pos += 1
@@ -184,6 +190,8 @@ def superlative(ctx: Context, cue: Cue) -> Intent | None:
     measure = order_measure(ctx, cue, exclude=(asked,))
     if measure is None:
         return None
+    if rank_like(ctx, measure.column, cue):  # "the best position" is the smallest number
+        direction = "min" if direction == "max" else "max"
     ascending = direction == "min"
     if measure.column is not None and measure.column == asked:
         asked = None
@@ -264,6 +272,7 @@ def top_k(ctx: Context, top: Top) -> Intent | None:
     subject = next((m for m in ctx.free() if m.start > top.cue.start), None)
     if subject is not None:
         ctx.use(subject.positions)
+    asked, named = _named_before(ctx, top.cue.start)
     adjective = next((c for c in [top.cue, *ctx.cues_of("super")]
                       if c.kind == "super" and c.value[1]), None)
     # "the 3 youngest", "top 5 most expensive": the adjective says what orders them
@@ -279,6 +288,7 @@ def top_k(ctx: Context, top: Top) -> Intent | None:
         if rank_like(ctx, column, top.cue):
             ascending = not ascending
         return Intent(kind=IntentKind.TOP, target=column, k=k, ascending=ascending,
+                      label=asked if named and asked != column else None,
                       conditions=ctx.conditions)
     if adjective is not None and adjective.value[0] != direction and top.cue is not adjective:
         ascending = adjective.value[0] == "min"  # "the top 4 cities where the youngest …"
@@ -286,9 +296,8 @@ def top_k(ctx: Context, top: Top) -> Intent | None:
     if subject is not None and repeats(ctx, subject.column) and not entity and (
             ctx.info(subject.column).categorical):
         return _top_groups(ctx, subject.column, measure, k, ascending)
-    asked, named = asked_column(ctx, before=top.cue.start) if subject is None else (None, False)
     # "the ranks of the 4 youngest": the column asked for; else the rows' names
-    label = subject.column if subject is not None else asked if named else (
+    label = asked if named else subject.column if subject is not None else (
         ctx.schema.label_column)
     if measure.column is None:
         return None
@@ -296,6 +305,15 @@ def top_k(ctx: Context, top: Top) -> Intent | None:
         ascending = not ascending
     return Intent(kind=IntentKind.TOP, target=measure.column, label=label, k=k,
                   ascending=ascending, conditions=ctx.conditions)
+
+
+def _named_before(ctx: Context, start: int) -> tuple[Any, bool]:
+    """The column asked for before a ranking: "the authors of the 3 most retweeted posts"."""
+    earlier = {m.column for m in ctx.free() if m.start < start}
+    if not earlier:
+        return None, False
+    asked, named = asked_column(ctx, before=start)
+    return (asked, True) if named and asked in earlier else (None, False)
 
 
 def _top_measure(ctx: Context, subject: ColumnMention | None) -> Measure | None:

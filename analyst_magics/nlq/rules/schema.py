@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import weakref
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,6 +59,10 @@ _LABEL_WORDS = frozenset(word_list(
     "against episode"))
 
 _YEAR_WORDS = frozenset({"year", "season", "yr"})
+#: words of a column that holds the year something happened: "First elected", "Founded"
+_EVENT_WORDS = frozenset(word_list(
+    "elected founded established opened built released release born died formed introduced "
+    "launched completed debut joined inducted"))
 _TIME_WORDS = frozenset({"date", "time", "day", "month", "year", "season", "when"})
 
 SAMPLE_SIZE = 2000
@@ -65,6 +70,7 @@ TYPE_SAMPLE = 200  # values looked at to tell numbers, dates and flags written a
 MAX_DATE_LENGTH = 40
 VALUE_INDEX_MAX = 5000  # text columns with more distinct values are not indexed
 LARGE_FRAME = 50_000
+MIN_NUMBERS = 3  # fewer group numbers (1, 1, 2) are as likely a small count
 MIN_ID_ROWS = 20  # shorter runs of 1, 2, 3 … are as likely counts as row numbers
 MAX_VALUE_LENGTH = 80
 MAX_PREFIX_WORDS, MIN_PREFIX_LENGTH = 3, 5  # value starts indexed, and the shortest one-word one
@@ -84,11 +90,17 @@ class ColumnInfo:
     true_value: Any = None  # what "yes" is in a boolean-like column
     dates: DateFormats | None = None  # how a "datetext" column writes its dates
     yearlike: bool = False
+    #: whole numbers 1, 2, 3 … in table order, repeated: a group's number (a round, a
+    #: constituency), which is counted, never added up
+    numbering: bool = False
     scaled: bool = False  # numbers written with K/M/B suffixes
     decimal_comma: bool = False  # "1.200,50": dots between thousands, a comma before decimals
     category: bool = False  # a pandas Categorical (grouped with observed=True)
     tz: bool = False  # dates with a time zone
     padded: bool = False  # text with stray spaces around some values (trimmed before use)
+    #: cells that list several items ("Tokyo, Japan", "Tom Selleck, Ted Danson and …"): a
+    #: value of the column is matched as one item of a cell, not as the whole cell
+    listing: bool = False
 
     @property
     def label(self) -> str:
@@ -115,11 +127,15 @@ class Schema:
     values: dict[str, list[tuple[Any, Any]]] = field(default_factory=dict)
     #: the first words of multi-word values: "entire home" for ``Entire home/apt``
     prefixes: dict[str, list[tuple[Any, Any]]] = field(default_factory=dict)
+    #: the items of cells that list several ("cuba" for ``La Habana, Cuba``)
+    items: dict[str, list[tuple[Any, Any]]] = field(default_factory=dict)
     summary: tuple[Any, Any] | None = None  # (column, label) of summary rows to leave out
     label_column: Any = None
     word_index: dict[tuple[str, str], list[Any]] = field(default_factory=dict)  # see matching
     column_words: frozenset[str] = frozenset()  # every word of every column name
     value_words: frozenset[str] = frozenset()  # first words of indexed values ("leyton")
+    #: every word of the indexed values, with the columns whose cells hold it
+    cell_words: dict[str, set[Any]] = field(default_factory=dict)
     entity_words: frozenset[str] = frozenset()  # what id columns identify ("customer")
 
     def column(self, name: Any) -> ColumnInfo:
@@ -264,7 +280,11 @@ def _describe_number(series: pd.Series, info: ColumnInfo, rows: int,
     if low == 0 and high == 1 and integral and not words & _ID_WORDS:
         info.kind, info.true_value = "bool", 1
         return
-    info.yearlike = bool(integral and low >= 1800 and high <= 2100 and words & _YEAR_WORDS)
+    info.yearlike = bool(integral and low >= 1800 and high <= 2100
+                         and words & (_YEAR_WORDS | _EVENT_WORDS))
+    info.numbering = bool(integral and low in (0, 1) and distinct >= MIN_NUMBERS
+                          and high - low + 1 == series.nunique() < series.count()
+                          and series.dropna().is_monotonic_increasing)
     sequence = (pd.api.types.is_integer_dtype(series.dtype) and rows >= MIN_ID_ROWS
                 and high - low == rows - 1 and series.is_monotonic_increasing
                 and series.is_unique)
@@ -286,8 +306,8 @@ def _describe_text(series: pd.Series, head: pd.Series, info: ColumnInfo) -> None
         info.kind = "numtext"
         info.scaled = bool(meaningful.str.contains(_SCALED).any())
         info.decimal_comma = _decimal_comma(meaningful)
-        info.yearlike = bool(set(info.words) & _YEAR_WORDS) and bool(
-            meaningful.str.fullmatch(r"(18|19|20)\d\d").all())
+        info.yearlike = bool(set(info.words) & (_YEAR_WORDS | _EVENT_WORDS)) and bool(
+            meaningful.str.match(r"(18|19|20)\d\d\b").all())  # "1943–1946, 1949" too
         return
     info.padded = bool((text != sample.astype(str)).any())
     if len(meaningful) and _is_duration_text(meaningful, info.words):
@@ -344,6 +364,11 @@ def _index_values(schema: Schema, info: ColumnInfo, series: pd.Series) -> None:
     short = text.str.len() <= MAX_VALUE_LENGTH
     values, text = values[short], text[short]
     keys = _normalize_many(text)
+    if text.str.contains("://", regex=False).any():
+        return  # links: their words name nothing ("https", "www", "post")
+    _index_items(schema, info, text)
+    if keys.str.count(" ").median() < MAX_ITEM_WORDS:  # names and categories, not prose
+        _index_words(schema, info, keys)
     bare = _normalize_many(text.str.replace(r"\(.*?\)|\[.*?\]", " ", regex=True))
     for value, key, key2 in zip(values.tolist(), keys.tolist(), bare.tolist(), strict=True):
         for k in {key, key2} - {""}:
@@ -353,6 +378,40 @@ def _index_values(schema: Schema, info: ColumnInfo, series: pd.Series) -> None:
             # most of the value, and not a short common word: "entire home" (home/apt)
             if 2 * size > len(words) and (size > 1 or len(words[0]) >= MIN_PREFIX_LENGTH):
                 schema.prefixes.setdefault(" ".join(words[:size]), []).append((info.name, value))
+
+
+def _index_items(schema: Schema, info: ColumnInfo, text: pd.Series) -> None:
+    """Index the items of a column whose cells list several (a share of them at least
+    :data:`LISTING_SHARE`); prose, whose cells or pieces are long, is not a list."""
+    items = text.str.split(_ITEM_SEPARATORS).explode().str.strip()
+    items = items[items.str.len() > 0]
+    if len(items) < (1 + LISTING_SHARE) * len(text) or (
+            items.str.count(" ").median() + 1 > MAX_ITEM_WORDS) or (
+            text.str.count(" ").median() + 1 > MAX_LIST_WORDS):
+        return
+    info.listing = True
+    items = items.drop_duplicates()
+    for item, key in zip(items.tolist(), _normalize_many(items).tolist(), strict=True):
+        if key and len(key.split()) <= MAX_ITEM_WORDS:
+            schema.items.setdefault(key, []).append((info.name, item))
+    _index_words(schema, info, _normalize_many(items))
+
+
+def _index_words(schema: Schema, info: ColumnInfo, keys: pd.Series) -> None:
+    """The words of a column's values that tell some rows from others: a word most values
+    share ("Series" of every ``… Super Series`` title) picks out no rows."""
+    counts = Counter(word for key in keys.tolist() for word in set(key.split()))
+    for word, count in counts.items():
+        if count <= COMMON_WORD_SHARE * len(keys):
+            schema.cell_words.setdefault(word, set()).add(info.name)
+
+
+#: what separates the items of a cell: a comma, a semicolon, a line break, "and", " & ", " / "
+_ITEM_SEPARATORS = re.compile(r"\s*(?:[,;\n]|\s[/&]\s|\band\b)\s*")
+LISTING_SHARE = 0.3  # the extra items per cell, on average, of a column that lists
+MAX_ITEM_WORDS = 4
+MAX_LIST_WORDS = 16  # longer cells are prose, whatever their commas
+COMMON_WORD_SHARE = 0.5
 
 
 def _normalize_many(text: pd.Series) -> pd.Series:

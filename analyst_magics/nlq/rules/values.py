@@ -50,6 +50,9 @@ def _span_value(span: list[Token], schema: Schema) -> ValueMention | None:
     hits = schema.values.get(plural)
     if hits:
         return ValueMention(positions, tuple(hits), 0.85 + 0.05 * len(span))
+    hits = schema.items.get(key) or schema.items.get(plural)
+    if hits:  # "cuba" for ``La Habana, Cuba``
+        return ValueMention(positions, tuple(hits), 0.8 + 0.05 * len(span))
     if key in US_STATES:
         hits = [h for h in schema.values.get(US_STATES[key], ()) if str(h[1]).isupper()]
         if hits:

@@ -10,6 +10,7 @@ the rows the question filters on are selected.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,6 +51,19 @@ class Code:
 
 
 # ----------------------------------------------------------------------------- literals
+
+
+def regex_literal(pattern: str) -> str:
+    """A raw string literal for a regular expression, or a plain one when it cannot be raw."""
+    if '"' in pattern or pattern.endswith("\\") or "\n" in pattern:
+        return literal(pattern)
+    return f'r"{pattern}"'
+
+
+def _whole_words(text: str) -> str:
+    """A pattern that finds ``text`` between word boundaries, whatever its first and last
+    characters are ("C.D. FAS", "Cuba")."""
+    return rf"(?<!\w){re.escape(text).replace(chr(92) + ' ', ' ')}(?!\w)"
 
 
 def literal(value: Any) -> str:
@@ -180,6 +194,10 @@ def _condition(code: Code, cond: Condition, frame: str) -> str:
     if cond.op == "contains":  # as typed; in lower case, any case matches
         case = "" if cond.value != cond.value.lower() else ", case=False"
         return f"{ref}.str.contains({literal(cond.value)}{case}, na=False, regex=False)"
+    if cond.op in ("mentions", "notmentions"):  # one item of a list, as a whole word
+        test = (f"{ref}.str.contains({regex_literal(_whole_words(str(cond.value)))}, "
+                "case=False, na=False)")
+        return test if cond.op == "mentions" else f"~{test}"
     if cond.op in ("startswith", "endswith"):
         return f"{ref}.str.{cond.op}({literal(cond.value)}, na=False)"
     if cond.op in ("top", "bottom"):
