@@ -68,6 +68,9 @@ _SEVERAL = re.compile(r"^(?:list|name|enumerate|give me|show)\b|^(?:which|what|w
                       r"highest|lowest|largest|smallest|most|least) \d+\b|\b\d+ (?:most|least|"
                       r"highest|lowest|largest|smallest|biggest|top|bottom|best|worst)\b|^what "
                       r"are the\b", re.I)
+#: a number of items asked for: "the top 5", "the 3 oldest", "the 4 least common"
+_NUMBERED = re.compile(r"\b(?:top|bottom|first|last) (?:[2-9]|\d\d+)\b|\b(?:[2-9]|\d\d+) (?:most|"
+                       r"least|top|bottom|best|worst|\w+est)\b", re.I)
 _GROUPING = re.compile(r"(?:(\w+)\s+)?\b(by|per|for each|for every|across|in each|of each|"
                        r"each|every)\s+(\w+)", re.I)
 #: words before "by" that make it a grouping whatever follows: "grouped by", "broken down by"
@@ -133,6 +136,8 @@ def _expected_one(question: str, columns: Collection[str] | None,
         for match in _GROUPING.finditer(text))
     if _COUNT.search(text):
         return Expected.TABLE if grouped else Expected.COUNT
+    if _NUMBERED.search(text):  # "what are the 5 highest ages", "the top 3 scores"
+        return Expected.SEVERAL
     if _NUMBER.search(text):
         return Expected.TABLE if grouped else Expected.NUMBER
     if _LABEL.search(text):

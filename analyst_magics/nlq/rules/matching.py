@@ -25,6 +25,7 @@ from .values import short_values_beside, value_candidates
 __all__ = ["find_mentions", "columns_for_words"]
 
 MIN_COVERAGE = 0.5
+FRAMING_WEIGHT = 0.1  # of a name's words that frame it ("what", "is", "your", "do", "you")
 SPREAD = 6  # words of one column name this far apart still name it together
 MULTIWORD_BONUS = 0.05  # each extra word of a mention: "host name" before "name"
 MIN_PREFIX, MAX_PREFIX = 3, 4  # column words this long may abbreviate a question word
@@ -98,6 +99,8 @@ def _weights(info: ColumnInfo) -> list[float]:
     weights = []
     for word in info.words:
         weight = 1.0 if word in main else 0.5
+        if word in STOPWORDS and word not in MODIFIER_TOKENS or len(word) == 1:
+            weight *= FRAMING_WEIGHT  # a survey's column "What is your age?" is about age
         weights.append(weight * (0.25 if word in MODIFIER_TOKENS or word.isdigit() else 1.0))
     if all(w < 0.5 for w in weights):
         weights = [1.0] * len(weights)

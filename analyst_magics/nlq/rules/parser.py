@@ -51,7 +51,7 @@ CLEANING_WINDOW = 9  # words after "fill"/"drop" in which the column and "missin
 AFTER_MISSING = 6  # … or after "missing": "drop every row with a missing value in the Age column"
 MIN_NOTED = 4  # shorter unused words are not listed
 UNUSED_PENALTY, MAX_UNUSED = 0.05, 0.2  # confidence lost per unused word, and at most
-UNUSED_NUMBER_PENALTY = 0.5  # a number left unused is a condition left out
+UNUSED_NUMBER_PENALTY = 0.6  # a number left unused is a condition left out: below the floor
 #: words that, left unread, change the rows or the computation asked for: a sequence
 #: ("consecutive", "in a row"), an order relative to another row ("next", "after"), a
 #: comparison ("than", "more"), a sameness ("same", "also"), an exclusion ("besides")
@@ -470,7 +470,8 @@ _QUANTITY_WORDS = frozenset({
     "mean", "median", "sum", "maximum", "minimum", "max", "min", "best", "worst"})
 _COUNT_WORDS = frozenset({"most", "fewest", "least", "many", "number", "count", "counts",
                           "times", "often", "frequent", "frequently", "rows", "entries",
-                          "records", "occurrences", "popular", "common"})
+                          "records", "occurrences", "popular", "common", "frequency",
+                          "represented", "representation", "prevalent", "widespread"})
 
 
 def _unread_cue(ctx: Context, token: Any) -> bool:

@@ -318,6 +318,8 @@ def _named_before(ctx: Context, start: int) -> tuple[Any, bool]:
 
 def _top_measure(ctx: Context, subject: ColumnMention | None) -> Measure | None:
     start = subject.end + 1 if subject is not None else 0
+    if any(c.start >= start for c in [*ctx.cues_of("distribution"), *ctx.cues_of("mode")]):
+        return Measure("size")  # "the bottom 6 values based on frequency"
     for cue in [*ctx.cues_of("group"), *ctx.cues_of("super")]:
         if cue.start >= start:
             measure = read_measure(ctx, cue.end + 1)

@@ -47,7 +47,7 @@ _IRREGULAR = {
 }
 _SUFFIXES = ("ization", "isation", "ations", "ation", "ition", "ions", "ion", "ances", "ance",
              "ences", "ence", "ments", "ment", "ness", "ings", "ing", "ed", "al", "ity")
-_AGENT_SUFFIXES = ("ers", "ors", "er", "or")
+_AGENT_SUFFIXES = ("ers", "ors", "er", "or", "ee")  # "voters", "attendees": "vot", "attend"
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+(?:\.\d+)?|[^\W\d_]+")
 
 
