@@ -20,6 +20,7 @@ from .context import DATE_KINDS, DURATION_KINDS, Context
 from .cues import Cue, find_cues, reserved_positions
 from .expectation import Expected, expected_answer
 from .intents import Condition, Derived, Intent, IntentKind, Parse
+from .lengths import read_lengths
 from .lexicon import COMMON_VERBS, QUARTILES, STOPWORDS
 from .matching import find_mentions
 from .mentions import ColumnMention
@@ -87,6 +88,7 @@ def parse(df: pd.DataFrame, question: str) -> Parse:
     _read_derived(ctx)
     _read_expression(ctx)
     _read_elapsed(ctx)
+    read_lengths(ctx)
     unit = _read_unit(ctx)
     _read_quantile(ctx)
     _read_cleaning(ctx)

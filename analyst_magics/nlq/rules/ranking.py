@@ -179,6 +179,12 @@ def _cue_at(ctx: Context, pos: int) -> bool:
 def superlative(ctx: Context, cue: Cue) -> Intent | None:
     """"the youngest employee", "which year had the most visitors"."""
     direction, concept = cue.value
+    said = next((m for m in ctx.free() if m.start < cue.start
+                 and _implied_by(ctx, m.column, concept)), None)
+    if said is not None:  # "the number of words of the longest review": its largest value
+        ctx.use(said.positions)
+        return Intent(kind=IntentKind.AGGREGATE, agg=direction, target=said.column,
+                      conditions=ctx.conditions)
     asked, named = asked_column(ctx, before=cue.start)
     noun = None
     if concept and not named:  # "the deadliest year", "the richest country": the noun after it
@@ -251,11 +257,19 @@ def order_measure(ctx: Context, cue: Cue, exclude: tuple[Any, ...] = ()) -> Meas
     return Measure("size")
 
 
+def _implied_by(ctx: Context, column: Any, concept: tuple[str, ...]) -> bool:
+    """Whether a computed column is what a superlative's concept measures: "longest" of the
+    length of a text."""
+    info = ctx.info(column)
+    return info.position < 0 and bool(set(info.words) & set(concept))
+
+
 def _concept_measure(ctx: Context, cue: Cue, exclude: tuple[Any, ...]) -> Measure | None:
     """The column a superlative adjective implies: "oldest" -> age, "richest" -> net worth."""
     columns = columns_for_words(ctx.schema, cue.value[1])
     for mention in ctx.free():
-        if mention.column not in exclude and ctx.info(mention.column) in columns:
+        if mention.column not in exclude and (_implied_by(ctx, mention.column, cue.value[1])
+                                              or ctx.info(mention.column) in columns):
             ctx.use(mention.positions)
             return Measure(None, mention.column)
     for info in columns:
@@ -272,12 +286,17 @@ def top_k(ctx: Context, top: Top) -> Intent | None:
     subject = next((m for m in ctx.free() if m.start > top.cue.start), None)
     if subject is not None:
         ctx.use(subject.positions)
-    asked, named = _named_before(ctx, top.cue.start)
     adjective = next((c for c in [top.cue, *ctx.cues_of("super")]
                       if c.kind == "super" and c.value[1]), None)
-    # "the 3 youngest", "top 5 most expensive": the adjective says what orders them
-    measure = (order_measure(ctx, adjective) if adjective is not None
-               else _top_measure(ctx, subject))
+    # "the 3 youngest", "top 5 most expensive": the adjective says what orders them, and the
+    # column named before the ranking may be the measure ("the word counts of the 3 longest");
+    # else that column is what is asked ("the retweets of the 5 most favorited")
+    if adjective is not None:
+        measure = order_measure(ctx, adjective)
+        asked, named = _named_before(ctx, top.cue.start)
+    else:
+        asked, named = _named_before(ctx, top.cue.start)
+        measure = _top_measure(ctx, subject)
     ascending = direction == "min"
     if subject is None and measure is None:
         return None
@@ -296,11 +315,13 @@ def top_k(ctx: Context, top: Top) -> Intent | None:
     if subject is not None and repeats(ctx, subject.column) and not entity and (
             ctx.info(subject.column).categorical):
         return _top_groups(ctx, subject.column, measure, k, ascending)
-    # "the ranks of the 4 youngest": the column asked for; else the rows' names
-    label = asked if named else subject.column if subject is not None else (
-        ctx.schema.label_column)
     if measure.column is None:
         return None
+    # "the ranks of the 4 youngest": the column asked for; "the word counts of the 3 longest":
+    # the measure itself; else the rows' names
+    said = any(m.column == measure.column and m.start < top.cue.start for m in ctx.columns)
+    label = asked if named else subject.column if subject is not None else (
+        None if said else ctx.schema.label_column)
     if rank_like(ctx, measure.column, top.cue):
         ascending = not ascending
     return Intent(kind=IntentKind.TOP, target=measure.column, label=label, k=k,

@@ -101,6 +101,7 @@ class ColumnInfo:
     #: cells that list several items ("Tokyo, Japan", "Tom Selleck, Ted Danson and …"): a
     #: value of the column is matched as one item of a cell, not as the whole cell
     listing: bool = False
+    median_words: float = 0.0  # of a text column's cells: prose has many
 
     @property
     def label(self) -> str:
@@ -310,6 +311,7 @@ def _describe_text(series: pd.Series, head: pd.Series, info: ColumnInfo) -> None
             meaningful.str.match(r"(18|19|20)\d\d\b").all())  # "1943–1946, 1949" too
         return
     info.padded = bool((text != sample.astype(str)).any())
+    info.median_words = float(text.head(TYPE_SAMPLE).str.count(r"\s+").median() + 1)
     if len(meaningful) and _is_duration_text(meaningful, info.words):
         info.kind = "durationtext"
         return

@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from ..intents import AggRef, Condition, Intent, IntentKind
+from ..lengths import LENGTH_OPS
 from ..schema import ColumnInfo, Schema, dates_code, numbers_code
 
 __all__ = ["Code", "column_ref", "filter_rows", "flag", "in_unit", "literal", "mask",
@@ -134,6 +135,10 @@ def prepare(code: Code) -> None:
             fixes.append(f"{target} = {target}.fillna({filler})")
             code.notes.append(f"Filled the missing values of '{item.name}' with "
                               f"{'the ' + how if not how[0].isdigit() else how}.")
+            continue
+        if item.op.startswith("length:"):  # the words or characters of each text
+            source = column_ref("data", item.columns[0])
+            fixes.append(f"{target} = {source}{LENGTH_OPS[item.op.split(':', 1)[1]]}")
             continue
         joined = f" {item.op} ".join(literal(c) if isinstance(c, float) else
                                      column_ref("data", c) for c in item.columns)
