@@ -59,6 +59,10 @@ class Context:
     def info(self, column: Any) -> ColumnInfo:
         """The description of a column, or of a derived column (a number)."""
         for item in self.derived:
+            if item.name == column and item.op == "bins":  # groups, as a pd.cut makes them
+                return ColumnInfo(name=item.name, position=-1, kind="text",
+                                  words=tuple(str(item.name).lower().split()),
+                                  distinct=len(item.labels), category=True)
             if item.name == column and not item.op.startswith("fill:"):
                 elapsed = item.op == "-" and all(
                     not isinstance(c, (int, float)) and self.schema.column(c).kind in DATE_KINDS

@@ -141,6 +141,18 @@ class Cue:
         return range(self.start, self.end + 1)
 
 
+#: verbs of a polite request: "could you list …" asks for a list, not whether one can
+_REQUESTS = frozenset({"list", "tell", "show", "give", "name", "find", "provide", "identify",
+                       "calculate", "compute", "count", "determine", "say", "get", "return"})
+
+
+def _request(tokens: list[Token]) -> bool:
+    """"Could you list …", "can you please tell me …": a request, not a yes/no question."""
+    lows = [t.low for t in tokens[:4] if t.low != "please"]
+    return len(lows) > 2 and lows[0] in ("can", "could", "would", "will") and (
+        lows[1] == "you" and lows[2] in _REQUESTS)
+
+
 def find_cues(tokens: list[Token]) -> list[Cue]:
     """Every cue phrase of the question (a word may start several cues of different kinds)."""
     lows = [t.low if t.kind in ("word", "symbol") else None for t in tokens]
@@ -156,7 +168,7 @@ def find_cues(tokens: list[Token]) -> list[Cue]:
                                     and tokens[c.end + 1].low in ("than", "or"))
             and not (c.kind == "count" and c.end + 1 < len(tokens)  # "number 1": a position
                      and tokens[c.end + 1].kind == "number")]
-    if tokens and tokens[0].low in YES_NO_STARTS:
+    if tokens and tokens[0].low in YES_NO_STARTS and not _request(tokens):
         cues.append(Cue("yesno", 0, 0))
     wh = next((t for t in tokens[:3] if t.low in _WH_WORDS), None)
     if wh is not None and all(t.low in ("on", "in", "for", "at", "from", "by", "during")

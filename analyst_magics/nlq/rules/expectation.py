@@ -43,7 +43,9 @@ _AUXILIARIES = frozenset({
     "weren't", "doesn't", "don't", "didn't", "hasn't", "haven't"})
 #: polite or framing openings that do not change what is asked
 _OPENINGS = re.compile(r"^(?:(?:so|ok|okay|please|hey|now|and|also|then|tell me|show me|"
-                       r"can you tell me|could you tell me|i want to know|i'd like to know|"
+                       r"(?:can|could|would|will) you(?: please)?(?= (?:list|tell|show|give|"
+                       r"name|find|provide|identify|calculate|compute|count|determine|say|get|"
+                       r"return)\b)|i want to know|i'd like to know|"
                        r"do you know|find out|check)\s*[,:]?\s+)+", re.I)
 _COUNT = re.compile(r"^(?:how many\b|count\b|(?:what|which) (?:is|was|are|were|'s) the "
                     r"(?:total |overall )?(?:number|count) of\b|(?:the )?(?:total )?"

@@ -90,8 +90,10 @@ class Derived(BaseModel):
     """A column computed from others: ``FamilySize = SibSp + Parch``."""
 
     name: str
-    op: str  # + - * / or "fill:<how>"
+    op: str  # + - * /, "fill:<how>", "length:<unit>" or "bins"
     columns: list[Any]  # column names, and perhaps a number: SibSp + Parch + 1
+    edges: list[float] = Field(default_factory=list)  # "bins": where the ranges meet
+    labels: list[str] = Field(default_factory=list)  # "bins": the ranges as written
 
 
 class Intent(BaseModel):

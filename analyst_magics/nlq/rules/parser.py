@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from . import builders, comparisons
+from .bins import read_bins
 from .codegen.code import literal
 from .conditions import extract_conditions
 from .context import DATE_KINDS, DURATION_KINDS, Context
@@ -89,6 +90,7 @@ def parse(df: pd.DataFrame, question: str) -> Parse:
     _read_expression(ctx)
     _read_elapsed(ctx)
     read_lengths(ctx)
+    read_bins(ctx, question)
     unit = _read_unit(ctx)
     _read_quantile(ctx)
     _read_cleaning(ctx)

@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..bins import bins_code
 from ..intents import AggRef, Condition, Intent, IntentKind
 from ..lengths import LENGTH_OPS
 from ..schema import ColumnInfo, Schema, dates_code, numbers_code
@@ -135,6 +136,10 @@ def prepare(code: Code) -> None:
             fixes.append(f"{target} = {target}.fillna({filler})")
             code.notes.append(f"Filled the missing values of '{item.name}' with "
                               f"{'the ' + how if not how[0].isdigit() else how}.")
+            continue
+        if item.op == "bins":
+            fixes.append(bins_code(target, column_ref("data", item.columns[0]), item.edges,
+                                   item.labels))
             continue
         if item.op.startswith("length:"):  # the words or characters of each text
             source = column_ref("data", item.columns[0])
