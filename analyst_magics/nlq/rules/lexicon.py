@@ -56,9 +56,11 @@ COMPARATORS: dict[tuple[str, ...], str] = {
 #: phrases after a number: "30 or more"
 TRAILING_COMPARATORS: dict[tuple[str, ...], str] = {
     **dict.fromkeys([("or", "more"), ("or", "above"), ("or", "higher"), ("or", "greater"),
-                     ("or", "over"), ("plus",)], ">="),
+                     ("or", "over"), ("plus",), ("and", "above"), ("and", "over"),
+                     ("and", "up"), ("and", "older"), ("or", "older")], ">="),
     **dict.fromkeys([("or", "less"), ("or", "fewer"), ("or", "below"), ("or", "lower"),
-                     ("or", "under")], "<="),
+                     ("or", "under"), ("and", "under"), ("and", "below"), ("and", "younger"),
+                     ("or", "younger")], "<="),
     ("or", "better"): "better", ("or", "worse"): "worse",  # depends on the column: ranks
 }
 __all__ += ["TRAILING_COMPARATORS", "COMPARATIVE_ADJECTIVES"]

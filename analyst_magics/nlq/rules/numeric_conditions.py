@@ -29,6 +29,35 @@ def read_comparisons(ctx: Context) -> None:
     _versus(ctx)
     _trailing(ctx)
     _comparisons(ctx)
+    _ages(ctx)
+
+
+_AGE_UNIT = 2  # "years old"
+
+
+def _years_old(ctx: Context, position: int) -> bool:
+    """Whether the number at ``position`` is an age: "60 years old", "12 year olds"."""
+    return ctx.word(position + 1) in ("year", "years", "yrs", "yr") and ctx.word(
+        position + 2) in ("old", "olds")
+
+
+def _ages(ctx: Context) -> None:
+    """An age with no comparison word: "(0-12 years old)" is a range, "passengers 30 years
+    old" one age."""
+    for token in ctx.tokens:
+        if token.kind != "number" or token.i in ctx.consumed or not _years_old(ctx, token.i):
+            continue
+        before = ctx.tokens[token.i - 1] if token.i else None
+        if token.text.startswith("-") and before is not None and before.kind == "number" and (
+                before.i not in ctx.consumed):  # "0-12 years old": two numbers, one range
+            low, start = before.number, before.i
+            value: Any = (low, abs(token.number or 0))
+        else:
+            value, start = token.number, token.i
+        column = attach_numeric(ctx, start, start, token.i)
+        if column is not None:
+            record(ctx, column, "between" if isinstance(value, tuple) else "==", value,
+                   start, token.i + _AGE_UNIT)
 
 
 def _comparisons(ctx: Context) -> None:
@@ -98,8 +127,9 @@ _TIME_UNITS = {**dict.fromkeys(("second", "seconds", "sec", "secs", "s"), "secon
 def _trailing(ctx: Context) -> None:
     """"30 or more goals", "a rank of 10 or better": the number comes first."""
     for cue in ctx.cues_of("cmp_after"):
-        number = next((t for t in ctx.tokens[max(0, cue.start - 2):cue.start][::-1]
-                       if t.kind == "number"), None)  # "5 or more", "5 games or more"
+        back = cue.start - 2 - (_AGE_UNIT if _years_old(ctx, cue.start - 3) else 0)
+        number = next((t for t in ctx.tokens[max(0, back):cue.start][::-1]
+                       if t.kind == "number"), None)  # "5 or more", "60 years old and above"
         if number is None or number.i in ctx.consumed:
             continue
         column = attach_numeric(ctx, number.i, number.i, cue.end)
@@ -169,6 +199,10 @@ def _in_column(ctx: Context, pos: int) -> bool:
 def attach_numeric(ctx: Context, start: int, end: int, value_end: int,
                    concept: tuple[str, ...] = (), skip: range = range(0)) -> Any:
     """The column a comparison at ``start..value_end`` is about, or ``None``."""
+    aged = next((p for p in (value_end, start) if _years_old(ctx, p)), None)
+    if not concept and (aged is not None or ctx.word(start - 1) == "aged"):
+        concept = ("age",)  # "under 12 years old", "60 years old and above", "aged over 60"
+        ctx.use([aged + 1, aged + 2] if aged is not None else [start - 1])
     usable = [m for m in ctx.free() if _comparable(ctx, m.column) and m.start not in skip]
     implied = columns_for_words(ctx.schema, concept) if concept else []
     if implied:  # "older than 60" is about age, whatever column is named nearby
@@ -201,12 +235,8 @@ def _comparable(ctx: Context, column: Any) -> bool:
 
 
 def _implied_column(ctx: Context, concept: tuple[str, ...], value_end: int) -> Any:
-    """A column implied by "older than", "40 years old", "$", "%", or the only numeric one."""
+    """A column implied by "older than", "$", "%", or the only numeric one."""
     token = ctx.tokens[value_end]
-    if not concept and ctx.word(value_end + 1) in ("year", "years", "yrs") and (
-            ctx.word(value_end + 2) == "old"):
-        concept = ("age",)
-        ctx.use([value_end + 1, value_end + 2])
     if token.kind == "date":  # "after 2024-06-30": the date column
         dated = [c for c in ctx.schema.columns if c.kind in DATE_KINDS]
         return dated[0].name if len(dated) == 1 else None
