@@ -258,7 +258,7 @@ def unique_names(names: Iterable[str]) -> list[str]:
 
 
 def _identifier(text: str, position: int) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.lower())
+    decomposed = unicodedata.normalize("NFKD", text).lower()  # "𝐴" decomposes to "A"
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     name = re.sub(r"\W+", "_", plain).strip("_")
     if not name:

@@ -73,8 +73,15 @@ def test_more_rows_of_one_value_than_another(orders: pd.DataFrame,
 
 
 def test_a_comparison_of_a_quantity_the_table_lacks_is_declined(orders: pd.DataFrame) -> None:
-    """'spend' names no column: counting the women and the men would answer another question."""
-    declined(orders, "do women spend more than men on average?")
+    """'tip' names no column: counting the women and the men would answer another question."""
+    declined(orders, "do women tip more than men on average?")
+
+
+def test_spending_is_the_revenue_of_orders(orders: pd.DataFrame,
+                                           clean_orders: pd.DataFrame) -> None:
+    means = _means(clean_orders, "Gender", "Revenue", ["Female", "Male"])
+    assert value(orders, "do women spend more than men on average?") is bool(
+        means["Female"] > means["Male"])
 
 
 def test_or_between_the_values_is_one_group(orders: pd.DataFrame,

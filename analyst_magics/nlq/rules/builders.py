@@ -7,6 +7,8 @@ first that fills its slots.
 
 from __future__ import annotations
 
+import pandas as pd
+
 from . import comparisons, ranking, statistics
 from .context import DATE_KINDS, Context
 from .cues import Cue
@@ -425,12 +427,21 @@ def lookup(ctx: Context) -> Intent | None:
 def _over_period(ctx: Context, column: object) -> Intent | None:
     """"What was the revenue in Q1 2024?": a measure over a calendar period is its total (its
     average for a rate or a price), not the list of the period's values."""
-    if not ctx.numeric(column) or not any(c.part is not None for c in ctx.conditions):
+    if not ctx.numeric(column) or not any(c.part is not None or _days(c)
+                                          for c in ctx.conditions):
         return None
     agg = ranking.default_agg(ctx, column)
     ctx.warn(f"Took the {'total' if agg == 'sum' else 'average'} of '{column}' over the "
              "period.", 0.05)
     return Intent(kind=IntentKind.AGGREGATE, agg=agg, target=column, conditions=ctx.conditions)
+
+
+def _days(condition: Condition) -> bool:
+    """Whether a condition is a span of days ("between 1 Feb and 15 April 2024", "since 1 June
+    2024"); one day ("on 2022-01-04") is not a period."""
+    value = condition.value
+    return (isinstance(value, pd.Timestamp) and condition.op in ("<", "<=", ">", ">=")) or (
+        isinstance(value, tuple) and any(isinstance(v, pd.Timestamp) for v in value))
 
 
 def problem(ctx: Context) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
+import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = ["AggRef", "Condition", "Derived", "Intent", "IntentKind", "Parse"]
@@ -75,7 +76,16 @@ class Condition(BaseModel):
             return f"'{self.column}' in the top {value}"
         column = f"the {_PARTS.get(self.part, self.part)} of '{self.column}'" if self.part else (
             f"'{self.column}'")
-        return f"{column} {_OPS.get(self.op, self.op)} {value!r}"
+        if self.op == "between" and isinstance(value, tuple) and len(value) == 2:
+            return f"{column} is between {_shown(value[0])} and {_shown(value[1])}"
+        return f"{column} {_OPS.get(self.op, self.op)} {_shown(value)}"
+
+
+def _shown(value: Any) -> str:
+    """A value as a sentence shows it: a day as 2024-02-01, text quoted, numbers plain."""
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat() if value == value.normalize() else value.isoformat()
+    return repr(value)
 
 
 _PARTS = {"day_of_week": "day of the week (0 = Monday)"}

@@ -120,7 +120,7 @@ SYNONYMS: tuple[frozenset[str], ...] = tuple(frozenset(word_list(g)) for g in (
     "sex gender",
     "country nation",
     "worth wealth networth fortune",
-    "revenue sales turnover income earnings amount",
+    "revenue sales turnover income earnings amount spend spending",
     "price cost fare fee pay payment charge",
     "population people inhabitant resident reside",
     "money usd dollar prize salary wage",

@@ -580,6 +580,22 @@ def _warn_unread_values(ctx: Context, unused: list[str]) -> None:
                  UNREAD_PENALTY)
 
 
+def _warn_qualified_measure(ctx: Context, unused: list[str]) -> None:
+    """"the spend on marketing", "revenue for subscriptions": a measure narrowed by a noun
+    no column or value holds is another quantity than the column's whole."""
+    for token in ctx.tokens:
+        if token.text not in unused or ctx.word(token.i - 1) not in ("on", "for"):
+            continue
+        measure = next((m for m in ctx.columns if m.end == token.i - 2
+                        and ctx.numeric(m.column)), None)
+        rows = singular(token.low) != token.low or singular(token.low) in (
+            ctx.schema.entity_words)  # "the wealth for billionaires": of the rows themselves
+        if measure is not None and not rows:
+            ctx.warn(f"'{ctx.word(measure.end)} {ctx.word(token.i - 1)} {token.text}' narrows "
+                     f"'{measure.column}' in a way no column or value says.", UNREAD_PENALTY)
+            return
+
+
 def _warn_unused(ctx: Context) -> None:
     """Words that matched nothing are listed: a filter the rules could not read shows here.
 
@@ -623,6 +639,7 @@ def _warn_unused(ctx: Context) -> None:
         ctx.warn(f"The question asks for '{asked.text}', which no column holds.",
                  UNREAD_PENALTY)
     _warn_unread_values(ctx, unused)
+    _warn_qualified_measure(ctx, unused)
     if unused:
         ctx.unused.extend(unused)
         ctx.warn("Not used (no column or value matched): " + ", ".join(

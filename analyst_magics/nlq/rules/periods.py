@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pandas as pd
+
 from .context import DATE_KINDS, Context
 from .intents import Condition
 from .recording import span_text
@@ -47,8 +49,8 @@ def read_periods(ctx: Context) -> None:
     for token in ctx.tokens:
         if token.i in ctx.consumed:
             continue
-        read = (_month(ctx, token.i) or _quarter(ctx, token.i) or _year_range(ctx, token.i)
-                or _days(ctx, token.i))
+        read = (_day_range(ctx, token.i) or _month(ctx, token.i) or _quarter(ctx, token.i)
+                or _year_range(ctx, token.i) or _days(ctx, token.i))
         if read is None:
             continue
         column = _date_column(ctx, token.i)
@@ -104,6 +106,67 @@ def _quarter(ctx: Context, position: int) -> tuple[list[tuple[str, str, Any]], i
     return None
 
 
+def _day_range(ctx: Context, position: int) -> tuple[list[tuple[str, str, Any]], int] | None:
+    """"between 1 Feb 2024 and 15 April 2024", "from March 3, 2024 to April 1, 2024", "since
+    1 June 2024", "before May 5th 2023": days, both ends included."""
+    word = ctx.word(position)
+    if word not in _RANGE_STARTS and word not in _DAY_BOUNDS:
+        return None
+    first = _day_at(ctx, _after_the(ctx, position + 1))
+    if first is None:
+        return None
+    if word in _DAY_BOUNDS:
+        return [(None, _DAY_BOUNDS[word], first[0])], first[1]  # type: ignore[list-item]
+    if ctx.word(first[1] + 1) not in _RANGE_JOINS:
+        return None
+    last = _day_at(ctx, _after_the(ctx, first[1] + 2))
+    if last is None or last[0] < first[0]:
+        return None
+    return [(None, "between", (first[0], last[0]))], last[1]  # type: ignore[list-item]
+
+
+_DAY_BOUNDS = {"since": ">=", "after": ">", "before": "<", "until": "<=", "till": "<="}
+
+
+def _after_the(ctx: Context, position: int) -> int:
+    return position + 1 if ctx.word(position) == "the" else position
+
+
+def _day_at(ctx: Context, position: int) -> tuple[pd.Timestamp, int] | None:
+    """A day written out at ``position``: "1 Feb 2024", "1st of February 2024", "Feb 1, 2024",
+    and the position of its last word."""
+    day_first = _day_number(ctx, position)
+    day = day_first if day_first is not None else _day_number(ctx, position + 1)
+    if day is None:
+        return None
+    if day_first is not None:
+        month_at = position + 2 if ctx.word(position + 1) == "of" else position + 1
+    else:
+        month_at = position
+    month = MONTHS.get(ctx.word(month_at))
+    if month is None:
+        return None
+    year_at = month_at + 1 if day_first is not None else position + 2
+    if ctx.word(year_at) in (",", "of"):
+        year_at += 1
+    year = _year_at(ctx, year_at)
+    if year is None:
+        return None
+    try:
+        return pd.Timestamp(year=year, month=month, day=day), year_at
+    except ValueError:  # "31 February"
+        return None
+
+
+def _day_number(ctx: Context, position: int) -> int | None:
+    if not 0 <= position < len(ctx.tokens):
+        return None
+    token = ctx.tokens[position]
+    text = token.text.lower().rstrip(",").removesuffix("st").removesuffix("nd").removesuffix(
+        "rd").removesuffix("th")
+    return int(text) if text.isdigit() and 1 <= int(text) <= 31 else None
+
+
 def _year_range(ctx: Context, position: int) -> tuple[list[tuple[str, str, Any]], int] | None:
     """"between 2021 and 2023", "from 2021 to 2023": both years included."""
     if ctx.word(position) not in _RANGE_STARTS:
@@ -151,6 +214,13 @@ def _date_column(ctx: Context, position: int) -> Any:
                                            for w in c.words if len(w) > 2)]
     if len(rooted) == 1:
         return rooted[0]
+    # "revenue in March" with Order ID, Order Date and Ship Date: the date of each row's entity
+    own = [c for c in dates if set(c.words) & ctx.schema.entity_words]
+    if len(own) == 1:
+        others = ", ".join(repr(str(c.name)) for c in dates if c is not own[0])
+        ctx.warn(f"Took '{own[0].name}' (the date of each {' '.join(own[0].words[:-1]) or 'row'})"
+                 f" for '{ctx.word(position)}'; the table also has {others}.", OWN_DATE_PENALTY)
+        return own[0].name
     if dates:
         ctx.warn(f"Several date columns ({', '.join(str(c.name) for c in dates)}); name the one "
                  f"the period '{ctx.word(position)}' is about.", UNCLEAR_PENALTY)
@@ -161,3 +231,4 @@ def _date_column(ctx: Context, position: int) -> Any:
 
 
 UNCLEAR_PENALTY = 0.6  # a period that cannot be placed is a condition left out: declined
+OWN_DATE_PENALTY = 0.05
