@@ -169,6 +169,8 @@ def difference(ctx: Context) -> Intent | None:
         ctx.warn("No column was found for the quantity compared; counting rows would answer "
                  "another question.", NO_MEASURE_PENALTY)
     unsigned = any(ctx.word(c.start) in _UNSIGNED for c in ctx.cues_of("diff"))
+    if any(ctx.word(c.start) == "how" for c in ctx.cues_of("diff")):
+        ctx.use(t.i for t in ctx.tokens if t.low == "than")  # "how much higher is A than B"
     return Intent(kind=IntentKind.DIFFERENCE, agg=agg, target=measure.column,
                   conditions=common, predicate=left, other=right, method="abs" if unsigned
                   else "signed")

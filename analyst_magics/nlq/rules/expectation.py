@@ -47,16 +47,17 @@ _OPENINGS = re.compile(r"^(?:(?:so|ok|okay|please|hey|now|and|also|then|tell me|
                        r"name|find|provide|identify|calculate|compute|count|determine|say|get|"
                        r"return)\b)|i want to know|i'd like to know|"
                        r"do you know|find out|check)\s*[,:]?\s+)+", re.I)
-_COUNT = re.compile(r"^(?:how many\b|count\b|(?:what|which) (?:is|was|are|were|'s) the "
+_COUNT = re.compile(r"^(?:how many\b|count\b|(?:what|which) (?:is|was|are|were|'s) (?:the|its|"
+                    r"their|his|her|our|your) "
                     r"(?:total |overall )?(?:number|count) of\b|(?:the )?(?:total )?"
                     r"(?:number|count) of\b)", re.I)
 _NUMBER = re.compile(
     r"^(?:how (?:much|long|old|far|big|large|tall|high|often)\b|(?:what|which) (?:is|was|are|"
-    r"were|'s) the (?:\w+ )?(?:average|mean|median|sum|total|maximum|minimum|max|min|highest|"
-    r"lowest|standard deviation|variance|range|ratio|proportion|percentage|percent|share|rate|"
-    r"correlation|difference|skewness|kurtosis)\b|(?:what|which) (?:percentage|percent|"
-    r"proportion|fraction|share|ratio)\b|(?:average|mean|median|sum|total) (?:of|value of)\b)",
-    re.I)
+    r"were|'s) (?:the|its|their|his|her|our|your) (?:\w+ )?(?:average|mean|median|sum|total|"
+    r"maximum|minimum|max|min|highest|lowest|standard deviation|variance|range|ratio|"
+    r"proportion|percentage|percent|share|rate|correlation|difference|skewness|kurtosis)\b|"
+    r"(?:what|which) (?:percentage|percent|proportion|fraction|share|ratio)\b|"
+    r"(?:average|mean|median|sum|total) (?:of|value of)\b)", re.I)
 #: "which store", "who", "what store had …", "for which client", "the store with the most"
 _LABEL = re.compile(
     r"^(?:which|who|whom|whose|where|when)\b|^what (?:\w+ )?(?:is|was|were|are) the "
@@ -65,8 +66,8 @@ _LABEL = re.compile(
     r"got|received|made|earned|sold)\b|^(?:in|on|at|for|from|against|to|with|by|during) "
     r"(?:which|what|whom)\b|^the \w+ (?:with|that|who|which) (?:the )?(?:most|least|fewest|"
     r"highest|lowest|largest|smallest|best|worst|greatest|biggest)\b", re.I)
-_SEVERAL = re.compile(r"^(?:list|name|enumerate|give me|show)\b|^(?:which|what|who) (?:the )?"
-                      r"\d+ |\b(?:top|bottom|first|last|"
+_SEVERAL = re.compile(r"^(?:list|name|enumerate|give me|show)\b|^(?:which|what|who) (?:(?:are|"
+                      r"were|is|was) )?(?:the )?\d+ |\b(?:top|bottom|first|last|"
                       r"highest|lowest|largest|smallest|most|least) \d+\b|\b\d+ (?:most|least|"
                       r"highest|lowest|largest|smallest|biggest|top|bottom|best|worst)\b|^what "
                       r"are the\b", re.I)
@@ -93,6 +94,10 @@ _NOT_GROUPS = frozenset({"far", "how", "the", "a", "an", "one", "his", "her", "t
                          # "every row with a missing value", "each time": not groups
                          "row", "rows", "record", "records", "entry", "entries", "time",
                          "single", "other"})
+#: verbs that open a sentence preparing the data rather than asking
+_PREPARATIONS = frozenset({"create", "add", "define", "make", "remove", "drop", "fill",
+                           "convert", "extract", "replace", "exclude", "ignore", "use",
+                           "consider", "assume", "treat", "round", "apply"})
 _AVERAGE = re.compile(r"\b(?:average|mean|avg)\b", re.I)
 _OPTIONS = re.compile(r"\b\w+\W+or\W+\w+", re.I)
 #: text that states a quantity: a number, a duration or an amount, perhaps with its unit
@@ -116,11 +121,13 @@ def expected_answer(question: str, columns: Collection[str] | None = None,
     table lacks ("revenue by channel", which then cannot be answered), never by an agent that
     is a value ("the time run by France") or follows a determiner ("paid by the customers").
     A question of several sentences ("Is there a correlation? Give the coefficient.") expects
-    something only when all of them say the same. ``entities`` are the words of what id
+    something only when all of them say the same; a sentence that prepares the data ("Create
+    a feature …", "Remove the outliers …") asks for nothing. ``entities`` are the words of what id
     columns identify: "the average revenue per customer" is one rate, not a value per group.
     """
-    kinds = {_expected_one(part, columns, values, entities)
-             for part in _SENTENCES.split(question) if part.strip()}
+    parts = [part for part in _SENTENCES.split(question) if part.strip()]
+    asking = [part for part in parts if part.split(" ", 1)[0].lower() not in _PREPARATIONS]
+    kinds = {_expected_one(part, columns, values, entities) for part in asking or parts}
     return kinds.pop() if len(kinds) == 1 else Expected.ANY
 
 

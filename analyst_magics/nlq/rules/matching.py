@@ -34,7 +34,11 @@ ID_DISCOUNT = 0.9
 _LEVEL_EXACT, _LEVEL_PLURAL, _LEVEL_ABBREV, _LEVEL_STEM = 1.0, 0.95, 0.9, 0.85
 _LEVEL_AGENT, _LEVEL_SYNONYM, _LEVEL_FUZZY, _LEVEL_COMPOSED, _LEVEL_AFFIX = (
     0.8, 0.75, 0.7, 0.65, 0.6)
-_SYNONYM_GROUP = {word: i for i, group in enumerate(SYNONYMS) for word in group}
+#: the synonym groups of each word: "paid" is a fare (price) and a salary (money)
+_SYNONYM_GROUPS: dict[str, list[int]] = {}
+for _i, _group in enumerate(SYNONYMS):
+    for _word in _group:
+        _SYNONYM_GROUPS.setdefault(_word, []).append(_i)
 
 
 def find_mentions(tokens: list[Token], schema: Schema, reserved: set[int] | frozenset[int] = (
@@ -138,8 +142,9 @@ def _word_index(schema: Schema) -> dict[tuple[str, str], list[Any]]:
             for form in (word, stem(word), expansion or word):
                 # a synonym names a column by its head noun: "revenue" is "Sales", not
                 # "Sales Channel" (a channel); a flag by any word ("Left Company")
-                if form in _SYNONYM_GROUP and (wi == head or info.kind == "bool"):
-                    entries.setdefault(("y", str(_SYNONYM_GROUP[form])), _LEVEL_SYNONYM)
+                if form in _SYNONYM_GROUPS and (wi == head or info.kind == "bool"):
+                    for group in _SYNONYM_GROUPS[form]:
+                        entries.setdefault(("y", str(group)), _LEVEL_SYNONYM)
             if word.isalpha() and MIN_PREFIX <= len(word) <= MAX_PREFIX:
                 entries.setdefault(("a", word), _LEVEL_AFFIX)
             if word.isalpha() and len(word) >= 5:
@@ -166,8 +171,7 @@ def _token_hits(token: Token, schema: Schema, index: dict[tuple[str, str], list[
         (("x", singular(low)), None), (("s", stem(low)), None)]
     if singular(low) != low:
         keys.append((("x", low), None))
-    group = _SYNONYM_GROUP.get(low, _SYNONYM_GROUP.get(stem(low)))
-    if group is not None:
+    for group in _SYNONYM_GROUPS.get(low, _SYNONYM_GROUPS.get(stem(low), [])):
         keys.append((("y", str(group)), None))
     agent = agent_stem(low)
     if agent != stem(low):
@@ -319,5 +323,7 @@ def _scored(tokens: list[Token], info: ColumnInfo, run: list[tuple[int, int, flo
 def _joinable(tokens: list[Token], left: int, right: int) -> bool:
     if right - left > 3:
         return False
-    return all(tokens[k].low in STOPWORDS or tokens[k].kind == "symbol"
-               for k in range(left + 1, right))
+    between = [tokens[k] for k in range(left + 1, right)]
+    if any(t.low in ("and", "or") for t in between):
+        return False  # "the start date and the cancel date": two names, not one
+    return all(t.low in STOPWORDS or t.kind == "symbol" for t in between)

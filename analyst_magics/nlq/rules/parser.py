@@ -254,15 +254,16 @@ def _read_elapsed(ctx: Context) -> None:
     second date minus the first, as a new column of durations."""
     dates = [m for m in ctx.columns if ctx.info(m.column).kind in DATE_KINDS]
     for first, second in zip(dates, dates[1:], strict=False):
-        link, join = ctx.word(first.start - 1), set(map(ctx.word, range(first.end + 1,
-                                                                        second.start)))
+        link = ctx.word(first.start - 2 if ctx.word(first.start - 1) == "the" else first.start - 1)
+        join = set(map(ctx.word, range(first.end + 1, second.start)))
         if not ((link == "between" and join <= {"and", "the"}) or (
                 link == "from" and join <= {"to", "until", "till", "the"})):
             continue
         name = f"{second.column} - {first.column}"
         ctx.derived.append(Derived(name=name, op="-", columns=[second.column, first.column]))
         ctx.columns = [m for m in ctx.columns if m not in (first, second)]
-        span = tuple(range(first.start - 1, second.end + 1))
+        span = tuple(range(first.start - (2 if ctx.word(first.start - 1) == "the" else 1),
+                           second.end + 1))
         ctx.columns.append(ColumnMention(name, span, 2.0))
         ctx.columns.sort(key=lambda m: m.start)
         return
@@ -274,6 +275,9 @@ def _read_unit(ctx: Context) -> tuple[str, list[int]] | None:
         unit = _ANSWER_UNITS.get(token.low)
         if unit is not None and ctx.word(token.i - 1) == "in":
             return unit, [token.i - 1, token.i]
+        if unit is not None and (ctx.word(token.i - 1) == "many" or (
+                ctx.word(token.i - 1) == "of" and ctx.word(token.i - 2) == "number")):
+            return unit, [token.i]  # "the average number of days between …"
     return None
 
 
@@ -384,8 +388,10 @@ def _read_top(ctx: Context) -> Top | None:
                 before.i not in ctx.consumed):
             ctx.use([before.i, *([] if cue.value[1] else cue.positions)])
             return Top(int(before.number or 1), cue.value[0], cue)
-    for cue in [*ctx.cues_of("list"), *ctx.cues_of("wh")]:  # "list the 3 …", "which 3 …"
-        pos = cue.end + 2 if ctx.word(cue.end + 1) == "the" else cue.end + 1
+    for cue in [*ctx.cues_of("list"), *ctx.cues_of("wh")]:  # "list the 3 …", "which 3 …",
+        pos = cue.end + 1  # "who are the 4 …"
+        while ctx.word(pos) in ("the", "are", "were", "is", "was"):
+            pos += 1
         after = ctx.tokens[pos] if pos < len(ctx.tokens) else None
         if after is not None and after.kind == "number" and not after.ordinal:
             ctx.use([after.i])

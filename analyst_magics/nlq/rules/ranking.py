@@ -96,6 +96,9 @@ def read_measure(ctx: Context, start: int, exclude: tuple[Any, ...] = ()) -> Mea
         mention = _mention_at(ctx, pos, exclude)
         if mention is not None:
             info = ctx.info(mention.column)
+            if info.is_id and _mention_at(ctx, mention.end + 1, exclude) is not None:
+                pos = mention.end + 1  # "the average order amount": the amount of each order
+                continue
             if not (ctx.numeric(mention.column) or info.kind == "bool"):
                 return Measure("size") if counting else None
             ctx.use(mention.positions)
@@ -306,9 +309,11 @@ def top_k(ctx: Context, top: Top) -> Intent | None:
             return _top_groups(ctx, column, Measure("size"), k, ascending)
         if rank_like(ctx, column, top.cue):
             ascending = not ascending
+        wh = ctx.cue("wh")
+        label = asked if named and asked != column else (
+            ctx.schema.label_column if wh is not None and wh.value == "who" else None)
         return Intent(kind=IntentKind.TOP, target=column, k=k, ascending=ascending,
-                      label=asked if named and asked != column else None,
-                      conditions=ctx.conditions)
+                      label=label, conditions=ctx.conditions)  # "who are the 4 highest-paid"
     if adjective is not None and adjective.value[0] != direction and top.cue is not adjective:
         ascending = adjective.value[0] == "min"  # "the top 4 cities where the youngest …"
     entity = adjective is not None and not any(m.start == adjective.end + 1 for m in ctx.columns)

@@ -38,6 +38,10 @@ _DOTTED_THOUSANDS = re.compile(r"\d\.\d{3}(?:\.\d{3}|,\d)|^\D*\d+,\d{1,2}\D*$")
 _EURO_THOUSANDS = re.compile(r"^\D*\d{1,3}(?:\.\d{3})+\D*$")
 #: durations as text: "0:31:26", "1:02:03.5", "3:04.39", "2 days 04:00:00"
 _DURATION_TEXT = re.compile(r"^\s*(\d+\s*days?,?\s*)?\d{1,3}:\d{2}(:\d{2})?(\.\d+)?\s*$")
+_UNIT = r"(?:weeks?|days?|hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s)"
+#: durations spelled out: "7 days", "3 hours", "1 week 2 days", "45 min"
+SPELLED_DURATION = re.compile(rf"^\s*\d+(?:\.\d+)?\s*{_UNIT}(?:,?\s*\d+(?:\.\d+)?\s*{_UNIT})*\s*$",
+                              re.I)
 _DURATION_WORDS = frozenset(word_list(
     "duration time times length runtime elapsed wait waiting lap laps delay handle handling "
     "resolution lasted"))
@@ -102,6 +106,7 @@ class ColumnInfo:
     #: value of the column is matched as one item of a cell, not as the whole cell
     listing: bool = False
     median_words: float = 0.0  # of a text column's cells: prose has many
+    weeks: bool = False  # durations spelled out in weeks ("2 weeks"), which pandas reads as "2W"
 
     @property
     def label(self) -> str:
@@ -314,6 +319,7 @@ def _describe_text(series: pd.Series, head: pd.Series, info: ColumnInfo) -> None
     info.median_words = float(text.head(TYPE_SAMPLE).str.count(r"\s+").median() + 1)
     if len(meaningful) and _is_duration_text(meaningful, info.words):
         info.kind = "durationtext"
+        info.weeks = bool(meaningful.str.contains(r"\d\s*weeks?\b", case=False).any())
         return
     lowered = frozenset(text.str.lower().unique())
     for values, true_value in _BOOL_TEXT.items():
@@ -340,8 +346,12 @@ def _decimal_comma(sample: pd.Series) -> bool:
 
 
 def _is_duration_text(sample: pd.Series, words: tuple[str, ...]) -> bool:
-    """Whether text reads as durations: "1:02:03" (hours, minutes, seconds) anywhere, "3:04.39"
-    or "12:30" (minutes and seconds, or a clock?) only in a column whose name says duration."""
+    """Whether text reads as durations: "7 days", "3 hours" or "1:02:03" (hours, minutes,
+    seconds) anywhere, "3:04.39" or "12:30" (minutes and seconds, or a clock?) only in a column
+    whose name says duration."""
+    if sample.str.match(SPELLED_DURATION).mean() >= DURATION_SHARE and not sample.str.fullmatch(
+            r"\s*\d+(?:\.\d+)?\s*[hms]\s*", case=False).all():  # "7 days"; "5 m" may be metres
+        return True
     if sample.str.match(_DURATION_TEXT).mean() < DURATION_SHARE:
         return False
     return bool(set(words) & _DURATION_WORDS) or bool(sample.str.count(":").ge(2).mean() >= (

@@ -119,8 +119,9 @@ def prepare(code: Code) -> None:
             fixes.append(f"{ref} = {ref}.str.strip()")
             code.notes.append(f"Trimmed the spaces around values of '{column}'.")
         elif info.kind == "durationtext":  # "31:26" is minutes and seconds: "0:31:26"
+            weeks = r'.str.replace(r"\s*weeks?\b", "W", regex=True)' if info.weeks else ""
             fixes.append(f"{ref} = pd.to_timedelta({ref}.astype(str).str.strip().str.replace("
-                         f"r\"^(\\d+:\\d\\d(?:\\.\\d+)?)$\", r\"0:\\1\", regex=True), "
+                         f"r\"^(\\d+:\\d\\d(?:\\.\\d+)?)$\", r\"0:\\1\", regex=True){weeks}, "
                          "errors=\"coerce\")")
             code.notes.append(f"Read the durations written as text in '{column}'.")
         elif info.kind == "datetext" and _needs_dates(intent, column):
