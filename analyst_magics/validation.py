@@ -16,9 +16,9 @@ def require_frame(value: Any, where: str) -> pd.DataFrame:
     if isinstance(value, pd.DataFrame):
         return value
     if callable(getattr(value, "pushdown_profile", None)):  # a table a database holds
-        hint = (" On a table DuckDB holds, profile() runs in the database and .sql(query) "
-                "answers in SQL; for this, load the file with backend='pandas', or a part of "
-                "it: table.sql('SELECT * FROM data USING SAMPLE 1000000 ROWS').")
+        hint = (" On a table DuckDB holds, profile() runs in the database, insights() on a "
+                "uniform sample and .sql(query) answers in SQL; for this, load the file with "
+                "backend='pandas', or a part of it: table.sample_frame(1_000_000).")
     elif isinstance(value, pd.Series):
         hint = " Use series.to_frame() to make it one."
     else:

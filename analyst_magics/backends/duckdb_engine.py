@@ -157,6 +157,16 @@ class DuckTable:
                                kind="memory_limit")
         return result
 
+    def sample_frame(self, rows: int, *, seed: int = 0) -> pd.DataFrame:
+        """A uniform sample of ``rows`` rows (all of them when the table is smaller), as a
+        DataFrame: a reservoir sample, the same for the same ``seed``."""
+        with self._lock:
+            if self.rows <= rows:
+                return self._con.execute(f"SELECT * FROM {quote(self.name)}").df()
+            return self._con.execute(
+                f"SELECT * FROM {quote(self.name)} USING SAMPLE reservoir({int(rows)} ROWS) "
+                f"REPEATABLE ({int(seed)})").df()
+
     def pushdown_profile(self, **options: Any) -> Profile:
         """``am.profile(table)``: the profile computed by DuckDB (``duckdb_profile``)."""
         return profile_table(self, **options)

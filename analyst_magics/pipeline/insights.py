@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Callable, Iterable
+from typing import Any
 
 import pandas as pd
 
@@ -83,6 +84,9 @@ def insights(df: pd.DataFrame, *, profile: Profile | None = None, max_insights: 
     >>> found[0].title
     'x and y are strongly positively correlated'
     """
+    if not isinstance(df, pd.DataFrame) and callable(getattr(df, "sample_frame", None)):
+        return _on_a_sample(df, profile=profile, max_insights=max_insights, alpha=alpha,
+                            exclude=exclude, progress=progress)
     _check(df, max_insights, alpha)
     data = _with_text_labels(df)
     if profile is None:
@@ -99,6 +103,32 @@ def insights(df: pd.DataFrame, *, profile: Profile | None = None, max_insights: 
     chosen = [finding.to_insight() for finding in _rank(findings, max_insights)]
     report(progress, "insights: done", 1.0)
     return chosen
+
+
+#: Rows of a database table the findings that need rows are computed on.
+TABLE_SAMPLE_ROWS = 1_000_000
+
+
+def _on_a_sample(table: Any, *, profile: Profile | None, max_insights: int, alpha: float,
+                 exclude: Iterable[str], progress: ProgressCallback | None) -> list[Insight]:
+    """Insights of a table a database holds (a ``DuckTable``), found on a uniform sample of
+    :data:`TABLE_SAMPLE_ROWS` rows, which every finding then names ("found on a uniform sample
+    of 1,000,000 of 312,000,000 rows"): tests, trends and outliers need rows, and all the
+    figures of a finding come from the same rows. ``profile`` is used when it describes the
+    sample (its rows), else the sample is profiled."""
+    report(progress, "insights: sampling rows", 0.0)
+    sample = table.sample_frame(TABLE_SAMPLE_ROWS)
+    fits = profile is not None and profile.rows == len(sample)
+    found = insights(sample, profile=profile if fits else None, max_insights=max_insights,
+                     alpha=alpha, exclude=exclude, progress=scaled(progress, 0.1, 1.0))
+    total = int(table.shape[0])
+    if len(sample) >= total:
+        return found
+    note = f"found on a uniform sample of {len(sample):,} of {total:,} rows"
+    return [item.model_copy(update={
+        "text": f"{item.text} ({note[0].upper()}{note[1:]}.)",
+        "evidence": item.evidence.model_copy(update={
+            "details": {**item.evidence.details, "table_sample": note}})}) for item in found]
 
 
 def _check(df: object, max_insights: int, alpha: float) -> None:

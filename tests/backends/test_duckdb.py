@@ -15,6 +15,7 @@ import analyst_magics as am  # noqa: E402
 from analyst_magics.backends.duckdb_engine import DuckTable  # noqa: E402
 from analyst_magics.backends.sql_policy import SQLPolicyError, check_query  # noqa: E402
 from analyst_magics.errors import DataLoadError, SandboxError  # noqa: E402
+from analyst_magics.pipeline import insights as insights_module  # noqa: E402
 
 #: What generated SQL might try, by class: each must be refused by the policy.
 REFUSED = {
@@ -117,10 +118,30 @@ def test_generated_sql_runs_checked_and_within_its_time(parquet: Path, frame: pd
 
 def test_functions_that_need_rows_in_memory_say_what_works(parquet: Path) -> None:
     table = am.load(parquet, backend="duckdb")
-    for call in (lambda: am.ask(table, "how many rows?"), lambda: am.insights(table),
-                 lambda: am.clean(table)):
+    for call in (lambda: am.ask(table, "how many rows?"), lambda: am.clean(table)):
         with pytest.raises(DataLoadError, match=r"got DuckTable.*\.sql\(query\).*backend='pandas'"):
             call()
+
+
+def test_insights_of_a_table_are_found_on_a_sample_they_disclose(
+        parquet: Path, frame: pd.DataFrame, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(insights_module, "TABLE_SAMPLE_ROWS", 20_000)
+    table = am.load(parquet, backend="duckdb")
+    found = am.insights(table)
+    assert found, "the sample holds findings (revenue is 11% missing, 20% of orders returned)"
+    note = f"found on a uniform sample of 20,000 of {len(frame):,} rows"
+    assert all(f.evidence.details["table_sample"] == note for f in found)
+    assert all(f.text.endswith(f"({note[0].upper()}{note[1:]}.)") for f in found)
+    again = am.insights(am.load(parquet, backend="duckdb"))
+    assert [f.title for f in again] == [f.title for f in found]  # the same sample each time
+    sample = table.sample_frame(20_000)
+    assert len(sample) == 20_000 and list(sample.columns) == list(frame.columns)
+
+
+def test_insights_of_a_small_table_use_every_row(parquet: Path, frame: pd.DataFrame) -> None:
+    found = am.insights(am.load(parquet, backend="duckdb"))
+    assert [f.title for f in found] == [f.title for f in am.insights(frame)]
+    assert not any("table_sample" in f.evidence.details for f in found)
 
 
 @pytest.mark.parametrize("suffix", [".parquet", ".csv"])
