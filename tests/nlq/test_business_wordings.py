@@ -66,3 +66,36 @@ def test_a_preparing_sentence_does_not_hide_the_question(accounts: pd.DataFrame)
     got = answer(accounts, "Create a feature as the average of MRR and Salary. What is its "
                            "correlation with the onboarding time?")
     assert got.kind.value in ("number", "error")
+
+
+@pytest.fixture(scope="module")
+def visits() -> pd.DataFrame:
+    rng = np.random.default_rng(22)
+    n = 600
+    return pd.DataFrame({
+        "Visit ID": [f"V{i}" for i in range(n)],
+        "Visit Start": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 180, n),
+                                                                      unit="D"),
+        "Visit Duration": pd.to_timedelta(rng.integers(10, 900, n), unit="s"),
+        "Source": rng.choice(["Email", "Search", "Social"], n),
+        "Signed Up": rng.choice(["Yes", "No"], n, p=[0.2, 0.8]),
+    })
+
+
+def _pct(before: float, after: float) -> float:
+    return (after - before) / before * 100
+
+
+def test_by_what_percent(visits: pd.DataFrame) -> None:
+    month = visits["Visit Start"].dt.month
+    got = value(visits, "By what percent did the number of visits change from January to "
+                        "June 2024?")
+    assert got == pytest.approx(_pct((month == 1).sum(), (month == 6).sum()))
+
+
+@pytest.mark.parametrize(("question", "best"), [
+    ("Which source signs up best?", True), ("which source signs up worst", False)])
+def test_best_is_the_highest_rate_of_a_flag(visits: pd.DataFrame, question: str,
+                                            best: bool) -> None:
+    rate = (visits["Signed Up"] == "Yes").groupby(visits["Source"]).mean()
+    assert value(visits, question) == (rate.idxmax() if best else rate.idxmin())

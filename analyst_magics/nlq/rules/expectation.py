@@ -57,6 +57,7 @@ _NUMBER = re.compile(
     r"maximum|minimum|max|min|highest|lowest|standard deviation|variance|range|ratio|"
     r"proportion|percentage|percent|share|rate|correlation|difference|skewness|kurtosis)\b|"
     r"(?:what|which) (?:percentage|percent|proportion|fraction|share|ratio)\b|"
+    r"by (?:what|how many) (?:percent|percentage|amount|margin|factor|points)\b|by how much\b|"
     r"(?:average|mean|median|sum|total) (?:of|value of)\b)", re.I)
 #: "which store", "who", "what store had …", "for which client", "the store with the most"
 _LABEL = re.compile(
@@ -88,9 +89,9 @@ _IRREGULAR_PARTICIPLES = frozenset({
     "worn", "begun", "sung", "got", "gotten", "struck", "fought", "dealt", "meant"})
 _TABLE = re.compile(r"\b(?:distribution|describe|summary|summarize|summarise|trend|over time|"
                     r"matrix|histogram|respectively|separately)\b|^compare\b", re.I)
-_NOT_GROUPS = frozenset({"far", "how", "the", "a", "an", "one", "his", "her", "their", "its",
-                         "itself", "which", "whom", "whose", "this", "that", "these", "those",
-                         "each", "every", "all", "any", "some",
+_NOT_GROUPS = frozenset({"far", "how", "what", "the", "a", "an", "one", "his", "her", "their",
+                         "its", "itself", "which", "whom", "whose", "this", "that", "these",
+                         "those", "each", "every", "all", "any", "some",
                          # "every row with a missing value", "each time": not groups
                          "row", "rows", "record", "records", "entry", "entries", "time",
                          "single", "other"})

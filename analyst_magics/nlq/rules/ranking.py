@@ -26,6 +26,8 @@ _QUANTITY_WORDS = frozenset({"number", "count", "amount", "total", "of", "the", 
 _QUALITY_WORDS = frozenset({"top", "bottom", "best", "worst"})
 _BETTER_WORSE = frozenset({"best", "worst", "better", "worse"})
 REPEATS = 0.7
+#: a mention this weak names a column by a modifier: "sessions" for 'Session Duration'
+PARTIAL_NAME = 0.5
 GROUP_SCORE = 0.6  # how well a numeric column must be named to group by it
 SHORT_TABLE = 20  # a column whose distinct/rows ratio is below this groups rows
 
@@ -101,6 +103,8 @@ def read_measure(ctx: Context, start: int, exclude: tuple[Any, ...] = ()) -> Mea
                 continue
             if not (ctx.numeric(mention.column) or info.kind == "bool"):
                 return Measure("size") if counting else None
+            if counting and mention.score < PARTIAL_NAME:
+                return Measure("size")  # "the number of sessions": not 'Session Duration'
             ctx.use(mention.positions)
             if info.kind == "bool" and (counting or agg is None):
                 rate = any(c.start == mention.end + 1 for c in ctx.cues_of("share"))
@@ -199,6 +203,7 @@ def superlative(ctx: Context, cue: Cue) -> Intent | None:
     measure = order_measure(ctx, cue, exclude=(asked,))
     if measure is None:
         return None
+    measure = _rate_of_flag(ctx, cue, measure)
     if rank_like(ctx, measure.column, cue):  # "the best position" is the smallest number
         direction = "min" if direction == "max" else "max"
     ascending = direction == "min"
@@ -225,6 +230,18 @@ def superlative(ctx: Context, cue: Cue) -> Intent | None:
                       ascending=ascending, conditions=ctx.conditions)
     return Intent(kind=IntentKind.ARG, target=measure.column, label=asked, ascending=ascending,
                   conditions=ctx.conditions)
+
+
+def _rate_of_flag(ctx: Context, cue: Cue, measure: Measure) -> Measure:
+    """"Which source converts best": the best is the highest rate of the flag the verb names
+    (converted), not the most rows that have it."""
+    if measure.agg != "size" or ctx.word(cue.start) not in _BETTER_WORSE:
+        return measure
+    flag = next((c for c in ctx.conditions if c.op == "true"), None)
+    if flag is None:
+        return measure
+    ctx.conditions.remove(flag)
+    return Measure("mean", flag.column, True)
 
 
 def _agg_word(agg: str) -> str:
