@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from nlq_asking import answer, value
+from nlq_asking import answer, declined, value
 
 
 @pytest.fixture(scope="module")
@@ -99,3 +99,41 @@ def test_best_is_the_highest_rate_of_a_flag(visits: pd.DataFrame, question: str,
                                             best: bool) -> None:
     rate = (visits["Signed Up"] == "Yes").groupby(visits["Source"]).mean()
     assert value(visits, question) == (rate.idxmax() if best else rate.idxmin())
+
+
+@pytest.fixture(scope="module")
+def tickets() -> pd.DataFrame:
+    rng = np.random.default_rng(23)
+    n = 200
+    opened = pd.Timestamp("2024-03-01") + pd.to_timedelta(rng.integers(0, 5000, n), unit="h")
+    return pd.DataFrame({
+        "Ticket #": [f"T-{i}" for i in range(n)],
+        "Opened At": opened,
+        "Resolved At": opened + pd.to_timedelta(rng.integers(1, 90, n), unit="h"),
+        "Issue Type": rng.choice(["Billing", "Shipping", "Technical"], n),
+        "Priority": rng.choice(["Low", "High", "Urgent"], n),
+    })
+
+
+def _resolution(df: pd.DataFrame) -> pd.Series:
+    return df["Resolved At"] - df["Opened At"]
+
+
+def test_the_time_to_resolve(tickets: pd.DataFrame) -> None:
+    hours = _resolution(tickets).mean() / pd.Timedelta(hours=1)
+    assert value(tickets, "What is the average resolution time in hours?") == pytest.approx(hours)
+    per_type = _resolution(tickets).groupby(tickets["Issue Type"]).mean()
+    assert value(tickets, "Which issue type takes the longest to resolve on average?") == (
+        per_type.idxmax())
+
+
+def test_the_days_to_ship(accounts: pd.DataFrame) -> None:
+    shipped = accounts.rename(columns={"Start Date": "Order Date", "End Date": "Ship Date"})
+    days = (shipped["Ship Date"] - shipped["Order Date"]).mean() / pd.Timedelta(days=1)
+    got = value(shipped, "On average, how many days does it take to ship an order?")
+    assert got == pytest.approx(days)
+
+
+def test_a_state_left_unread_declines(tickets: pd.DataFrame) -> None:
+    """"still open" is a condition on the rows that no column names."""
+    declined(tickets, "How many urgent tickets are still open?")

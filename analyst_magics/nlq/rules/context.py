@@ -68,7 +68,8 @@ class Context:
                     not isinstance(c, (int, float)) and self.schema.column(c).kind in DATE_KINDS
                     for c in item.columns)
                 words = ("length", item.op.split(":", 1)[1]) if item.op.startswith(
-                    "length:") else (str(item.name).lower(),)
+                    "length:") else ("duration", "time") if elapsed else (
+                    str(item.name).lower(),)
                 return ColumnInfo(name=item.name, position=-1,
                                   kind="duration" if elapsed else "number", words=words)
         return self.schema.column(column)

@@ -72,6 +72,8 @@ _SEVERAL = re.compile(r"^(?:list|name|enumerate|give me|show)\b|^(?:which|what|w
                       r"highest|lowest|largest|smallest|most|least) \d+\b|\b\d+ (?:most|least|"
                       r"highest|lowest|largest|smallest|biggest|top|bottom|best|worst)\b|^what "
                       r"are the\b", re.I)
+_HOW_LONG = re.compile(r"^(?:on average, )?how many (?:seconds|minutes|hours|days|weeks)\b",
+                       re.I)
 #: a number of items asked for: "the top 5", "the 3 oldest", "the 4 least common"
 _NUMBERED = re.compile(r"\b(?:top|bottom|first|last) (?:[2-9]|\d\d+)\b|\b(?:[2-9]|\d\d+) (?:most|"
                        r"least|top|bottom|best|worst|\w+est)\b", re.I)
@@ -103,6 +105,7 @@ _AVERAGE = re.compile(r"\b(?:average|mean|avg)\b", re.I)
 _OPTIONS = re.compile(r"\b\w+\W+or\W+\w+", re.I)
 #: text that states a quantity: a number, a duration or an amount, perhaps with its unit
 _QUANTITY = re.compile(r"^\s*[-+−]?[$€£¥]?\s*\d[\d,.:]*\s*(?:%|[^\W\d_]{1,12}\.?)?\s*$")
+_DURATION = re.compile(r"^\s*-?\d+ days? \d{1,2}:\d\d:\d\d(?:\.\d+)?\s*$")
 _SENTENCES = re.compile(r"(?<=[.?!])\s+(?=[A-Z])")
 #: a phrase set before the question proper: "in the 1992-1993 season, how many …", "after
 #: removing the outliers, what is …"
@@ -144,6 +147,8 @@ def _expected_one(question: str, columns: Collection[str] | None,
         _groups(match[1], match[2], match[3], columns, values)
         and not (rate and match[2].lower() == "per" and singular(match[3].lower()) in entities)
         for match in _GROUPING.finditer(text))
+    if _HOW_LONG.search(text):  # "how many days does it take": a duration, in days
+        return Expected.TABLE if grouped else Expected.NUMBER
     if _COUNT.search(text):
         return Expected.TABLE if grouped else Expected.COUNT
     if _NUMBERED.search(text):  # "what are the 5 highest ages", "the top 3 scores"
@@ -211,14 +216,16 @@ def _shape(value: Any) -> str:
     if isinstance(value, float):
         integral = math.isfinite(value) and value.is_integer() and value >= 0
         return "count" if integral else "number"
+    if isinstance(value, pd.Timedelta):
+        return "number"  # a duration: "how long does it take"
     if isinstance(value, (pd.Series, pd.DataFrame)):
         return "one row" if len(value) == 1 and value.ndim == 1 else "table"
     if isinstance(value, list):
         return "one" if len(value) == 1 else "several"
     if value is None:
         return "none"
-    if isinstance(value, str) and _QUANTITY.match(value):
-        return "number"  # "3:04.39", "$1,200", "36 t", "12%"
+    if isinstance(value, str) and (_QUANTITY.match(value) or _DURATION.match(value)):
+        return "number"  # "3:04.39", "$1,200", "36 t", "12%", "1 days 01:51:00"
     if isinstance(value, str) and not re.search(r"[^\W_]", value):
         return "none"  # a placeholder cell ("[[]]", "—", "."), which names nothing
     return "label"

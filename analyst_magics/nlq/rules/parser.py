@@ -28,7 +28,7 @@ from .mentions import ColumnMention
 from .periods import read_periods
 from .ranking import Top
 from .schema import Schema, normalize_value, schema_of
-from .text import Token, singular, split_name, stem, tokenize, word_list
+from .text import Token, same_root, singular, split_name, stem, tokenize, word_list
 
 __all__ = ["parse", "CONFIDENT"]
 
@@ -60,7 +60,7 @@ UNUSED_NUMBER_PENALTY = 0.6  # a number left unused is a condition left out: bel
 UNREAD_OPERATORS = frozenset(word_list(
     "consecutive straight streak next previous preceding following prior subsequent "
     "same also again another than more fewer less before after besides except excluding "
-    "between until since per each"))
+    "between until since per each still yet"))
 UNREAD_PENALTY = 0.6
 #: words after which a number bounds the rows: a preposition, a comparison, a month
 _BOUNDING = frozenset({
@@ -89,6 +89,7 @@ def parse(df: pd.DataFrame, question: str) -> Parse:
     _read_derived(ctx)
     _read_expression(ctx)
     _read_elapsed(ctx)
+    _read_time_to(ctx)
     read_lengths(ctx)
     read_bins(ctx, question)
     unit = _read_unit(ctx)
@@ -267,6 +268,40 @@ def _read_elapsed(ctx: Context) -> None:
         ctx.columns.append(ColumnMention(name, span, 2.0))
         ctx.columns.sort(key=lambda m: m.start)
         return
+
+
+def _read_time_to(ctx: Context) -> None:
+    """"how many days does it take to ship an order", "which type takes the longest to
+    resolve", "the average resolution time": the time from the row's first date to the date a
+    verb or noun names (``Ship Date``, ``Resolved At``), as a new column of durations."""
+    dates = [c for c in ctx.schema.columns if c.kind in DATE_KINDS]
+    if len(dates) < 2 or any(item.op == "-" for item in ctx.derived):
+        return
+    for token in ctx.tokens:
+        timed = ctx.word(token.i - 1) == "to" and ctx.word(token.i - 2) in _TAKING or (
+            ctx.word(token.i + 1) == "time")
+        if not timed or token.kind != "word" or len(token.low) < 4:
+            continue
+        end = next((c for c in dates if any(
+            w == token.low or stem(w) == stem(token.low) or same_root(w, token.low)
+            for w in c.words if len(w) > 3)), None)
+        if end is None:
+            continue
+        start = next(c for c in dates if c is not end)  # the row's first date, as the table goes
+        name = f"{end.name} - {start.name}"
+        ctx.derived.append(Derived(name=name, op="-", columns=[end.name, start.name]))
+        span = (token.i, token.i + 1) if ctx.word(token.i + 1) == "time" else (token.i,)
+        ctx.columns = [m for m in ctx.columns if not set(m.positions) & set(span)]
+        ctx.columns.append(ColumnMention(name, span, 2.0))
+        ctx.columns.sort(key=lambda m: m.start)
+        ctx.use(t.i for t in ctx.tokens if t.low in ("take", "takes", "took", "taking"))
+        ctx.warn(f"Took the time from '{start.name}' to '{end.name}' for "
+                 f"'{' '.join(ctx.word(p) for p in span)}'.", 0.05)
+        return
+
+
+_TAKING = frozenset({"take", "takes", "took", "taking", "long", "longest", "days", "hours",
+                     "minutes", "weeks", "time"})
 
 
 def _read_unit(ctx: Context) -> tuple[str, list[int]] | None:

@@ -214,7 +214,8 @@ def superlative(ctx: Context, cue: Cue) -> Intent | None:
             return None
         return Intent(kind=IntentKind.AGGREGATE, agg=direction, target=measure.column,
                       conditions=ctx.conditions)
-    averaged = next((c for c in ctx.cues_of("agg") if c.start == cue.end + 1), None)
+    averaged = next((c for c in ctx.cues_of("agg") if c.start == cue.end + 1 or (
+        c.value == "mean" and ctx.word(c.start) == "on")), None)  # "… the longest on average"
     if averaged is not None and concept:  # "the youngest average age": per group
         measure = Measure(averaged.value, measure.column, True)
     # "which match had …": a noun that is no column names the rows themselves
