@@ -255,16 +255,15 @@ def _read_elapsed(ctx: Context) -> None:
     second date minus the first, as a new column of durations."""
     dates = [m for m in ctx.columns if ctx.info(m.column).kind in DATE_KINDS]
     for first, second in zip(dates, dates[1:], strict=False):
-        link = ctx.word(first.start - 2 if ctx.word(first.start - 1) == "the" else first.start - 1)
-        join = set(map(ctx.word, range(first.end + 1, second.start)))
+        before = first.start - (2 if ctx.word(first.start - 1) == "the" else 1)
+        link, join = ctx.word(before), set(map(ctx.word, range(first.end + 1, second.start)))
         if not ((link == "between" and join <= {"and", "the"}) or (
                 link == "from" and join <= {"to", "until", "till", "the"})):
             continue
         name = f"{second.column} - {first.column}"
         ctx.derived.append(Derived(name=name, op="-", columns=[second.column, first.column]))
         ctx.columns = [m for m in ctx.columns if m not in (first, second)]
-        span = tuple(range(first.start - (2 if ctx.word(first.start - 1) == "the" else 1),
-                           second.end + 1))
+        span = tuple(range(before, second.end + 1))
         ctx.columns.append(ColumnMention(name, span, 2.0))
         ctx.columns.sort(key=lambda m: m.start)
         return
