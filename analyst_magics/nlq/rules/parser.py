@@ -17,8 +17,9 @@ from . import builders, comparisons
 from .bins import read_bins
 from .codegen.code import literal
 from .conditions import extract_conditions
-from .context import DATE_KINDS, DURATION_KINDS, Context
+from .context import DURATION_KINDS, Context
 from .cues import Cue, find_cues, reserved_positions
+from .durations import read_elapsed, read_time_to, read_unit
 from .expectation import Expected, expected_answer
 from .intents import Condition, Derived, Intent, IntentKind, Parse
 from .lengths import read_lengths
@@ -28,7 +29,7 @@ from .mentions import ColumnMention
 from .periods import read_periods
 from .ranking import Top
 from .schema import Schema, normalize_value, schema_of
-from .text import Token, same_root, singular, split_name, stem, tokenize, word_list
+from .text import Token, singular, split_name, stem, tokenize, word_list
 
 __all__ = ["parse", "CONFIDENT"]
 
@@ -71,8 +72,6 @@ _BOUNDING = frozenset({
     "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "equal", "equals", "is",
     "was", "were", "are", "of", "with", "by", "around", "about", "exactly", "year", "season"})
 EXACT = 0.95  # a word that names a column this well is that column, not a new name
-_ANSWER_UNITS = {"seconds": "seconds", "minutes": "minutes", "hours": "hours", "days": "days",
-                 "weeks": "weeks"}
 #: verbs that set missing values aside without changing the rows asked about
 _SKIPPING = frozenset({"ignore", "ignoring", "exclude", "excluding", "skip", "skipping",
                        "disregard", "disregarding"})
@@ -88,11 +87,11 @@ def parse(df: pd.DataFrame, question: str) -> Parse:
     ctx = _context(df, question)
     _read_derived(ctx)
     _read_expression(ctx)
-    _read_elapsed(ctx)
-    _read_time_to(ctx)
+    read_elapsed(ctx)
+    read_time_to(ctx)
     read_lengths(ctx)
     read_bins(ctx, question)
-    unit = _read_unit(ctx)
+    unit = read_unit(ctx)
     _read_quantile(ctx)
     _read_cleaning(ctx)
     _drop_cue_only(ctx)
@@ -248,71 +247,6 @@ def _mention_derived(ctx: Context, name: str) -> None:
     ctx.columns = [m for m in ctx.columns if not set(m.positions) & set(spots)]
     ctx.columns += [ColumnMention(name, (i,), 2.0) for i in spots]
     ctx.columns.sort(key=lambda m: m.start)
-
-
-def _read_elapsed(ctx: Context) -> None:
-    """"the time between Started and Ended", "days from order date to delivery date": the
-    second date minus the first, as a new column of durations."""
-    dates = [m for m in ctx.columns if ctx.info(m.column).kind in DATE_KINDS]
-    for first, second in zip(dates, dates[1:], strict=False):
-        before = first.start - (2 if ctx.word(first.start - 1) == "the" else 1)
-        link, join = ctx.word(before), set(map(ctx.word, range(first.end + 1, second.start)))
-        if not ((link == "between" and join <= {"and", "the"}) or (
-                link == "from" and join <= {"to", "until", "till", "the"})):
-            continue
-        name = f"{second.column} - {first.column}"
-        ctx.derived.append(Derived(name=name, op="-", columns=[second.column, first.column]))
-        ctx.columns = [m for m in ctx.columns if m not in (first, second)]
-        span = tuple(range(before, second.end + 1))
-        ctx.columns.append(ColumnMention(name, span, 2.0))
-        ctx.columns.sort(key=lambda m: m.start)
-        return
-
-
-def _read_time_to(ctx: Context) -> None:
-    """"how many days does it take to ship an order", "which type takes the longest to
-    resolve", "the average resolution time": the time from the row's first date to the date a
-    verb or noun names (``Ship Date``, ``Resolved At``), as a new column of durations."""
-    dates = [c for c in ctx.schema.columns if c.kind in DATE_KINDS]
-    if len(dates) < 2 or any(item.op == "-" for item in ctx.derived):
-        return
-    for token in ctx.tokens:
-        timed = ctx.word(token.i - 1) == "to" and ctx.word(token.i - 2) in _TAKING or (
-            ctx.word(token.i + 1) == "time")
-        if not timed or token.kind != "word" or len(token.low) < 4:
-            continue
-        end = next((c for c in dates if any(
-            w == token.low or stem(w) == stem(token.low) or same_root(w, token.low)
-            for w in c.words if len(w) > 3)), None)
-        if end is None:
-            continue
-        start = next(c for c in dates if c is not end)  # the row's first date, as the table goes
-        name = f"{end.name} - {start.name}"
-        ctx.derived.append(Derived(name=name, op="-", columns=[end.name, start.name]))
-        span = (token.i, token.i + 1) if ctx.word(token.i + 1) == "time" else (token.i,)
-        ctx.columns = [m for m in ctx.columns if not set(m.positions) & set(span)]
-        ctx.columns.append(ColumnMention(name, span, 2.0))
-        ctx.columns.sort(key=lambda m: m.start)
-        ctx.use(t.i for t in ctx.tokens if t.low in ("take", "takes", "took", "taking"))
-        ctx.warn(f"Took the time from '{start.name}' to '{end.name}' for "
-                 f"'{' '.join(ctx.word(p) for p in span)}'.", 0.05)
-        return
-
-
-_TAKING = frozenset({"take", "takes", "took", "taking", "long", "longest", "days", "hours",
-                     "minutes", "weeks", "time"})
-
-
-def _read_unit(ctx: Context) -> tuple[str, list[int]] | None:
-    """"… in minutes": the unit a duration is answered in (kept when the answer is one)."""
-    for token in ctx.tokens[1:]:
-        unit = _ANSWER_UNITS.get(token.low)
-        if unit is not None and ctx.word(token.i - 1) == "in":
-            return unit, [token.i - 1, token.i]
-        if unit is not None and (ctx.word(token.i - 1) == "many" or (
-                ctx.word(token.i - 1) == "of" and ctx.word(token.i - 2) == "number")):
-            return unit, [token.i]  # "the average number of days between …"
-    return None
 
 
 def _read_cleaning(ctx: Context) -> None:
