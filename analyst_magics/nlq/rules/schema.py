@@ -376,11 +376,10 @@ def _index_values(schema: Schema, info: ColumnInfo, series: pd.Series) -> None:
     short = text.str.len() <= MAX_VALUE_LENGTH
     values, text = values[short], text[short]
     keys = _normalize_many(text)
-    if text.str.contains("://", regex=False).any():
-        return  # links: their words name nothing ("https", "www", "post")
-    _index_items(schema, info, text)
-    if keys.str.count(" ").median() < MAX_ITEM_WORDS:  # names and categories, not prose
-        _index_words(schema, info, keys)
+    if not text.str.contains("://", regex=False).any():  # a link's words name nothing
+        _index_items(schema, info, text)
+        if keys.str.count(" ").median() < MAX_ITEM_WORDS:  # names and categories, not prose
+            _index_words(schema, info, keys)
     bare = _normalize_many(text.str.replace(r"\(.*?\)|\[.*?\]", " ", regex=True))
     for value, key, key2 in zip(values.tolist(), keys.tolist(), bare.tolist(), strict=True):
         for k in {key, key2} - {""}:
@@ -403,10 +402,11 @@ def _index_items(schema: Schema, info: ColumnInfo, text: pd.Series) -> None:
         return
     info.listing = True
     items = items.drop_duplicates()
-    for item, key in zip(items.tolist(), _normalize_many(items).tolist(), strict=True):
+    keys = _normalize_many(items)
+    for item, key in zip(items.tolist(), keys.tolist(), strict=True):
         if key and len(key.split()) <= MAX_ITEM_WORDS:
             schema.items.setdefault(key, []).append((info.name, item))
-    _index_words(schema, info, _normalize_many(items))
+    _index_words(schema, info, keys)
 
 
 def _index_words(schema: Schema, info: ColumnInfo, keys: pd.Series) -> None:
