@@ -7,8 +7,6 @@ first that fills its slots.
 
 from __future__ import annotations
 
-import pandas as pd
-
 from . import comparisons, ranking, statistics
 from .context import DATE_KINDS, Context
 from .cues import Cue
@@ -439,9 +437,7 @@ def _over_period(ctx: Context, column: object) -> Intent | None:
 def _days(condition: Condition) -> bool:
     """Whether a condition is a span of days ("between 1 Feb and 15 April 2024", "since 1 June
     2024"); one day ("on 2022-01-04") is not a period."""
-    value = condition.value
-    return (isinstance(value, pd.Timestamp) and condition.op in ("<", "<=", ">", ">=")) or (
-        isinstance(value, tuple) and any(isinstance(v, pd.Timestamp) for v in value))
+    return condition.dated and condition.op in ("between", "<", "<=", ">", ">=")
 
 
 def problem(ctx: Context) -> str:

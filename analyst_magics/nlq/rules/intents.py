@@ -65,6 +65,12 @@ class Condition(BaseModel):
     words: str = Field("", description="The words of the question it comes from.")
     position: int = -1
 
+    @property
+    def dated(self) -> bool:
+        """Whether the condition compares with a day written in the question, or two."""
+        values = self.value if isinstance(self.value, tuple) else (self.value,)
+        return any(isinstance(v, pd.Timestamp) for v in values)
+
     def describe(self) -> str:
         shown = {"true": "is true", "false": "is false", "isna": "is missing",
                  "notna": "is present"}.get(self.op)

@@ -35,10 +35,9 @@ _LEVEL_EXACT, _LEVEL_PLURAL, _LEVEL_ABBREV, _LEVEL_STEM = 1.0, 0.95, 0.9, 0.85
 _LEVEL_AGENT, _LEVEL_SYNONYM, _LEVEL_FUZZY, _LEVEL_COMPOSED, _LEVEL_AFFIX = (
     0.8, 0.75, 0.7, 0.65, 0.6)
 #: the synonym groups of each word: "paid" is a fare (price) and a salary (money)
-_SYNONYM_GROUPS: dict[str, list[int]] = {}
-for _i, _group in enumerate(SYNONYMS):
-    for _word in _group:
-        _SYNONYM_GROUPS.setdefault(_word, []).append(_i)
+_SYNONYM_GROUPS: dict[str, list[int]] = {
+    word: [i for i, group in enumerate(SYNONYMS) if word in group]
+    for word in set().union(*SYNONYMS)}
 
 
 def find_mentions(tokens: list[Token], schema: Schema, reserved: set[int] | frozenset[int] = (

@@ -42,6 +42,9 @@ _BEFORE_DAY = frozenset({"on", "during", "in", "over", "at", "for"})
 _WEEKEND = ("weekend", "weekends")
 _WORKING = ("weekdays", "workdays", "working days", "business days")
 _MIN_YEAR, _MAX_YEAR = 1000, 3000
+#: one condition a period reads: the part of the date compared (None: the date itself), the
+#: operator and the value
+Part = tuple[str | None, str, Any]
 
 
 def read_periods(ctx: Context) -> None:
@@ -74,8 +77,8 @@ def _year_at(ctx: Context, position: int) -> int | None:
     return int(number) if _MIN_YEAR <= number <= _MAX_YEAR else None
 
 
-def _with_year(ctx: Context, end: int, parts: list[tuple[str, str, Any]]
-               ) -> tuple[list[tuple[str, str, Any]], int]:
+def _with_year(ctx: Context, end: int, parts: list[Part]
+               ) -> tuple[list[Part], int]:
     """A period followed by its year: "March 2024", "March of 2024", "Q1, 2024"."""
     skip = end + 2 if ctx.word(end + 1) in ("of", ",") else end + 1
     year = _year_at(ctx, skip)
@@ -84,7 +87,7 @@ def _with_year(ctx: Context, end: int, parts: list[tuple[str, str, Any]]
     return [*parts, ("year", "==", year)], skip
 
 
-def _month(ctx: Context, position: int) -> tuple[list[tuple[str, str, Any]], int] | None:
+def _month(ctx: Context, position: int) -> tuple[list[Part], int] | None:
     word = ctx.word(position)
     if word not in MONTHS:
         return None
@@ -97,7 +100,7 @@ def _month(ctx: Context, position: int) -> tuple[list[tuple[str, str, Any]], int
     return parts, end
 
 
-def _quarter(ctx: Context, position: int) -> tuple[list[tuple[str, str, Any]], int] | None:
+def _quarter(ctx: Context, position: int) -> tuple[list[Part], int] | None:
     word = ctx.word(position)
     if word in _QUARTER_CODES:
         return _with_year(ctx, position, [("quarter", "==", _QUARTER_CODES[word])])
@@ -106,7 +109,7 @@ def _quarter(ctx: Context, position: int) -> tuple[list[tuple[str, str, Any]], i
     return None
 
 
-def _day_range(ctx: Context, position: int) -> tuple[list[tuple[str, str, Any]], int] | None:
+def _day_range(ctx: Context, position: int) -> tuple[list[Part], int] | None:
     """"between 1 Feb 2024 and 15 April 2024", "from March 3, 2024 to April 1, 2024", "since
     1 June 2024", "before May 5th 2023": days, both ends included."""
     word = ctx.word(position)
@@ -116,13 +119,13 @@ def _day_range(ctx: Context, position: int) -> tuple[list[tuple[str, str, Any]],
     if first is None:
         return None
     if word in _DAY_BOUNDS:
-        return [(None, _DAY_BOUNDS[word], first[0])], first[1]  # type: ignore[list-item]
+        return [(None, _DAY_BOUNDS[word], first[0])], first[1]
     if ctx.word(first[1] + 1) not in _RANGE_JOINS:
         return None
     last = _day_at(ctx, _after_the(ctx, first[1] + 2))
     if last is None or last[0] < first[0]:
         return None
-    return [(None, "between", (first[0], last[0]))], last[1]  # type: ignore[list-item]
+    return [(None, "between", (first[0], last[0]))], last[1]
 
 
 _DAY_BOUNDS = {"since": ">=", "after": ">", "before": "<", "until": "<=", "till": "<="}
@@ -167,7 +170,7 @@ def _day_number(ctx: Context, position: int) -> int | None:
     return int(text) if text.isdigit() and 1 <= int(text) <= 31 else None
 
 
-def _year_range(ctx: Context, position: int) -> tuple[list[tuple[str, str, Any]], int] | None:
+def _year_range(ctx: Context, position: int) -> tuple[list[Part], int] | None:
     """"between 2021 and 2023", "from 2021 to 2023": both years included."""
     if ctx.word(position) not in _RANGE_STARTS:
         return None
@@ -180,7 +183,7 @@ def _year_range(ctx: Context, position: int) -> tuple[list[tuple[str, str, Any]]
     return [("year", "between", (first, last))], position + 3
 
 
-def _days(ctx: Context, position: int) -> tuple[list[tuple[str, str, Any]], int] | None:
+def _days(ctx: Context, position: int) -> tuple[list[Part], int] | None:
     """"on weekends", "during weekdays", "on Mondays"; a lone "weekday" groups, it does not
     filter ("which weekday has the most orders")."""
     word = ctx.word(position)

@@ -169,8 +169,7 @@ def _needs_dates(intent: Intent, column: Any) -> bool:
         return True
     conditions = [*intent.conditions, *intent.predicate,
                   *(intent.other if isinstance(intent.other, list) else [])]
-    if any(c.column == column and any(isinstance(v, pd.Timestamp) for v in (
-            c.value if isinstance(c.value, tuple) else (c.value,))) for c in conditions):
+    if any(c.column == column and c.dated for c in conditions):
         return True  # compared with a date (or between two) written in the question
     if any(column in item.columns for item in intent.derived):
         return True  # a duration between two dates
